@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as audioIsolation from './actions/audioIsolation';
+import { router } from './actions/router';
+
+export class Freepik implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Freepik',
+		name: 'freepik',
+		icon: { light: 'file:freepik.svg', dark: 'file:freepik.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: "Isolate a voice or instrument from audio or video with Freepik's AI Audio Isolation",
+		defaults: { name: 'Freepik' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'freepikApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Audio Isolation', value: 'audioIsolation' }],
+				default: 'audioIsolation',
+			},
+			...audioIsolation.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

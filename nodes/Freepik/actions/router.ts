@@ -1,0 +1,24 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import * as audioIsolation from './audioIsolation';
+
+type OperationModule = {
+	execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]>;
+};
+
+const resources: Record<string, Record<string, OperationModule>> = {
+	audioIsolation: { isolate: audioIsolation.isolate, get: audioIsolation.get, getAll: audioIsolation.getAll },
+};
+
+/** Hands the whole batch of input items to one operation (operations wait for all items at once). */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = resources[resource]?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
+	}
+	return [await handler.execute.call(this, items)];
+}

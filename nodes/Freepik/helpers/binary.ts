@@ -1,0 +1,211 @@
+import type { IBinaryData, IBinaryKeyData, IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { FreepikTask } from './types';
+
+export type InputType = 'audio' | 'video';
+
+/** Formats Freepik accepts, by input type (API reference: audio WAV/MP3/FLAC/OGG/M4A, video MP4/MOV/WEBM/AVI). */
+export const SUPPORTED_FORMATS: Record<InputType, { extensions: string[]; mimeTypes: string[] }> = {
+	audio: {
+		extensions: ['wav', 'mp3', 'flac', 'ogg', 'oga', 'm4a'],
+		mimeTypes: [
+			'audio/wav',
+			'audio/x-wav',
+			'audio/wave',
+			'audio/vnd.wave',
+			'audio/mpeg',
+			'audio/mp3',
+			'audio/flac',
+			'audio/x-flac',
+			'audio/ogg',
+			'application/ogg',
+			'audio/mp4',
+			'audio/m4a',
+			'audio/x-m4a',
+		],
+	},
+	video: {
+		extensions: ['mp4', 'mov', 'webm', 'avi'],
+		mimeTypes: ['video/mp4', 'video/quicktime', 'video/webm', 'video/x-msvideo', 'video/avi', 'video/msvideo'],
+	},
+};
+
+const GENERIC_MIME_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
+
+/** Null when the file looks like a supported format for `inputType`, otherwise why not. */
+export function unsupportedFormatReason(
+	inputType: InputType,
+	mimeType: string | undefined,
+	fileName: string | undefined,
+): string | null {
+	const formats = SUPPORTED_FORMATS[inputType];
+	const mime = (mimeType ?? '').split(';')[0].trim().toLowerCase();
+	const extension = (fileName ?? '').toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+	if (formats.mimeTypes.includes(mime)) return null;
+	if (extension && formats.extensions.includes(extension) && (GENERIC_MIME_TYPES.has(mime) || mime.startsWith(`${inputType}/`)))
+		return null;
+	const what = [mime || undefined, fileName].filter(Boolean).join(', ') || 'unknown type';
+	return `the file (${what}) is not a supported ${inputType} format: use ${formats.extensions.map((e) => e.toUpperCase()).join(', ')}`;
+}
+
+export interface BinaryContext {
+	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest' | 'prepareBinaryData'>;
+	getNode(): INode;
+}
+
+export interface DownloadOptions {
+	timeoutMs?: number;
+	/** Fetches the task again for fresh signed URLs when a download answers 403/404 (expired). */
+	refreshTask?: () => Promise<FreepikTask>;
+	attempts?: number;
+}
+
+/** Binary property names for the results: `data`, `data_1`, `data_2`, … */
+export function resultPropertyName(base: string, index: number): string {
+	return index === 0 ? base : `${base}_${index}`;
+}
+
+const CHUNK = 3 * 256 * 1024; // a multiple of 3, so base64 chunks concatenate cleanly
+
+/**
+ * The create request's JSON body with the file inlined as base64 (Freepik takes files as base64
+ * inside JSON), written straight into one pre-sized buffer. The file is read once: streamed from
+ * disk in filesystem mode (peak ≈ 1.3x the file), or as one buffer in memory mode (peak ≈ 2.3x).
+ */
+export async function jsonBodyWithBase64File(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	binaryData: IBinaryData,
+	fields: Record<string, unknown>,
+	fieldName: string,
+): Promise<Buffer> {
+	const head = JSON.stringify(fields).slice(0, -1);
+	const prefix = `${head}${head.length > 1 ? ',' : ''}${JSON.stringify(fieldName)}:"`;
+	const suffix = '"}';
+	let chunks: AsyncIterable<Buffer> | Iterable<Buffer>;
+	let size: number;
+	if (binaryData.id) {
+		size = (await ctx.helpers.getBinaryMetadata(binaryData.id)).fileSize;
+		chunks = (await ctx.helpers.getBinaryStream(binaryData.id, CHUNK)) as AsyncIterable<Buffer>;
+	} else {
+		const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+		size = buffer.length;
+		chunks = chunksOf(buffer, CHUNK);
+	}
+	const body = Buffer.allocUnsafe(Buffer.byteLength(prefix) + Math.ceil(size / 3) * 4 + suffix.length);
+	let at = body.write(prefix, 0, 'utf8');
+	let carry = Buffer.alloc(0);
+	for await (const chunk of chunks) {
+		const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+		const whole = bytes.length - (bytes.length % 3);
+		at += writeBase64(body, at, bytes.subarray(0, whole));
+		carry = Buffer.from(bytes.subarray(whole));
+	}
+	at += writeBase64(body, at, carry);
+	at += body.write(suffix, at, 'utf8');
+	return body.subarray(0, at);
+}
+
+function writeBase64(target: Buffer, at: number, bytes: Buffer): number {
+	if (!bytes.length) return 0;
+	if (at + Math.ceil(bytes.length / 3) * 4 > target.length) {
+		throw new Error('the input file changed size while it was being read');
+	}
+	return target.write(bytes.toString('base64'), at, 'ascii');
+}
+
+function* chunksOf(buffer: Buffer, size: number): Iterable<Buffer> {
+	for (let offset = 0; offset < buffer.length; offset += size) yield buffer.subarray(offset, offset + size);
+}
+
+type Attempt = { data: IBinaryData } | { failure: string; expired?: boolean };
+
+/**
+ * Streams every generated WAV into n8n's binary store. Plain httpRequest: the files live on another
+ * host and must never receive the API key.
+ */
+export async function downloadGeneratedFiles(
+	ctx: BinaryContext,
+	task: FreepikTask,
+	propertyName: string,
+	options: DownloadOptions = {},
+): Promise<IBinaryKeyData> {
+	const binary: IBinaryKeyData = {};
+	let urls = task.generated;
+	let refreshed = false;
+	for (let index = 0; index < urls.length; index++) {
+		const fileName = index === 0 ? `${task.task_id}.wav` : `${task.task_id}_${index}.wav`;
+		for (let attempt = 1; ; attempt++) {
+			const result = await downloadOne(ctx, urls[index], fileName, options.timeoutMs ?? 300_000);
+			if ('data' in result) {
+				binary[resultPropertyName(propertyName, index)] = result.data;
+				break;
+			}
+			if (result.expired && options.refreshTask && !refreshed) {
+				refreshed = true;
+				urls = (await options.refreshTask()).generated;
+				if (!urls[index]) throw downloadError(ctx, task, index, 'the refreshed task has no such result');
+				continue;
+			}
+			if (result.expired || attempt >= (options.attempts ?? 3)) {
+				throw downloadError(ctx, task, index, result.failure);
+			}
+			await sleep(500 * attempt);
+		}
+	}
+	return binary;
+}
+
+function downloadError(ctx: BinaryContext, task: FreepikTask, index: number, reason: string) {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Could not download result ${index + 1} of Freepik task ${task.task_id}: ${reason}`,
+		{
+			description: `The task COMPLETED on Freepik; only the download failed. Task ID: ${task.task_id}. Run the Get operation with this task ID to download it again while its links are valid.`,
+		},
+	);
+}
+
+interface StreamResponse {
+	statusCode: number;
+	headers: Record<string, string | undefined>;
+	body: { destroy?: () => void };
+}
+
+/** One download, streamed into n8n's binary store (to disk in filesystem mode, never whole in memory). */
+async function downloadOne(ctx: BinaryContext, url: string, fileName: string, timeoutMs: number): Promise<Attempt> {
+	let response: StreamResponse;
+	try {
+		response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+		})) as StreamResponse;
+	} catch (error) {
+		return { failure: `network error (${String((error as Error).message).slice(0, 120)})` };
+	}
+	if (response.statusCode !== 200) {
+		response.body?.destroy?.();
+		return {
+			failure: `the file host answered HTTP ${response.statusCode}`,
+			expired: response.statusCode === 403 || response.statusCode === 404,
+		};
+	}
+	const expected = Number(response.headers['content-length']);
+	let data: IBinaryData;
+	try {
+		data = await ctx.helpers.prepareBinaryData(response.body as Buffer, fileName, 'audio/wav');
+	} catch (error) {
+		return { failure: `the download broke off (${String((error as Error).message).slice(0, 120)})` };
+	}
+	const received = data.bytes ?? (data.data && !data.id ? Buffer.byteLength(data.data, 'base64') : undefined);
+	if (Number.isFinite(expected) && received !== undefined && received !== expected) {
+		return { failure: `download truncated: received ${received} of ${expected} bytes` };
+	}
+	return { data };
+}

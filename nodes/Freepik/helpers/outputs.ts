@@ -1,0 +1,55 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { JobResult } from './polling';
+
+type ErrorWithDescription = Error & { description?: string | null };
+
+/**
+ * Turns the engine's results into output items in input order, each paired with its input item.
+ * With Continue On Fail an error becomes an item `{ task_id, status, error }`; without it the first
+ * error is thrown, and its description lists every task this batch created so none is lost.
+ */
+export function toOutputItems(
+	ctx: IExecuteFunctions,
+	results: JobResult[],
+	continueOnFail: boolean,
+): INodeExecutionData[] {
+	const ordered = [...results].sort((a, b) => a.itemIndex - b.itemIndex);
+	if (!continueOnFail) {
+		const failed = ordered.find((result) => result.error);
+		if (failed) throw withBatchSummary(ctx, failed, ordered);
+	}
+	return ordered.map((result) => {
+		const pairedItem = { item: result.itemIndex };
+		if (result.error) {
+			const error = result.error as ErrorWithDescription;
+			const json: IDataObject = {};
+			if (result.task) {
+				json.task_id = result.task.task_id;
+				json.status = result.task.status;
+			}
+			json.error = error.message;
+			if (error.description) json.errorDescription = error.description;
+			return { json, pairedItem };
+		}
+		const item: INodeExecutionData = { json: { ...result.task! } as IDataObject, pairedItem };
+		if (result.binary && Object.keys(result.binary).length) item.binary = result.binary;
+		return item;
+	});
+}
+
+function withBatchSummary(ctx: IExecuteFunctions, failed: JobResult, all: JobResult[]): Error {
+	const others = all.filter((r) => r !== failed && r.task);
+	const error = failed.error as ErrorWithDescription;
+	if (!others.length) return error;
+	const list = others
+		.map((r) => `${r.task!.task_id} (item ${r.itemIndex}, ${r.task!.status}${r.error ? ', not finished' : ''})`)
+		.join(', ');
+	const description = [error.description, `Other tasks created by this batch: ${list}`].filter(Boolean).join('\n');
+	if ('description' in error || error instanceof NodeOperationError) {
+		error.description = description;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error.message, { description, itemIndex: failed.itemIndex });
+}

@@ -1,0 +1,105 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+export const MAX_DESCRIPTION_LENGTH = 2500;
+export const LIMITS = {
+	sampleFps: { min: 1, max: 5 },
+	rerankingCandidates: { min: 1, max: 8 },
+	pollInterval: { min: 1, max: 3600 },
+	maxWaitTime: { min: 1, max: 86_400 },
+	maxTasksInFlight: { min: 1, max: 500 },
+	requestTimeout: { min: 1, max: 3600 },
+	averageRequestsPerSecond: { min: 0.1, max: 1000 },
+	burstRequestsPerSecond: { min: 0.1, max: 1000 },
+} as const;
+
+/** Throws a NodeOperationError naming the field and the rule; `itemIndex` lets n8n point at the item. */
+export function invalid(ctx: IExecuteFunctions, itemIndex: number, field: string, rule: string): never {
+	throw new NodeOperationError(ctx.getNode(), `Invalid "${field}": ${rule}`, {
+		itemIndex,
+		description: `Fix the "${field}" field of item ${itemIndex} and run again. Nothing was sent to Freepik.`,
+	});
+}
+
+export function checkRange(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	limits: { min: number; max: number },
+	integer = false,
+): number {
+	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof n !== 'number' || !Number.isFinite(n)) invalid(ctx, itemIndex, field, `must be a number, got ${JSON.stringify(value)}`);
+	if (integer && !Number.isInteger(n)) invalid(ctx, itemIndex, field, `must be a whole number, got ${n}`);
+	if (n < limits.min || n > limits.max) {
+		invalid(ctx, itemIndex, field, `must be between ${limits.min} and ${limits.max}, got ${n}`);
+	}
+	return n;
+}
+
+export function checkDescription(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (!text) invalid(ctx, itemIndex, 'Description', 'must not be empty: say which sound to isolate, e.g. "A person speaking"');
+	if (text.length > MAX_DESCRIPTION_LENGTH) {
+		invalid(ctx, itemIndex, 'Description', `is ${text.length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH}`);
+	}
+	return text;
+}
+
+export function checkHttpsUrl(ctx: IExecuteFunctions, itemIndex: number, field: string, value: unknown): string {
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (!text) invalid(ctx, itemIndex, field, 'must not be empty');
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		invalid(ctx, itemIndex, field, `is not a valid URL: ${JSON.stringify(text.slice(0, 100))}`);
+	}
+	if (url.protocol !== 'https:') invalid(ctx, itemIndex, field, `must be a public https:// URL (Freepik downloads it), got ${url.protocol}//`);
+	return text;
+}
+
+export function checkWebhookUrl(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
+	const text = typeof value === 'string' ? value.trim() : '';
+	let url: URL | undefined;
+	try {
+		url = new URL(text);
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		invalid(ctx, itemIndex, 'Webhook URL', 'must be an http(s) URL, e.g. the production URL of a Freepik Trigger node');
+	}
+	return text;
+}
+
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** Accepts plain base64 or a data: URI; returns the bare base64 and the data URI's MIME type. */
+export function checkBase64(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): { base64: string; mimeType?: string } {
+	let text = typeof value === 'string' ? value.trim() : '';
+	let mimeType: string | undefined;
+	const dataUri = text.match(/^data:([^;,]+)?(?:;[^,]*)?;base64,/i);
+	if (dataUri) {
+		mimeType = dataUri[1]?.toLowerCase();
+		text = text.slice(dataUri[0].length);
+	}
+	text = text.replace(/\s+/g, '');
+	if (!text) invalid(ctx, itemIndex, 'Base64 Data', 'must not be empty');
+	if (text.length % 4 === 1 || !BASE64.test(text)) {
+		invalid(ctx, itemIndex, 'Base64 Data', 'is not valid base64 (expected the file encoded as base64, optionally as a data: URI)');
+	}
+	return { base64: text, mimeType };
+}
+
+export function checkTaskId(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
+	const text = typeof value === 'string' ? value.trim() : String(value ?? '').trim();
+	if (!text) invalid(ctx, itemIndex, 'Task ID', 'must not be empty: use the task_id returned by the Isolate operation');
+	if (/[\s/?#]/.test(text)) invalid(ctx, itemIndex, 'Task ID', `contains characters a task ID never has: ${JSON.stringify(text.slice(0, 80))}`);
+	return text;
+}

@@ -1,0 +1,94 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/** What went wrong on the wire, reduced to facts that are safe to show (never headers or the key). */
+export interface HttpFailure {
+	statusCode?: number;
+	/** Network error code such as ECONNRESET, ETIMEDOUT. */
+	code?: string;
+	body?: unknown;
+	bodyExcerpt?: string;
+}
+
+const FRIENDLY_STATUS: Record<number, string> = {
+	400: 'Freepik rejected the request',
+	401: 'The Freepik API key is missing or invalid',
+	403: 'The Freepik API key is not allowed to use this resource',
+	404: 'Freepik could not find it',
+	429: 'Freepik rate limit reached (too many requests)',
+	500: 'Freepik had an internal error',
+	502: 'Freepik is unreachable (bad gateway)',
+	503: 'Freepik is temporarily unavailable',
+	504: 'Freepik did not answer in time (gateway timeout)',
+};
+
+export function excerpt(text: string, max = 200): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+interface FreepikErrorBody {
+	message?: string;
+	invalid_params?: Array<{ name?: string; reason?: string }>;
+	problem?: FreepikErrorBody;
+}
+
+function describeBody(failure: HttpFailure): { apiMessage?: string; details: string[] } {
+	const body = failure.body as FreepikErrorBody | undefined;
+	const source = body && typeof body === 'object' ? (body.problem ?? body) : undefined;
+	const details = (source?.invalid_params ?? []).map(
+		(p) => `${p.name ?? '?'}: ${p.reason ?? 'invalid'}`,
+	);
+	const apiMessage =
+		typeof source?.message === 'string'
+			? source.message
+			: failure.bodyExcerpt
+				? `response body: ${failure.bodyExcerpt}`
+				: undefined;
+	return { apiMessage, details };
+}
+
+/** Turns an HTTP failure into the NodeApiError users see; `context` adds what was being done (and task ids). */
+export function toNodeApiError(
+	node: INode,
+	failure: HttpFailure,
+	action: string,
+	context: { itemIndex?: number; taskId?: string; extraDescription?: string } = {},
+): NodeApiError {
+	const { apiMessage, details } = describeBody(failure);
+	const status = failure.statusCode;
+	const headline = status
+		? `${FRIENDLY_STATUS[status] ?? `Freepik answered HTTP ${status}`} while ${action}`
+		: `Could not reach Freepik while ${action} (${failure.code ?? 'network error'})`;
+	const taskPart = context.taskId ? ` [task_id ${context.taskId}]` : '';
+	const descriptionParts = [
+		apiMessage ? `Freepik says: ${apiMessage}` : undefined,
+		details.length ? `Invalid parameters: ${details.join('; ')}` : undefined,
+		status === 401
+			? 'Check the API key in the Freepik API credential (Freepik dashboard → API keys).'
+			: undefined,
+		context.taskId ? `Task ID: ${context.taskId}` : undefined,
+		context.extraDescription,
+	].filter(Boolean);
+	const errorObject: JsonObject = {
+		message: apiMessage ?? headline,
+		httpCode: status ? String(status) : (failure.code ?? 'NETWORK'),
+	};
+	if (details.length) errorObject.invalid_params = details;
+	if (context.taskId) errorObject.task_id = context.taskId;
+	return new NodeApiError(node, errorObject, {
+		message: `${headline}${apiMessage ? `: ${apiMessage}` : ''}${taskPart}`,
+		description: descriptionParts.join('\n'),
+		httpCode: status ? String(status) : undefined,
+		itemIndex: context.itemIndex,
+	});
+}
+
+export function taskError(
+	node: INode,
+	message: string,
+	description: string,
+	itemIndex?: number,
+): NodeOperationError {
+	return new NodeOperationError(node, message, { description, itemIndex });
+}

@@ -1,0 +1,141 @@
+import { sleep } from 'n8n-workflow';
+
+/**
+ * Freepik's documented limits, per API key: bursts of up to 50 requests/s lasting at most 5 s,
+ * and on average at most 10 requests/s over any 2 minutes. Modelled as three rules that must all hold:
+ *  1. at most `burstPerSecond` requests in any sliding 1 s window;
+ *  2. a token bucket that every request draws one token from: capacity
+ *     (burstPerSecond - averagePerSecond) * burstSeconds, refilled at averagePerSecond, so a
+ *     full-speed burst empties it after burstSeconds and sustained average-rate traffic never does;
+ *  3. at most averagePerSecond * averageWindowSeconds requests in any sliding averageWindowSeconds window.
+ * The project's simulator enforces the same model.
+ */
+export interface RateLimits {
+	burstPerSecond: number;
+	burstSeconds: number;
+	averagePerSecond: number;
+	averageWindowSeconds: number;
+}
+
+export const FREEPIK_RATE_LIMITS: RateLimits = {
+	burstPerSecond: 50,
+	burstSeconds: 5,
+	averagePerSecond: 10,
+	averageWindowSeconds: 120,
+};
+
+/** Clock skew and network jitter between us and the server: keep a little under each limit. */
+const SAFETY_MARGIN = 0.9;
+const MIN_ADAPTIVE_RATE = 0.5;
+
+export class RateLimiter {
+	private readonly sent: number[] = [];
+	private readonly windowMs: number;
+	private readonly windowMax: number;
+	private readonly secondMax: number;
+	private readonly bucketCapacity: number;
+	private readonly refillPerSecond: number;
+	private bucket: number;
+	private bucketUpdatedAt: number;
+	/** Requests per second allowed by the adaptive (AIMD) layer; lowered on every 429. */
+	private adaptiveRate: number;
+	private pausedUntil = 0;
+	private nextSlot = 0;
+	private queue: Promise<void> = Promise.resolve();
+	rateLimitedResponses = 0;
+
+	constructor(
+		readonly limits: RateLimits = FREEPIK_RATE_LIMITS,
+		private readonly now: () => number = Date.now,
+	) {
+		this.secondMax = Math.max(1, Math.floor(limits.burstPerSecond * SAFETY_MARGIN));
+		this.windowMs = limits.averageWindowSeconds * 1000;
+		this.windowMax = Math.max(
+			1,
+			Math.floor(limits.averagePerSecond * limits.averageWindowSeconds * SAFETY_MARGIN),
+		);
+		this.refillPerSecond = limits.averagePerSecond * SAFETY_MARGIN;
+		this.bucketCapacity = Math.max(
+			1,
+			(limits.burstPerSecond - limits.averagePerSecond) * limits.burstSeconds * SAFETY_MARGIN,
+		);
+		this.bucket = this.bucketCapacity;
+		this.bucketUpdatedAt = this.now();
+		this.adaptiveRate = limits.burstPerSecond;
+	}
+
+	/** Resolves when one more request may be sent; requests are granted in call order. */
+	async acquire(signal?: AbortSignal): Promise<void> {
+		const turn = this.queue.then(async () => await this.waitForSlot(signal));
+		this.queue = turn.catch(() => undefined);
+		await turn;
+	}
+
+	/** A 429 came back: pause everyone (Retry-After when given) and halve the adaptive rate. */
+	onRateLimited(retryAfterMs?: number): number {
+		this.rateLimitedResponses++;
+		this.adaptiveRate = Math.max(MIN_ADAPTIVE_RATE, this.adaptiveRate / 2);
+		const pause = retryAfterMs ?? 1000 + Math.random() * 1000;
+		this.pausedUntil = Math.max(this.pausedUntil, this.now() + pause);
+		return pause;
+	}
+
+	/** Additive increase: each success wins back a little of the rate lost to 429s. */
+	onSuccess(): void {
+		if (this.adaptiveRate < this.limits.burstPerSecond) {
+			this.adaptiveRate = Math.min(this.limits.burstPerSecond, this.adaptiveRate + 1 / this.adaptiveRate);
+		}
+	}
+
+	get currentRate(): number {
+		return this.adaptiveRate;
+	}
+
+	private async waitForSlot(signal?: AbortSignal): Promise<void> {
+		for (;;) {
+			if (signal?.aborted) return;
+			const delay = this.delayUntilAllowed();
+			if (delay <= 0) break;
+			await sleep(Math.min(delay, 1000));
+		}
+		const t = this.now();
+		this.refill(t);
+		this.bucket -= 1;
+		this.sent.push(t);
+		this.nextSlot = t + 1000 / this.adaptiveRate;
+	}
+
+	private delayUntilAllowed(): number {
+		const t = this.now();
+		this.prune(t);
+		this.refill(t);
+		let wait = Math.max(this.pausedUntil - t, this.nextSlot - t, 0);
+		const lastSecond = this.countSince(t - 1000);
+		if (lastSecond >= this.secondMax) {
+			wait = Math.max(wait, this.sent[this.sent.length - this.secondMax] + 1000 - t + 1);
+		}
+		if (this.sent.length >= this.windowMax) {
+			wait = Math.max(wait, this.sent[this.sent.length - this.windowMax] + this.windowMs - t + 1);
+		}
+		if (this.bucket < 1) wait = Math.max(wait, ((1 - this.bucket) / this.refillPerSecond) * 1000);
+		return wait;
+	}
+
+	private refill(t: number): void {
+		const elapsed = (t - this.bucketUpdatedAt) / 1000;
+		this.bucket = Math.min(this.bucketCapacity, this.bucket + elapsed * this.refillPerSecond);
+		this.bucketUpdatedAt = t;
+	}
+
+	private prune(t: number): void {
+		let drop = 0;
+		while (drop < this.sent.length && this.sent[drop] <= t - this.windowMs) drop++;
+		if (drop) this.sent.splice(0, drop);
+	}
+
+	private countSince(from: number): number {
+		let n = 0;
+		for (let i = this.sent.length - 1; i >= 0 && this.sent[i] > from; i--) n++;
+		return n;
+	}
+}

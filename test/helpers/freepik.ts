@@ -1,0 +1,52 @@
+import { FreepikApi } from '../../credentials/FreepikApi.credentials';
+import { Freepik } from '../../nodes/Freepik/Freepik.node';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const harness = require('./n8n-harness') as typeof import('./n8n-harness');
+
+export { readBinary, useBinaryMode } from './n8n-harness';
+
+export const API_KEY = 'sk-test-3f9a1c77d2b84e6b';
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+	return await createSimulator({ apiKey: API_KEY, taskDurationMs: 300, ...options });
+}
+
+export interface RunOptions {
+	items?: Array<{ json?: object; binary?: Record<string, { data: Buffer; fileName: string; mimeType: string }> }>;
+	continueOnFail?: boolean;
+	binaryMode?: 'default' | 'filesystem';
+	cancelAfterMs?: number;
+	apiKey?: string;
+}
+
+/** Runs the Freepik node through n8n's execution engine against the simulator. */
+export async function runFreepik(sim: Simulator, parameters: Record<string, unknown>, options: RunOptions = {}) {
+	const result = await harness.runNode({
+		nodeType: new Freepik(),
+		credentialTypes: { freepikApi: new FreepikApi() },
+		credentials: { freepikApi: { apiKey: options.apiKey ?? API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' } },
+		parameters: { resource: 'audioIsolation', ...parameters },
+		items: options.items,
+		continueOnFail: options.continueOnFail,
+		binaryMode: options.binaryMode,
+		cancelAfterMs: options.cancelAfterMs,
+	});
+	return result as {
+		items: Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: any }>;
+		error?: { message: string; description?: string; httpCode?: string; constructor: { name: string } };
+		status: string;
+		durationMs: number;
+		logs: Array<{ level: string; message: string }>;
+	};
+}
+
+export const isolateFromUrl = (extra: Record<string, unknown> = {}) => ({
+	operation: 'isolate',
+	description: 'A person speaking',
+	inputType: 'audio',
+	inputSource: 'url',
+	url: 'https://example.com/interview.mp3',
+	...extra,
+	options: { pollInterval: 1, ...((extra.options as object) ?? {}) },
+});

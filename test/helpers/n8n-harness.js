@@ -1,0 +1,183 @@
+'use strict';
+/**
+ * Runs nodes in-process through n8n's real execution engine (n8n-core's WorkflowExecute and node
+ * execution contexts): parameters, credentials, binary data (memory or filesystem mode),
+ * continue-on-fail and cancellation behave as in n8n. Used by the jest suites and the benchmark.
+ */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { Container } = require('@n8n/di');
+const { Logger } = require('@n8n/backend-common');
+const { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute, InstanceSettings } = require('n8n-core');
+const { ICredentialsHelper, Workflow } = require("n8n-workflow");
+
+function createDeferredPromise() {
+	let resolve;
+	const promise = new Promise((r) => (resolve = r));
+	return { promise, resolve };
+}
+
+/** A source node that emits the items a test gives it, storing binaries through n8n's helpers. */
+class SourceNode {
+	constructor(items) {
+		this.items = items;
+		this.description = {
+			displayName: 'Source', name: 'source', group: ['input'], version: 1, description: '',
+			defaults: { name: 'Source' }, inputs: ['main'], outputs: ['main'], properties: [],
+		};
+	}
+	async execute() {
+		const out = [];
+		const items = SourceNode.pending;
+		for (let i = 0; i < items.length; i++) {
+			const { json = {}, binary = {} } = items[i];
+			const item = { json, pairedItem: { item: 0 } };
+			for (const [key, file] of Object.entries(binary)) {
+				item.binary = item.binary || {};
+				item.binary[key] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+			}
+			out.push(item);
+		}
+		return [out];
+	}
+}
+
+/** Resolves declarative (generic) credential auth the way n8n does for `={{$credentials.x}}` values. */
+class CredentialsHelper extends ICredentialsHelper {
+	constructor(types) {
+		super();
+		this.types = types;
+		this.data = {};
+	}
+	getParentTypes() { return []; }
+	async authenticate(credentials, typeName, requestOptions) {
+		const auth = this.types[typeName]?.authenticate;
+		if (!auth) return requestOptions;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		const resolve = (v) =>
+			typeof v === 'string' ? v.replace(/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/, (_, k) => String(credentials[k] ?? '')) : v;
+		const headers = { ...(requestOptions.headers || {}) };
+		for (const [k, v] of Object.entries(auth.properties.headers || {})) headers[k] = resolve(v);
+		return { ...requestOptions, headers };
+	}
+	async preAuthentication() { return undefined; }
+	async runPreAuthentication() { return undefined; }
+	getCredentialsProperties() { return []; }
+	async getDecrypted(_a, _n, type) { return this.data[type] || {}; }
+	async getCredentials() { throw new Error('not used'); }
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	isCredentialUsableByNode() { return true; }
+}
+
+const capturedLogs = [];
+const logger = new Proxy({}, {
+	get: (_t, level) => (level === 'scoped' ? () => logger : (message, meta) => {
+		capturedLogs.push({ level: String(level), message: String(message), meta });
+	}),
+});
+
+let binaryMode;
+let binaryDir;
+/** Selects n8n's binary data mode: 'default' (in memory) or 'filesystem' (files on disk). */
+async function useBinaryMode(mode) {
+	if (binaryMode === mode) return;
+	binaryDir = binaryDir || fs.mkdtempSync(path.join(os.tmpdir(), 'freepik-binary-'));
+	const service = new BinaryDataService(
+		{ mode, availableModes: ['default', 'filesystem'], localStoragePath: binaryDir, signingSecret: 'test' },
+		{ error() {}, warn() {}, info() {} },
+		logger,
+	);
+	await service.init();
+	Container.set(BinaryDataService, service);
+	binaryMode = mode;
+}
+
+let setUp = false;
+function setUpContainer() {
+	if (setUp) return;
+	Container.set(Logger, logger);
+	try {
+		Container.get(InstanceSettings);
+	} catch {
+		Container.set(InstanceSettings, { n8nFolder: os.tmpdir(), instanceId: 'test', encryptionKey: 'test', instanceType: 'main' });
+	}
+	setUp = true;
+}
+
+/**
+ * Runs `Source -> node` and returns the node's output items or its error.
+ * @param {object} opts
+ * @param {object} opts.nodeType  instance of the node class under test
+ * @param {Record<string, object>} opts.credentialTypes  credential class instances by name
+ * @param {Record<string, object>} opts.credentials  decrypted credential data by type name
+ * @param {object} opts.parameters  node parameters
+ * @param {Array<{json?: object, binary?: Record<string, {data: Buffer, fileName: string, mimeType: string}>}>} [opts.items]
+ * @param {boolean} [opts.continueOnFail]
+ * @param {'default'|'filesystem'} [opts.binaryMode]
+ * @param {number} [opts.cancelAfterMs]  cancel the execution (as the Stop button does) after this long
+ */
+async function runNode(opts) {
+	setUpContainer();
+	await useBinaryMode(opts.binaryMode || 'default');
+	const items = opts.items || [{ json: {} }];
+	SourceNode.pending = items;
+	const source = new SourceNode(items);
+	const typeName = `n8n-nodes-freepik.${opts.nodeType.description.name}`;
+	const nodeTypes = {
+		getByName: (name) => (name === 'test.source' ? source : opts.nodeType),
+		getByNameAndVersion: (name) => (name === 'test.source' ? source : opts.nodeType),
+		getKnownTypes: () => ({}),
+	};
+	const nodes = [
+		{ id: '1', name: 'Source', type: 'test.source', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: '2', name: 'Node', type: typeName, typeVersion: 1, position: [200, 0], parameters: opts.parameters,
+			credentials: { freepikApi: { id: '1', name: 'Freepik' } },
+			...(opts.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		},
+	];
+	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
+	const workflow = new Workflow({ id: 'wf', nodes, connections, nodeTypes, active: false, settings: {} });
+	const credentialsHelper = new CredentialsHelper(opts.credentialTypes || {});
+	credentialsHelper.data = opts.credentials || {};
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf', nodes, connections });
+	const done = createDeferredPromise();
+	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+	const additionalData = {
+		hooks, credentialsHelper, executionId: 'exec-1', restApiUrl: '', webhookBaseUrl: '', webhookWaitingBaseUrl: '',
+		webhookTestBaseUrl: '', formWaitingBaseUrl: '', variables: {}, currentNodeParameters: undefined,
+		instanceBaseUrl: '', userId: 'user', executeWorkflow: async () => ({}), getRunExecutionData: async () => undefined,
+		setExecutionStatus: () => {}, sendDataToUI: () => {}, logAiEvent: () => {},
+	};
+	const runExecutionData = {
+		resultData: { runData: {} },
+		executionData: {
+			metadata: {}, contextData: {}, waitingExecution: {}, waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	};
+	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const started = Date.now();
+	const run = execute.processRunExecutionData(workflow);
+	let cancelTimer;
+	if (opts.cancelAfterMs !== undefined) cancelTimer = setTimeout(() => run.cancel(), opts.cancelAfterMs);
+	const result = await done.promise;
+	clearTimeout(cancelTimer);
+	const nodeRun = result.data.resultData.runData.Node?.[0];
+	return {
+		items: nodeRun?.data?.main?.[0] || [],
+		error: nodeRun?.error || result.data.resultData.error,
+		status: result.status,
+		durationMs: Date.now() - started,
+		logs: capturedLogs,
+	};
+}
+
+/** Reads an output binary back from wherever n8n stored it. */
+async function readBinary(binaryData) {
+	return await Container.get(BinaryDataService).getAsBuffer(binaryData);
+}
+
+module.exports = { runNode, readBinary, useBinaryMode, capturedLogs };
