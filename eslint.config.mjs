@@ -4,8 +4,9 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 export default [
 	{ ignores: ['dist/**', 'node_modules/**'] },
 	{
-		files: ['**/*.ts'],
-		languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module' } },
+		// The plugin reads package.json as a JavaScript object expression (n8n's own node-cli does the same).
+		files: ['**/*.ts', 'package.json'],
+		languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] } },
 	},
-	n8nCommunityNodesPlugin.configs.recommended,
+	{ ...n8nCommunityNodesPlugin.configs.recommended, files: ['**/*.ts', 'package.json'] },
 ];

@@ -1,0 +1,53 @@
+'use strict';
+/** Child process of bench/run.js: runs one large-file scenario and reports its peak RSS growth. */
+const { runNode, useBinaryMode } = require('../test/helpers/n8n-harness');
+const { Freepik } = require('../dist/nodes/Freepik/Freepik.node');
+const { FreepikApi } = require('../dist/credentials/FreepikApi.credentials');
+
+const [scenario, apiUrl, apiKey] = process.argv.slice(2);
+const MB = 1024 * 1024;
+
+(async () => {
+	const fileBytes = 50 * MB;
+	const mode = scenario === 'upload-memory' ? 'default' : 'filesystem';
+	await useBinaryMode(mode);
+	const input = scenario.startsWith('upload') ? Buffer.alloc(fileBytes, 7) : undefined;
+	global.gc();
+	const baseline = process.memoryUsage().rss;
+	let peak = baseline;
+	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+	const result = await runNode({
+		nodeType: new Freepik(),
+		credentialTypes: { freepikApi: new FreepikApi() },
+		credentials: { freepikApi: { apiKey, baseUrl: apiUrl } },
+		binaryMode: mode,
+		parameters: {
+			resource: 'audioIsolation',
+			operation: 'isolate',
+			description: 'A person speaking',
+			inputType: 'audio',
+			...(input
+				? { inputSource: 'binary', binaryPropertyName: 'data', waitForCompletion: false }
+				: { inputSource: 'url', url: 'https://example.com/long.wav', waitForCompletion: true, downloadResult: true }),
+			options: { pollInterval: 1 },
+		},
+		items: [input ? { json: {}, binary: { data: { data: input, fileName: 'in.wav', mimeType: 'audio/wav' } } } : { json: {} }],
+	});
+	clearInterval(sampler);
+	peak = Math.max(peak, process.memoryUsage().rss);
+	if (result.error) throw new Error(result.error.message);
+	const growth = (peak - baseline) / MB;
+	const downloaded = result.items[0].binary?.data?.bytes;
+	console.log(
+		JSON.stringify({
+			scenario,
+			peakGrowthMB: +growth.toFixed(1),
+			ratioToFile: input ? +(growth / (fileBytes / MB)).toFixed(2) : undefined,
+			downloadedBytes: downloaded,
+		}),
+	);
+	process.exit(0);
+})().catch((error) => {
+	console.log(JSON.stringify({ scenario, error: error.message }));
+	process.exit(1);
+});

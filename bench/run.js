@@ -1,0 +1,164 @@
+'use strict';
+/**
+ * `npm run bench`: batch speed, rate-limit behaviour, memory and per-item overhead of the built node
+ * (dist/), run in-process through n8n's engine against the project's simulator on 127.0.0.1.
+ * Prints a table and one JSON line. Ratios are measured within this run; absolute times vary.
+ */
+const os = require('os');
+const path = require('path');
+const { spawn } = require('child_process');
+const { createSimulator } = require('../test/simulator');
+const { runNode } = require('../test/helpers/n8n-harness');
+const { Freepik } = require('../dist/nodes/Freepik/Freepik.node');
+const { FreepikApi } = require('../dist/credentials/FreepikApi.credentials');
+
+const API_KEY = 'bench-key';
+const deadline = Date.now() + 175_000;
+
+/** Deterministic durations 1–4 s (a fixed LCG), so every run benchmarks the same batch. */
+function durations(n, minMs, maxMs) {
+	let seed = 42;
+	return Array.from({ length: n }, () => {
+		seed = (seed * 1103515245 + 12345) % 2 ** 31;
+		return Math.round(minMs + (seed / 2 ** 31) * (maxMs - minMs));
+	});
+}
+
+async function isolateBatch(sim, durationsMs, options = {}) {
+	if (Date.now() > deadline) throw new Error('bench time budget exceeded');
+	const started = Date.now();
+	const result = await runNode({
+		nodeType: new Freepik(),
+		credentialTypes: { freepikApi: new FreepikApi() },
+		credentials: { freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl } },
+		parameters: {
+			resource: 'audioIsolation',
+			operation: 'isolate',
+			description: '={{ $json.description }}',
+			inputType: 'audio',
+			inputSource: 'url',
+			url: 'https://example.com/episode.mp3',
+			waitForCompletion: options.wait ?? true,
+			downloadResult: true,
+			options: { pollInterval: 1, maxWaitTime: 120, ...options.nodeOptions },
+		},
+		items: durationsMs.map((ms, i) => ({ json: { description: `Voice of episode ${i} [sim:duration=${ms}]` } })),
+	});
+	if (result.error) throw new Error(`batch failed: ${result.error.message}`);
+	return { ms: Date.now() - started, items: result.items };
+}
+
+async function batchVsSequential() {
+	const sim = await createSimulator({ apiKey: API_KEY, rateLimit: true });
+	const ds = durations(30, 1000, 4000);
+	const ideal = Math.max(...ds) + 1000;
+	const batch = await isolateBatch(sim, ds);
+	const inOrder = batch.items.every((item, i) => item.pairedItem.item === i && item.json.status === 'COMPLETED');
+	sim.reset();
+	const plain = await isolateBatch(sim, ds, { nodeOptions: { burstRequestsPerSecond: 10, averageRequestsPerSecond: 10 } });
+	sim.reset();
+	// What every peer node does: one item at a time, each waited for before the next is sent.
+	let sequentialMs = 0;
+	for (const d of ds) sequentialMs += (await isolateBatch(sim, [d])).ms;
+	await sim.close();
+	return {
+		n: 30,
+		idealMs: ideal,
+		batchMs: batch.ms,
+		ratioToIdeal: +(batch.ms / ideal).toFixed(2),
+		sequentialMs,
+		speedupVsSequential: +(sequentialMs / batch.ms).toFixed(1),
+		plain10PerSecondBucketMs: plain.ms,
+		speedupVsPlainBucket: +(plain.ms / batch.ms).toFixed(2),
+		outputsInOrder: inOrder,
+	};
+}
+
+async function rateLimitedBatch() {
+	const sim = await createSimulator({ apiKey: API_KEY, rateLimit: true });
+	const n = 200;
+	const ds = durations(n, 1000, 2000);
+	const { ms } = await isolateBatch(sim, ds, { nodeOptions: { maxTasksInFlight: 200 } });
+	const stats = sim.stats();
+	const creates = sim.requestsTo('create').filter((r) => r.status === 200).map((r) => r.at);
+	const bound = ds.reduce((sum, d) => sum + 2 + Math.ceil(d / 1000), 0) / n;
+	await sim.close();
+	return {
+		n,
+		wallMs: ms,
+		rateLimited429: stats.rateLimited,
+		tasksCreated: stats.creates,
+		apiRequests: stats.creates + stats.gets + stats.rateLimited,
+		requestsPerTask: +((stats.creates + stats.gets + stats.rateLimited) / n).toFixed(2),
+		requestsPerTaskBound: +bound.toFixed(2),
+		submitRatePerSecond: +(n / Math.max(0.001, (Math.max(...creates) - Math.min(...creates)) / 1000)).toFixed(1),
+	};
+}
+
+async function overheadPerItem() {
+	const sim = await createSimulator({ apiKey: API_KEY });
+	const n = 1000;
+	const nodeOptions = { averageRequestsPerSecond: 1000, burstRequestsPerSecond: 1000, maxTasksInFlight: 100 };
+	await isolateBatch(sim, [1], { wait: false, nodeOptions }); // warm-up
+	sim.reset();
+	const { ms } = await isolateBatch(sim, new Array(n).fill(1000), { wait: false, nodeOptions });
+	await sim.close();
+	return { n, msPerItemIncludingLoopbackPost: +(ms / n).toFixed(3) };
+}
+
+/** Memory is measured in a child process so the simulator and earlier scenarios do not blur it. */
+function memoryProbe(scenario, sim) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'memory-probe.js'), scenario, sim.apiUrl, API_KEY], {
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		let out = '';
+		child.stdout.on('data', (d) => (out += d));
+		const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			try {
+				resolve(JSON.parse(out.trim().split('\n').pop()));
+			} catch {
+				reject(new Error(`memory probe ${scenario} failed (exit ${code}): ${out}`));
+			}
+		});
+	});
+}
+
+async function memory() {
+	const sim = await createSimulator({ apiKey: API_KEY, resultBytes: 200 * 1024 * 1024, taskDurationMs: 200 });
+	const download = await memoryProbe('download', sim);
+	const uploadFs = await memoryProbe('upload-filesystem', sim);
+	const uploadMem = await memoryProbe('upload-memory', sim);
+	await sim.close();
+	return { download, uploadFs, uploadMem };
+}
+
+(async () => {
+	const started = Date.now();
+	const batch = await batchVsSequential();
+	const limited = await rateLimitedBatch();
+	const mem = await memory();
+	const overhead = await overheadPerItem();
+	const rows = [
+		['batch N=30, 1-4 s tasks, poll 1 s: wall / ideal', `${batch.batchMs} ms / ${batch.idealMs} ms = ${batch.ratioToIdeal}`, '<= 1.3'],
+		['  vs sequential per-item (same run)', `${batch.sequentialMs} ms -> ${batch.speedupVsSequential}x faster`, '>= 5x'],
+		['  vs plain 10/s token bucket', `${batch.plain10PerSecondBucketMs} ms -> ${batch.speedupVsPlainBucket}x faster`, 'info'],
+		['batch N=200 vs simulator at 10/s avg, 50 burst: 429s', String(limited.rateLimited429), '0'],
+		['  requests per task (bound 2 + ceil(d/poll))', `${limited.requestsPerTask} (bound ${limited.requestsPerTaskBound})`, '<= bound'],
+		['  achieved submit rate', `${limited.submitRatePerSecond} tasks/s, wall ${limited.wallMs} ms`, 'info'],
+		['200 MB result download, filesystem mode: peak RSS growth', `${mem.download.peakGrowthMB} MB`, '<= 64 MB'],
+		['50 MB binary input, filesystem mode: peak RSS growth', `${mem.uploadFs.peakGrowthMB} MB = ${mem.uploadFs.ratioToFile}x file`, '<= 2.5x'],
+		['50 MB binary input, memory mode: peak RSS growth', `${mem.uploadMem.peakGrowthMB} MB = ${mem.uploadMem.ratioToFile}x file`, 'info'],
+		['node overhead per item (1000 items, incl. loopback POST)', `${overhead.msPerItemIncludingLoopbackPost} ms`, '< 2 ms'],
+	];
+	const width = Math.max(...rows.map((r) => r[0].length));
+	console.log(`\nFreepik node benchmark — ${os.cpus().length} cores, Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s\n`);
+	for (const [what, value, target] of rows) console.log(`${what.padEnd(width)}  ${value.padEnd(44)}  target ${target}`);
+	console.log(JSON.stringify({ cores: os.cpus().length, node: process.version, batch, limited, memory: mem, overhead }));
+	process.exit(0);
+})().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,191 @@
+'use strict';
+
+const crypto = require('crypto');
+const { sendJson, sendText, readBody, delay, resetConnection, HttpError } = require('./http-util');
+const { parseJsonBody, isLargeString, JsonSyntaxError } = require('./json-body');
+const { validateCreateBody } = require('./validate');
+const { createTask, transitions } = require('./tasks');
+const { applyPreFault, MALFORMED_BODY } = require('./fault-responses');
+
+const BASE = '/v1/ai/audio-isolation';
+
+/**
+ * @param {string | undefined} method
+ * @param {string} pathname
+ * @returns {{ route: 'create' | 'get' | 'list' | 'other', taskId: string | null, status?: number }}
+ */
+function classify(method, pathname) {
+	const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+	if (path === BASE) {
+		if (method === 'POST') return { route: 'create', taskId: null };
+		if (method === 'GET') return { route: 'list', taskId: null };
+		return { route: 'other', taskId: null, status: 405 };
+	}
+	if (path.startsWith(`${BASE}/`) && !path.slice(BASE.length + 1).includes('/')) {
+		const taskId = decodeURIComponent(path.slice(BASE.length + 1));
+		return method === 'GET' ? { route: 'get', taskId } : { route: 'other', taskId, status: 405 };
+	}
+	return { route: 'other', taskId: null, status: 404 };
+}
+
+/**
+ * The create body as recorded: small members as sent; long strings replaced by their length, and
+ * for the base64 media input also by the decoded byte count and sha256.
+ * @param {unknown} body
+ * @param {{ field: string, kind: string, bytes?: number, sha256?: string } | null} input
+ * @param {number} limit
+ */
+function recordedBody(body, input, limit) {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+	/** @type {Record<string, unknown>} */
+	const out = {};
+	for (const [name, value] of Object.entries(body)) {
+		if (!(isLargeString(value) || (typeof value === 'string' && value.length > limit))) {
+			out[name] = value;
+			continue;
+		}
+		out[`${name}Length`] = /** @type {{ length: number }} */ (value).length;
+		if (input && input.field === name && input.kind === 'base64') {
+			out[`${name}Bytes`] = input.bytes;
+			out[`${name}Sha256`] = input.sha256;
+		}
+	}
+	return out;
+}
+
+/**
+ * @param {Record<string, any>} core - internal state built by createSimulator (index.js)
+ */
+function createApiHandler(core) {
+	const { options, recorder } = core;
+
+	/** @type {import('http').RequestListener} */
+	return async function handleApi(req, res) {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		if (url.pathname.startsWith('/__sim/')) return core.handleControl(req, res, url);
+		const { route, taskId, status } = classify(req.method, url.pathname);
+		const entry = recorder.start('api', route, req, res, url, taskId);
+		try {
+			if (route !== 'other') {
+				const fault = core.faults.take(route, 'pre', taskId ?? undefined);
+				if (fault) {
+					entry.fault = fault.kind;
+					recorder.countFault();
+					if (await applyPreFault(fault, req, res, core.timers)) return;
+				}
+			}
+			if (!url.pathname.startsWith('/v1/')) return drainAndSend(req, res, status ?? 404, { message: 'Not found' });
+			const key = req.headers['x-freepik-api-key'];
+			if (typeof key !== 'string' || key === '') return drainAndSend(req, res, 401, { message: 'Missing API key' });
+			if (key !== options.apiKey) return drainAndSend(req, res, 401, { message: 'Invalid API key' });
+			const limiter = core.rateLimiter();
+			if (limiter) {
+				const decision = limiter.take(key);
+				if (!decision.allowed) {
+					recorder.countRateLimited();
+					const headers = limiter.config.retryAfter ? { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) } : {};
+					return drainAndSend(req, res, 429, { message: 'Too many requests' }, headers);
+				}
+			}
+			if (route === 'create') return await handleCreate(req, res, entry);
+			if (route === 'get') return handleGet(res, /** @type {string} */ (taskId), entry);
+			if (route === 'list') return handleList(res, entry);
+			return drainAndSend(req, res, status ?? 404, { message: status === 405 ? 'Method not allowed' : 'Not found' });
+		} catch (err) {
+			if (res.headersSent) res.destroy();
+			else if (err instanceof HttpError) drainAndSend(req, res, err.status, { message: err.message });
+			else sendJson(res, 500, { message: 'Internal Server Error' });
+		}
+	};
+
+	async function handleCreate(req, res, entry) {
+		const buf = await readBody(req, options.maxBodyBytes);
+		entry.bodyBytes = buf.length;
+		let body;
+		try {
+			body = parseJsonBody(buf, options.recordStringLimit);
+		} catch (err) {
+			if (!(err instanceof JsonSyntaxError)) throw err;
+			entry.body = { invalidJson: true };
+			return sendJson(res, 400, { message: 'Invalid JSON body', invalid_params: [{ name: 'body', reason: 'is not valid JSON' }] });
+		}
+		const { errors, input } = validateCreateBody(body);
+		entry.body = recordedBody(body, input, options.recordStringLimit);
+		entry.input = input;
+		if (errors.length > 0) return sendJson(res, 400, { message: 'Invalid request', invalid_params: errors });
+
+		const task = createTask({
+			id: crypto.randomUUID(),
+			index: core.nextTaskIndex(),
+			body: /** @type {Record<string, unknown>} */ (entry.body),
+			recordedBody: entry.body,
+			input,
+			options,
+			now: Date.now(),
+		});
+		core.tasks.set(task.id, task);
+		recorder.countCreate();
+		entry.taskId = task.id;
+		core.webhooks.schedule(task, transitions(task));
+
+		const view = { task_id: task.id, status: 'CREATED', generated: [] };
+		const fault = core.faults.take('create', 'post');
+		if (!fault) return sendJson(res, 200, { data: view });
+		entry.fault = fault.kind;
+		recorder.countFault();
+		switch (fault.kind) {
+			case 'resetAfterCreate':
+				return resetConnection(res);
+			case 'delayAfterCreate':
+				await delay(fault.ms, core.timers);
+				return sendJson(res, 200, { data: view });
+			default:
+				return sendPostFault(res, fault, view);
+		}
+	}
+
+	function handleGet(res, taskId, entry) {
+		const task = core.tasks.get(taskId);
+		if (!task) return sendJson(res, 404, { message: 'Not found' });
+		const fault = core.faults.take('get', 'post', taskId);
+		if (fault) {
+			entry.fault = fault.kind;
+			recorder.countFault();
+		}
+		const view = core.view(task, fault?.kind === 'unknownStatus' ? fault.taskStatus : undefined);
+		return fault ? sendPostFault(res, fault, view) : sendJson(res, 200, { data: view });
+	}
+
+	function handleList(res, entry) {
+		const fault = core.faults.take('list', 'post');
+		if (fault) {
+			entry.fault = fault.kind;
+			recorder.countFault();
+		}
+		const override = fault?.kind === 'unknownStatus' ? fault.taskStatus : undefined;
+		const views = [...core.tasks.values()].reverse().map((task) => core.view(task, override));
+		return fault ? sendPostFault(res, fault, views) : sendJson(res, 200, { data: views });
+	}
+}
+
+/** Answers for the "post" faults that only change the body of a successful answer. */
+function sendPostFault(res, fault, data) {
+	switch (fault.kind) {
+		case 'malformed':
+			return sendText(res, 200, MALFORMED_BODY, 'application/json');
+		case 'noTaskId':
+			return sendJson(res, 200, { data: {} });
+		case 'unknownStatus':
+			return sendJson(res, 200, { data: Array.isArray(data) ? data : { ...data, status: fault.taskStatus } });
+		default:
+			throw new Error(`unexpected fault ${fault.kind}`);
+	}
+}
+
+/** Answers without reading the body (it is drained so the connection stays usable). */
+function drainAndSend(req, res, status, payload, headers) {
+	req.resume();
+	sendJson(res, status, payload, headers);
+}
+
+module.exports = { createApiHandler, classify, recordedBody };

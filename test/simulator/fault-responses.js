@@ -1,0 +1,58 @@
+'use strict';
+
+const { STATUS_CODES } = require('http');
+const { sendJson, sendText, delay, resetConnection } = require('./http-util');
+
+const HTML_ERROR_PAGE = (status) =>
+	`<html>\r\n<head><title>${status} ${STATUS_CODES[status] ?? 'Error'}</title></head>\r\n<body>\r\n<center><h1>${status} ${STATUS_CODES[status] ?? 'Error'}</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n`;
+
+/** A CDN-style error document (the file host is not JSON). */
+function sendXmlError(res, status, code, message) {
+	const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`;
+	sendText(res, status, body, 'application/xml');
+}
+
+/**
+ * Applies a "pre" fault (before the simulator does any work).
+ * @param {Record<string, any>} fault
+ * @param {import('http').IncomingMessage} req
+ * @param {import('http').ServerResponse} res
+ * @param {Set<NodeJS.Timeout>} timers
+ * @returns {Promise<boolean>} true when the fault answered (or killed) the request
+ */
+async function applyPreFault(fault, req, res, timers) {
+	switch (fault.kind) {
+		case 'reset':
+			resetConnection(res);
+			return true;
+		case 'delay':
+			await delay(fault.ms, timers);
+			return false;
+		case 'status': {
+			req.resume();
+			const headers = fault.headers ?? {};
+			if (typeof fault.body === 'string') {
+				sendText(res, fault.status, fault.body, headers['content-type'] ?? 'application/json', headers);
+			} else {
+				sendJson(res, fault.status, fault.body ?? { message: STATUS_CODES[fault.status] ?? 'Error' }, headers);
+			}
+			return true;
+		}
+		case 'html':
+			req.resume();
+			sendText(res, fault.status, HTML_ERROR_PAGE(fault.status), 'text/html; charset=utf-8', fault.headers ?? {});
+			return true;
+		case 'redirect':
+			req.resume();
+			res.writeHead(fault.status, { location: fault.location, 'content-length': 0, ...(fault.headers ?? {}) });
+			res.end();
+			return true;
+		default:
+			throw new Error(`not a pre fault: ${fault.kind}`);
+	}
+}
+
+/** The truncated JSON body of a `malformed` fault. */
+const MALFORMED_BODY = '{"data": {"task_';
+
+module.exports = { applyPreFault, sendXmlError, MALFORMED_BODY };

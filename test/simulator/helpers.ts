@@ -1,0 +1,54 @@
+import type { Simulator } from './index';
+
+export const API_PATH = '/v1/ai/audio-isolation';
+export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type ApiInit = Omit<RequestInit, 'headers'> & { headers?: Record<string, string> };
+
+/** fetch against the API with the valid key (override with `headers`). */
+export function api(sim: Simulator, path: string, init: ApiInit = {}) {
+	return fetch(`${sim.apiUrl}${path}`, {
+		...init,
+		headers: { 'x-freepik-api-key': sim.apiKey, 'content-type': 'application/json', ...(init.headers ?? {}) },
+	});
+}
+
+export async function createTask(sim: Simulator, body: Record<string, unknown>) {
+	const res = await api(sim, API_PATH, { method: 'POST', body: JSON.stringify(body) });
+	return { res, json: (await res.json()) as any };
+}
+
+export async function getTask(sim: Simulator, id: string) {
+	const res = await api(sim, `${API_PATH}/${id}`);
+	return (await res.json()) as { data: { task_id: string; status: string; generated: string[] } };
+}
+
+export const audio = (text = 'hello wav') => Buffer.from(text).toString('base64');
+
+/** Polls `check` until it returns a truthy value; bounded by `timeoutMs`. */
+export async function waitFor<T>(
+	check: () => Promise<T> | T,
+	timeoutMs = 3000,
+	intervalMs = 20,
+): Promise<Exclude<T, null | undefined | false>> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value as Exclude<T, null | undefined | false>;
+		if (Date.now() > deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
+		await sleep(intervalMs);
+	}
+}
+
+/** Creates a task and waits until it is COMPLETED; returns its generated URLs. */
+export async function completedTask(sim: Simulator, description = 'voice', extra: Record<string, unknown> = {}) {
+	const { json } = await createTask(sim, { description, audio: audio(), ...extra });
+	const id: string = json.data.task_id;
+	const task = await waitFor(async () => {
+		const t = await getTask(sim, id);
+		return t.data.status === 'COMPLETED' ? t.data : null;
+	});
+	return task;
+}
