@@ -35,10 +35,20 @@ export class RateLimiter {
 	private readonly secondMax: number;
 	private readonly bucketCapacity: number;
 	private readonly refillPerSecond: number;
+	/**
+	 * Requests sent in the same instant reach the server spread over the next few hundred ms, so an
+	 * instant burst can land in the server's next 1 s window too. Pacing sends at the burst rate
+	 * keeps the server's view of every window the same as ours.
+	 */
+	private readonly minSpacingMs: number;
 	private bucket: number;
 	private bucketUpdatedAt: number;
-	/** Requests per second allowed by the adaptive (AIMD) layer; lowered on every 429. */
-	private adaptiveRate: number;
+	/**
+	 * Requests per second allowed by the adaptive (AIMD) layer: unlimited until a 429 shows that
+	 * someone else (another worker, another workflow) shares the account; then halved on every 429
+	 * and raised a little on every success.
+	 */
+	private adaptiveRate = Infinity;
 	private pausedUntil = 0;
 	private nextSlot = 0;
 	private queue: Promise<void> = Promise.resolve();
@@ -49,6 +59,7 @@ export class RateLimiter {
 		private readonly now: () => number = Date.now,
 	) {
 		this.secondMax = Math.max(1, Math.floor(limits.burstPerSecond * SAFETY_MARGIN));
+		this.minSpacingMs = 1000 / this.secondMax;
 		this.windowMs = limits.averageWindowSeconds * 1000;
 		this.windowMax = Math.max(
 			1,
@@ -61,7 +72,6 @@ export class RateLimiter {
 		);
 		this.bucket = this.bucketCapacity;
 		this.bucketUpdatedAt = this.now();
-		this.adaptiveRate = limits.burstPerSecond;
 	}
 
 	/** Resolves when one more request may be sent; requests are granted in call order. */
@@ -74,7 +84,7 @@ export class RateLimiter {
 	/** A 429 came back: pause everyone (Retry-After when given) and halve the adaptive rate. */
 	onRateLimited(retryAfterMs?: number): number {
 		this.rateLimitedResponses++;
-		this.adaptiveRate = Math.max(MIN_ADAPTIVE_RATE, this.adaptiveRate / 2);
+		this.adaptiveRate = Math.max(MIN_ADAPTIVE_RATE, Math.min(this.adaptiveRate, this.observedRate()) / 2);
 		const pause = retryAfterMs ?? 1000 + Math.random() * 1000;
 		this.pausedUntil = Math.max(this.pausedUntil, this.now() + pause);
 		return pause;
@@ -82,27 +92,39 @@ export class RateLimiter {
 
 	/** Additive increase: each success wins back a little of the rate lost to 429s. */
 	onSuccess(): void {
-		if (this.adaptiveRate < this.limits.burstPerSecond) {
-			this.adaptiveRate = Math.min(this.limits.burstPerSecond, this.adaptiveRate + 1 / this.adaptiveRate);
-		}
+		if (this.adaptiveRate === Infinity) return;
+		this.adaptiveRate += 1 / this.adaptiveRate;
+		if (this.adaptiveRate >= this.limits.burstPerSecond) this.adaptiveRate = Infinity;
+	}
+
+	/** Requests sent in the last 10 s, per second (at least the average limit). */
+	private observedRate(): number {
+		const recent = this.countSince(this.now() - 10_000) / 10;
+		return Math.max(recent, this.limits.averagePerSecond);
 	}
 
 	get currentRate(): number {
 		return this.adaptiveRate;
 	}
 
+	/** Takes a slot now and returns 0, or returns how many ms to wait before asking again. */
+	tryAcquire(): number {
+		const delay = this.delayUntilAllowed();
+		if (delay > 0) return delay;
+		const t = this.now();
+		this.bucket -= 1;
+		this.sent.push(t);
+		this.nextSlot = t + Math.max(this.minSpacingMs, 1000 / this.adaptiveRate);
+		return 0;
+	}
+
 	private async waitForSlot(signal?: AbortSignal): Promise<void> {
 		for (;;) {
 			if (signal?.aborted) return;
-			const delay = this.delayUntilAllowed();
-			if (delay <= 0) break;
+			const delay = this.tryAcquire();
+			if (delay <= 0) return;
 			await sleep(Math.min(delay, 1000));
 		}
-		const t = this.now();
-		this.refill(t);
-		this.bucket -= 1;
-		this.sent.push(t);
-		this.nextSlot = t + 1000 / this.adaptiveRate;
 	}
 
 	private delayUntilAllowed(): number {

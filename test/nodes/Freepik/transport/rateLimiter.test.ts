@@ -1,0 +1,81 @@
+import { FREEPIK_RATE_LIMITS, RateLimiter } from '../../../../nodes/Freepik/transport/rateLimiter';
+// The simulator's server-side model of Freepik's limits, used here as the referee.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { RateLimiter: ServerModel, DEFAULT_RATE_LIMIT } = require('../../../simulator/rate-limit');
+
+/** Drives a client that sends whenever its limiter allows, on a virtual clock, for `seconds`. */
+function sendAsFastAsAllowed(seconds: number, limits = FREEPIK_RATE_LIMITS) {
+	let now = 0;
+	const clock = () => now;
+	const client = new RateLimiter(limits, clock);
+	const server = new ServerModel({ ...DEFAULT_RATE_LIMIT, ...limits }, clock);
+	const sentAt: number[] = [];
+	let rejected = 0;
+	for (let guard = 0; now < seconds * 1000 && guard < 1_000_000; guard++) {
+		const wait = client.tryAcquire();
+		if (wait > 0) {
+			now += Math.max(1, Math.ceil(wait));
+			continue;
+		}
+		sentAt.push(now);
+		if (!server.take().allowed) rejected++;
+	}
+	const inWindow = (from: number, ms: number) => sentAt.filter((t) => t >= from && t < from + ms).length;
+	return { sentAt, rejected, inWindow };
+}
+
+describe('RateLimiter (Freepik: 50/s bursts for at most 5 s, 10/s on average over 2 minutes)', () => {
+	it('never exceeds any of the three server rules while sending flat out for 3 minutes', () => {
+		const { rejected, sentAt } = sendAsFastAsAllowed(180);
+		expect(rejected).toBe(0);
+		// And it is not needlessly slow: close to the 1200-per-120 s allowance (minus a 10% margin).
+		expect(sentAt.filter((t) => t < 120_000).length).toBeGreaterThanOrEqual(1000);
+	});
+
+	it('paces sends at the burst rate so instant bursts cannot spill into the server\'s next window', () => {
+		const { sentAt } = sendAsFastAsAllowed(5);
+		const gaps = sentAt.slice(1).map((t, i) => t - sentAt[i]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 / 45 - 1);
+	});
+
+	it('allows a burst well above 10/s at the start (a short batch is not throttled to the average)', () => {
+		const { inWindow } = sendAsFastAsAllowed(10);
+		expect(inWindow(0, 1000)).toBeGreaterThanOrEqual(40);
+		expect(inWindow(0, 1000)).toBeLessThanOrEqual(50);
+	});
+
+	it('falls back to the average rate once the burst budget is spent', () => {
+		const { inWindow } = sendAsFastAsAllowed(30);
+		// Seconds 20-30: bucket long empty, so about the (safety-margined) average of 9-10/s.
+		const lateRate = inWindow(20_000, 10_000) / 10;
+		expect(lateRate).toBeGreaterThan(8);
+		expect(lateRate).toBeLessThanOrEqual(10);
+	});
+
+	it('honours configured limits (a plain 10/s account)', () => {
+		const limits = { ...FREEPIK_RATE_LIMITS, burstPerSecond: 10, averagePerSecond: 10 };
+		const { rejected, inWindow } = sendAsFastAsAllowed(20, limits);
+		expect(rejected).toBe(0);
+		expect(inWindow(0, 1000)).toBeLessThanOrEqual(10);
+	});
+
+	it('after a 429 pauses for Retry-After and halves its rate, then recovers additively', () => {
+		let now = 0;
+		const limiter = new RateLimiter(FREEPIK_RATE_LIMITS, () => now);
+		for (let i = 0; i < 20; i++, now += 25) expect(limiter.tryAcquire()).toBe(0);
+		expect(limiter.currentRate).toBe(Infinity);
+		const pause = limiter.onRateLimited(3000);
+		expect(pause).toBe(3000);
+		expect(limiter.tryAcquire()).toBeGreaterThanOrEqual(2999);
+		const halved = limiter.currentRate;
+		expect(halved).toBeLessThanOrEqual(25);
+		now += 3000;
+		expect(limiter.tryAcquire()).toBe(0);
+		now += 25;
+		// The next request must respect the lowered rate.
+		expect(limiter.tryAcquire()).toBeGreaterThanOrEqual(Math.floor(1000 / halved) - 26);
+		for (let i = 0; i < 2000; i++) limiter.onSuccess();
+		expect(limiter.currentRate).toBe(Infinity);
+		expect(limiter.rateLimitedResponses).toBe(1);
+	});
+});
