@@ -36,9 +36,10 @@ export class RateLimiter {
 	private readonly bucketCapacity: number;
 	private readonly refillPerSecond: number;
 	/**
-	 * Requests sent in the same instant reach the server spread over the next few hundred ms, so an
-	 * instant burst can land in the server's next 1 s window too. Pacing sends at the burst rate
-	 * keeps the server's view of every window the same as ours.
+	 * Requests sent in the same instant reach the server spread over the next few hundred ms, so a
+	 * full instant burst can land in the server's next 1 s window too. Once half of the 1 s window
+	 * is used, sends are paced at the burst rate, which keeps the server's view of every window
+	 * the same as ours while small batches still go out at once.
 	 */
 	private readonly minSpacingMs: number;
 	private bucket: number;
@@ -114,7 +115,8 @@ export class RateLimiter {
 		const t = this.now();
 		this.bucket -= 1;
 		this.sent.push(t);
-		this.nextSlot = t + Math.max(this.minSpacingMs, 1000 / this.adaptiveRate);
+		const pace = this.countSince(t - 1000) >= this.secondMax / 2 ? this.minSpacingMs : 0;
+		this.nextSlot = t + Math.max(pace, 1000 / this.adaptiveRate);
 		return 0;
 	}
 
