@@ -11,7 +11,8 @@ export class Freepik implements INodeType {
 		icon: { light: 'file:freepik.svg', dark: 'file:freepik.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle:
+			'={{ {"isolate": "Isolate sound", "get": "Get task", "getAll": "Get many tasks"}[$parameter["operation"]] }}',
 		description: "Isolate a voice or instrument from audio or video with Freepik's AI Audio Isolation",
 		defaults: { name: 'Freepik' },
 		usableAsTool: true,
