@@ -10,14 +10,17 @@ N8N_LINE="${N8N_LINE:-2}"
 CACHE="${FREEPIK_N8N_CACHE:-$HOME/.cache/n8n-nodes-freepik}"
 NODE24_VERSION="24.21.0"
 N8N2_VERSION="2.40.7"
-N8N1_VERSION="${N8N1_VERSION:-1.123.5}"
+# Newest 1.x that runs on Node 20: from 1.123.66 on, n8n evaluates expressions in isolated-vm, which
+# has no Node 20 build and does not compile against its V8.
+N8N1_VERSION="${N8N1_VERSION:-1.123.50}"
 
 log() { echo "[n8n-runtime] $*" >&2; }
 fail() { echo "[n8n-runtime] FAILED at step: $*" >&2; exit 1; }
 
 mkdir -p "$CACHE"
-# Serialise concurrent provisioning (e2e, demo and dev may start together).
-exec 9>"$CACHE/.lock"
+# Serialise concurrent provisioning (e2e, demo and dev may start together); one lock per line so
+# that installing 1.x does not hold up a run that only needs the (ready) 2.x install.
+exec 9>"$CACHE/.lock-$N8N_LINE"
 flock 9
 
 if [ "$N8N_LINE" = "1" ]; then
@@ -26,7 +29,9 @@ if [ "$N8N_LINE" = "1" ]; then
   if [ ! -f "$DIR/.ok" ]; then
     log "installing n8n@$N8N1_VERSION on $("$NODE_BIN" --version) into $DIR (first run takes minutes)"
     rm -rf "$DIR"; mkdir -p "$DIR"
-    (cd "$DIR" && echo '{"name":"n8n-runtime","private":true}' > package.json \
+    # n8n-nodes-base 1.x depends on xlsx from a tarball URL on cdn.sheetjs.com (unreachable offline
+    # and behind registry-only proxies); use the npm-registry republish that n8n 2.x itself uses.
+    (cd "$DIR" && echo '{"name":"n8n-runtime","private":true,"overrides":{"xlsx":"npm:@e965/xlsx@0.20.2"}}' > package.json \
       && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N1_VERSION" >&2) \
       || fail "npm install n8n@$N8N1_VERSION"
     log "rebuilding sqlite3 for $("$NODE_BIN" --version)"

@@ -59,6 +59,20 @@ export interface DownloadOptions {
 	/** Fetches the task again for fresh signed URLs when a download answers 403/404 (expired). */
 	refreshTask?: () => Promise<FreepikTask>;
 	attempts?: number;
+	/** Wait before download retry n is n times this. */
+	retryDelayMs?: number;
+}
+
+const BUILT_IN_DOWNLOAD_DEFAULTS = { attempts: 3, retryDelayMs: 500 };
+
+/** Download retry defaults (attempts per file, delay step); tests shorten them with setDownloadDefaults. */
+export const DOWNLOAD_DEFAULTS = { ...BUILT_IN_DOWNLOAD_DEFAULTS };
+
+/** Changes the download defaults; returns a function restoring the previous ones. No patch: built-in ones. */
+export function setDownloadDefaults(patch?: Partial<typeof DOWNLOAD_DEFAULTS>): () => void {
+	const previous = { ...DOWNLOAD_DEFAULTS };
+	Object.assign(DOWNLOAD_DEFAULTS, patch ?? BUILT_IN_DOWNLOAD_DEFAULTS);
+	return () => Object.assign(DOWNLOAD_DEFAULTS, previous);
 }
 
 /** Binary property names for the results: `data`, `data_1`, `data_2`, … */
@@ -66,7 +80,9 @@ export function resultPropertyName(base: string, index: number): string {
 	return index === 0 ? base : `${base}_${index}`;
 }
 
-const CHUNK = 3 * 256 * 1024; // a multiple of 3, so base64 chunks concatenate cleanly
+// A multiple of 3 (base64 chunks then concatenate cleanly), small enough that each chunk's base64
+// string dies young in V8's new space instead of piling up as large objects until a full GC.
+const CHUNK = 3 * 16 * 1024;
 
 /**
  * The create request's JSON body with the file inlined as base64 (Freepik takes files as base64
@@ -149,10 +165,10 @@ export async function downloadGeneratedFiles(
 				if (!urls[index]) throw downloadError(ctx, task, index, 'the refreshed task has no such result');
 				continue;
 			}
-			if (result.expired || attempt >= (options.attempts ?? 3)) {
+			if (result.expired || attempt >= (options.attempts ?? DOWNLOAD_DEFAULTS.attempts)) {
 				throw downloadError(ctx, task, index, result.failure);
 			}
-			await sleep(500 * attempt);
+			await sleep((options.retryDelayMs ?? DOWNLOAD_DEFAULTS.retryDelayMs) * attempt);
 		}
 	}
 	return binary;

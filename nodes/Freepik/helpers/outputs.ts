@@ -17,7 +17,10 @@ export function toOutputItems(
 ): INodeExecutionData[] {
 	const ordered = [...results].sort((a, b) => a.itemIndex - b.itemIndex);
 	if (!continueOnFail) {
-		const failed = ordered.find((result) => result.error);
+		// Throw the error that stopped the batch, not an item that was merely stopped because of it.
+		const failed =
+			ordered.find((result) => result.error && !isCollateral(result.error)) ??
+			ordered.find((result) => result.error);
 		if (failed) throw withBatchSummary(ctx, failed, ordered);
 	}
 	return ordered.map((result) => {
@@ -39,12 +42,25 @@ export function toOutputItems(
 	});
 }
 
+/**
+ * The waiting engine (polling.ts) ends the unfinished items of a batch that stops at its first error
+ * with "Not finished: another item of this batch failed first". Those are consequences, not causes.
+ */
+const COLLATERAL = /^Not finished: another item of this batch failed first/;
+
+function isCollateral(error: Error): boolean {
+	return COLLATERAL.test(error.message);
+}
+
 function withBatchSummary(ctx: IExecuteFunctions, failed: JobResult, all: JobResult[]): Error {
 	const others = all.filter((r) => r !== failed && r.task);
 	const error = failed.error as ErrorWithDescription;
 	if (!others.length) return error;
 	const list = others
-		.map((r) => `${r.task!.task_id} (item ${r.itemIndex}, ${r.task!.status}${r.error ? ', not finished' : ''})`)
+		.map((r) => {
+			const outcome = !r.error ? '' : isCollateral(r.error) ? ', not finished' : ', failed';
+			return `${r.task!.task_id} (item ${r.itemIndex}, ${r.task!.status}${outcome})`;
+		})
 		.join(', ');
 	const description = [error.description, `Other tasks created by this batch: ${list}`].filter(Boolean).join('\n');
 	if ('description' in error || error instanceof NodeOperationError) {

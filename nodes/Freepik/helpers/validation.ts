@@ -38,11 +38,16 @@ export function checkRange(
 	return n;
 }
 
+/** The label users see for the `description` parameter (the name "description" would be ambiguous in n8n). */
+export const DESCRIPTION_FIELD = 'Sound to Isolate';
+
 export function checkDescription(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
 	const text = typeof value === 'string' ? value.trim() : '';
-	if (!text) invalid(ctx, itemIndex, 'Description', 'must not be empty: say which sound to isolate, e.g. "A person speaking"');
-	if (text.length > MAX_DESCRIPTION_LENGTH) {
-		invalid(ctx, itemIndex, 'Description', `is ${text.length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH}`);
+	if (!text) invalid(ctx, itemIndex, DESCRIPTION_FIELD, 'must not be empty: say which sound to isolate, e.g. "A person speaking"');
+	// Characters as Freepik counts them (code points), so an emoji counts once.
+	const length = [...text].length;
+	if (length > MAX_DESCRIPTION_LENGTH) {
+		invalid(ctx, itemIndex, DESCRIPTION_FIELD, `is ${length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH}`);
 	}
 	return text;
 }
@@ -74,9 +79,12 @@ export function checkWebhookUrl(ctx: IExecuteFunctions, itemIndex: number, value
 	return text;
 }
 
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+const BASE64_BODY = /^[A-Za-z0-9+/_-]+$/;
 
-/** Accepts plain base64 or a data: URI; returns the bare base64 and the data URI's MIME type. */
+/**
+ * Accepts plain base64 or a data: URI, standard or URL-safe alphabet, with or without padding.
+ * Returns standard, padded base64 (the only form Freepik accepts) and the data URI's MIME type.
+ */
 export function checkBase64(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -91,10 +99,18 @@ export function checkBase64(
 	}
 	text = text.replace(/\s+/g, '');
 	if (!text) invalid(ctx, itemIndex, 'Base64 Data', 'must not be empty');
-	if (text.length % 4 === 1 || !BASE64.test(text)) {
+	const unpadded = text.replace(/=+$/, '');
+	const padding = text.length - unpadded.length;
+	if (
+		!BASE64_BODY.test(unpadded) ||
+		unpadded.length % 4 === 1 ||
+		padding > 2 ||
+		(padding > 0 && text.length % 4 !== 0)
+	) {
 		invalid(ctx, itemIndex, 'Base64 Data', 'is not valid base64 (expected the file encoded as base64, optionally as a data: URI)');
 	}
-	return { base64: text, mimeType };
+	const standard = unpadded.replace(/-/g, '+').replace(/_/g, '/');
+	return { base64: standard + '='.repeat((4 - (standard.length % 4)) % 4), mimeType };
 }
 
 export function checkTaskId(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {

@@ -53,7 +53,7 @@ export function toNodeApiError(
 	node: INode,
 	failure: HttpFailure,
 	action: string,
-	context: { itemIndex?: number; taskId?: string; extraDescription?: string } = {},
+	context: { itemIndex?: number; taskId?: string; extraDescription?: string; messageNote?: string } = {},
 ): NodeApiError {
 	const { apiMessage, details } = describeBody(failure);
 	const status = failure.statusCode;
@@ -76,12 +76,17 @@ export function toNodeApiError(
 	};
 	if (details.length) errorObject.invalid_params = details;
 	if (context.taskId) errorObject.task_id = context.taskId;
-	return new NodeApiError(node, errorObject, {
-		message: `${headline}${apiMessage ? `: ${apiMessage}` : ''}${taskPart}`,
+	const message = `${headline}${apiMessage ? `: ${apiMessage}` : ''}${context.messageNote ? ` (${context.messageNote})` : ''}${taskPart}`;
+	const error = new NodeApiError(node, errorObject, {
+		message,
 		description: descriptionParts.join('\n'),
 		httpCode: status ? String(status) : undefined,
 		itemIndex: context.itemIndex,
 	});
+	// NodeApiError swaps any message that mentions a network code (ECONNRESET, ETIMEDOUT, …) for a
+	// generic sentence, which would drop what was being done and the task id: keep ours.
+	error.message = message;
+	return error;
 }
 
 export function taskError(

@@ -11,17 +11,41 @@ const CREDENTIAL = 'freepikApi';
 export interface ClientOptions {
 	/** Per-request timeout. */
 	timeoutMs: number;
-	/** Retries of a GET after 429/5xx/network errors. */
+	/** Retries of a GET after 429/5xx/network errors (a create is retried only when that is safe). */
 	maxRetries: number;
+	/** Wait before the first retry; doubled for every further retry, with ±50 % jitter. */
+	retryBaseDelayMs: number;
+	/** Upper bound of one computed backoff wait. */
+	retryMaxDelayMs: number;
+	/** A Retry-After longer than this is not waited for: the call fails and says when to try again. */
+	maxRetryAfterMs: number;
 	rateLimits: RateLimits;
 	signal?: AbortSignal;
 }
 
-export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
+const BUILT_IN_DEFAULTS: ClientOptions = {
 	timeoutMs: 120_000,
 	maxRetries: 5,
+	retryBaseDelayMs: 500,
+	retryMaxDelayMs: 30_000,
+	maxRetryAfterMs: 120_000,
 	rateLimits: FREEPIK_RATE_LIMITS,
 };
+
+/** What every client starts from; node options (timeout, rate limits) are applied on top. */
+export const DEFAULT_CLIENT_OPTIONS: ClientOptions = { ...BUILT_IN_DEFAULTS };
+
+/**
+ * Changes the defaults of every client created afterwards (e.g. shorter backoff waits in tests) and
+ * returns a function that restores the previous defaults. Without a patch, restores the built-in ones.
+ */
+export function setClientDefaults(patch?: Partial<ClientOptions>): () => void {
+	const previous = { ...DEFAULT_CLIENT_OPTIONS };
+	Object.assign(DEFAULT_CLIENT_OPTIONS, patch ?? BUILT_IN_DEFAULTS);
+	return () => {
+		Object.assign(DEFAULT_CLIENT_OPTIONS, { signal: undefined, ...previous });
+	};
+}
 
 /** Network errors after which a GET is safe to repeat. */
 const TRANSIENT_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|ESOCKETTIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_\w+)$/;
@@ -29,6 +53,21 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /** A create may only be repeated when the server cannot have made the task. */
 const CREATE_SAFE_STATUS = new Set([429, 503]);
 const CREATE_SAFE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether a failed create may still have created the task: yes after a network error once the
+ * request may have been sent, a 5xx other than 503, or a 2xx whose body was unusable; no after an
+ * answer that rejects the request (3xx, 4xx), a 503 (Freepik's "try again") or a refused connection.
+ */
+export function createMayHaveSucceeded(failure: HttpFailure): boolean {
+	const status = failure.statusCode;
+	if (status === undefined) return !CREATE_SAFE_CODES.has(failure.code ?? '');
+	if (status >= 300 && status < 500) return false;
+	return !CREATE_SAFE_STATUS.has(status);
+}
+
+/** Added to the message of every create that failed in a way that may still have created the task. */
+export const AMBIGUOUS_CREATE_NOTE = 'the task may have been created: check Get Many before running this item again';
 
 /** Body of a create request: JSON fields, or a ready JSON buffer (file inlined as base64). */
 export type RequestBody = () => object | Promise<Buffer>;
@@ -39,23 +78,33 @@ interface RawResponse {
 	body: unknown;
 }
 
-/** Which network error code hides in an error thrown by n8n's request helpers (axios underneath). */
+/**
+ * Which network error code hides in an error thrown by n8n's request helpers: a NodeApiError whose
+ * `cause` is the axios error (whose own `cause` may be the socket error). Codes anywhere in the chain
+ * win over words in messages, because n8n rewrites messages ("The connection was aborted, …").
+ */
 export function networkCode(error: unknown): string {
-	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
-	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) {
-			if (current.code === 'ECONNABORTED' && /timeout/i.test(String(current.message))) return 'ETIMEDOUT';
-			return current.code;
-		}
-		const message = String(current.message ?? '');
-		const found = message.match(/\b(E[A-Z]{4,}|socket hang up|timeout of \d+ms exceeded|aborted|canceled)\b/);
-		if (found) {
-			if (found[1] === 'socket hang up') return 'ECONNRESET';
-			if (found[1].startsWith('timeout')) return 'ETIMEDOUT';
-			if (found[1] === 'aborted' || found[1] === 'canceled') return 'ERR_CANCELED';
-			return found[1];
-		}
-		current = current.cause as typeof current;
+	type Link = { code?: unknown; cause?: unknown; message?: unknown };
+	const chain: Link[] = [];
+	let current = error as Link | undefined;
+	for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+		chain.push(current);
+		current = current.cause as Link | undefined;
+	}
+	const innermostFirst = chain.reverse();
+	for (const link of innermostFirst) {
+		if (typeof link.code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(link.code)) continue;
+		if (link.code === 'ECONNABORTED' && /timeout/i.test(String(link.message))) return 'ETIMEDOUT';
+		return link.code;
+	}
+	for (const link of innermostFirst) {
+		const message = String(link.message ?? '');
+		const found = message.match(/\b(E[A-Z]{4,}|socket hang up|timeout of \d+ms exceeded|timed out|aborted|canceled)\b/);
+		if (!found) continue;
+		if (found[1] === 'socket hang up') return 'ECONNRESET';
+		if (found[1].startsWith('timeout') || found[1] === 'timed out') return 'ETIMEDOUT';
+		if (found[1] === 'aborted' || found[1] === 'canceled') return 'ERR_CANCELED';
+		return found[1];
 	}
 	return 'NETWORK_ERROR';
 }
@@ -70,8 +119,9 @@ export function retryAfterMs(headers: RawResponse['headers'] | undefined): numbe
 	return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
-export function backoffMs(attempt: number): number {
-	const base = Math.min(30_000, 500 * 2 ** attempt);
+/** Exponential backoff with ±50 % jitter: about base, 2·base, 4·base, … capped at maxMs. */
+export function backoffMs(attempt: number, baseMs = BUILT_IN_DEFAULTS.retryBaseDelayMs, maxMs = BUILT_IN_DEFAULTS.retryMaxDelayMs): number {
+	const base = Math.min(maxMs, baseMs * 2 ** attempt);
 	return Math.round(base * (0.5 + Math.random()));
 }
 
@@ -116,6 +166,7 @@ export class FreepikClient {
 				failure.statusCode !== undefined
 					? CREATE_SAFE_STATUS.has(failure.statusCode)
 					: CREATE_SAFE_CODES.has(failure.code ?? ''),
+			mayHaveCreated: createMayHaveSucceeded,
 			ambiguousHint:
 				'The request may have reached Freepik, so it was not repeated (that could create and bill a second task). ' +
 				'Run the Get Many operation to see whether the task exists before running this item again.',
@@ -161,6 +212,7 @@ export class FreepikClient {
 				{
 					itemIndex,
 					taskId,
+					messageNote: afterCreate ? AMBIGUOUS_CREATE_NOTE : undefined,
 					extraDescription: afterCreate
 						? 'Freepik answered without a task_id. A task may have been created anyway: check Get Many before retrying.'
 						: 'Expected {"data": {"task_id": ...}} from Freepik.',
@@ -182,6 +234,8 @@ export class FreepikClient {
 			taskId?: string;
 			deadline?: number;
 			canRetry?: (failure: HttpFailure) => boolean;
+			/** Whether a failure leaves open that the request took effect (then the hint is added). */
+			mayHaveCreated?: (failure: HttpFailure) => boolean;
 			ambiguousHint?: string;
 		},
 	): Promise<RawResponse> {
@@ -191,8 +245,8 @@ export class FreepikClient {
 				failure.statusCode !== undefined
 					? RETRYABLE_STATUS.has(failure.statusCode)
 					: TRANSIENT_CODES.test(failure.code ?? ''));
+		const { signal, maxRetries, retryBaseDelayMs, retryMaxDelayMs, maxRetryAfterMs } = this.options;
 		for (let attempt = 0; ; attempt++) {
-			const { signal } = this.options;
 			if (signal?.aborted) throw cancelledError(this.ctx);
 			await this.limiter.acquire(signal);
 			if (signal?.aborted) throw cancelledError(this.ctx);
@@ -202,28 +256,37 @@ export class FreepikClient {
 				return response;
 			}
 			if (signal?.aborted) throw cancelledError(this.ctx);
-			let waitMs = backoffMs(attempt);
-			if (failure.statusCode === 429 || failure.statusCode === 503) {
-				const serverWait = retryAfterMs(failure.headers);
-				if (failure.statusCode === 429) waitMs = this.limiter.onRateLimited(serverWait ?? waitMs);
-				else if (serverWait !== undefined) waitMs = serverWait;
-			}
+			const retryable = canRetry(failure);
+			// Retry-After is honoured on every retryable answer; without it, exponential backoff + jitter.
+			const serverWait = retryable ? retryAfterMs(failure.headers) : undefined;
+			let waitMs = serverWait ?? backoffMs(attempt, retryBaseDelayMs, retryMaxDelayMs);
+			if (failure.statusCode === 429) waitMs = this.limiter.onRateLimited(waitMs);
+			const serverWaitTooLong = serverWait !== undefined && serverWait > maxRetryAfterMs;
 			const pastDeadline = policy.deadline !== undefined && Date.now() + waitMs > policy.deadline;
-			if (!canRetry(failure) || attempt >= this.options.maxRetries || pastDeadline) {
-				const ambiguous = method === 'POST' && !canRetry(failure);
-				const retried = attempt > 0 ? `Tried ${attempt + 1} times.` : undefined;
+			if (!retryable || attempt >= maxRetries || serverWaitTooLong || pastDeadline) {
+				const ambiguous = policy.mayHaveCreated?.(failure) === true;
 				throw this.error(failure, action, {
 					itemIndex: policy.itemIndex,
 					taskId: policy.taskId,
-					extraDescription: [ambiguous ? policy.ambiguousHint : undefined, retried]
+					messageNote: ambiguous ? AMBIGUOUS_CREATE_NOTE : undefined,
+					extraDescription: [
+						ambiguous ? policy.ambiguousHint : undefined,
+						serverWaitTooLong
+							? `Freepik asked to wait ${Math.ceil(serverWait / 1000)} s before trying again (Retry-After); that is longer than this node waits, so try again later.`
+							: undefined,
+						retryable && !serverWaitTooLong && pastDeadline && attempt < maxRetries
+							? 'Stopped retrying because the next attempt would pass Max Wait Time.'
+							: undefined,
+						attempt > 0 ? `Tried ${attempt + 1} times.` : undefined,
+					]
 						.filter(Boolean)
 						.join('\n'),
 				});
 			}
 			this.ctx.logger.debug(
-				`Freepik: ${method} ${path} failed (${failure.statusCode ?? failure.code}), retry ${attempt + 1}/${this.options.maxRetries} in ${waitMs} ms`,
+				`Freepik: ${method} ${path} failed (${failure.statusCode ?? failure.code}), retry ${attempt + 1}/${maxRetries} in ${waitMs} ms`,
 			);
-			await sleep(waitMs);
+			await sleepUnlessAborted(waitMs, signal);
 		}
 	}
 
@@ -263,6 +326,8 @@ export class FreepikClient {
 		} catch (error) {
 			return { failure: { code: networkCode(error) } };
 		}
+		// The key never leaves this method inside a body, even if a server echoes it back.
+		raw.body = typeof raw.body === 'string' ? this.redact(raw.body) : raw.body;
 		const parsed = parseJson(raw.body);
 		const statusCode = raw.statusCode;
 		if (statusCode >= 200 && statusCode < 300) {
@@ -297,7 +362,7 @@ export class FreepikClient {
 	error(
 		failure: HttpFailure,
 		action: string,
-		context: { itemIndex?: number; taskId?: string; extraDescription?: string },
+		context: { itemIndex?: number; taskId?: string; extraDescription?: string; messageNote?: string },
 	) {
 		const safeBody =
 			failure.body === undefined ? undefined : JSON.parse(this.redact(JSON.stringify(failure.body)));
@@ -309,6 +374,12 @@ export function cancelledError(ctx: IExecuteFunctions) {
 	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
 		description: 'Waiting stopped because the execution was cancelled. Tasks already created keep running on Freepik.',
 	});
+}
+
+/** Waits `ms`, but returns early (within a quarter second) once the execution is cancelled. */
+async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+	const until = Date.now() + ms;
+	for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) await sleep(Math.min(left, 250));
 }
 
 function parseJson(body: unknown): { ok: true; value: unknown } | { ok: false } {

@@ -176,7 +176,7 @@ function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 	const boxSet = BOUNDING_BOX.filter((k) => options[k] !== undefined && options[k] !== '');
 	if (boxSet.length) {
 		if (inputType !== 'video') invalid(ctx, i, 'Bounding Box', 'only applies to video input; remove it or set Input Type to Video');
-		if (boxSet.length !== 4) invalid(ctx, i, 'Bounding Box', `set all four of X1, Y1, X2, Y2 (missing ${BOUNDING_BOX.filter((k) => !boxSet.includes(k)).join(', ')})`);
+		if (boxSet.length !== 4) invalid(ctx, i, 'Bounding Box', `set all four of X1, Y1, X2, Y2 (missing ${BOUNDING_BOX.filter((k) => !boxSet.includes(k)).map((k) => k.toUpperCase()).join(', ')})`);
 		const box = Object.fromEntries(
 			BOUNDING_BOX.map((k) => [k, checkRange(ctx, i, `Bounding Box ${k.toUpperCase()}`, options[k], { min: 0, max: 1_000_000 }, true)]),
 		) as Record<(typeof BOUNDING_BOX)[number], number>;
@@ -208,6 +208,15 @@ function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 	} else if (source === 'binary') {
 		const binaryPropertyName = String(ctx.getNodeParameter('binaryPropertyName', i)).trim();
 		if (!binaryPropertyName) invalid(ctx, i, 'Input Binary Field', 'must not be empty');
+		const available = Object.keys(ctx.getInputData()[i]?.binary ?? {});
+		if (!available.includes(binaryPropertyName)) {
+			invalid(
+				ctx,
+				i,
+				'Input Binary Field',
+				`the input item has no binary field "${binaryPropertyName}"${available.length ? ` (it has: ${available.join(', ')})` : ' (it has no binary data)'}`,
+			);
+		}
 		const binaryData = ctx.helpers.assertBinaryData(i, binaryPropertyName);
 		const reason = unsupportedFormatReason(inputType, binaryData.mimeType, binaryData.fileName);
 		if (reason) invalid(ctx, i, 'Input Binary Field', `"${binaryPropertyName}": ${reason}`);
