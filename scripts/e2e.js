@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+'use strict';
+// npm run e2e: the end-to-end suite (test/e2e/*.e2e.js) in a real headless n8n.
+//   N8N_LINE=1 npm run e2e   -> the same suite on n8n 1.x (Node 20)
+//   E2E_KEEP=1               -> keep the temporary n8n folder for inspection
+// Uses Node's built-in test runner, so it needs nothing beyond the repo's devDependencies.
+const path = require('node:path');
+const fs = require('node:fs');
+const { run } = require('./lib/proc');
+
+const REPO = path.resolve(__dirname, '..');
+const files = fs
+	.readdirSync(path.join(REPO, 'test', 'e2e'))
+	.filter((f) => f.endsWith('.e2e.js'))
+	.map((f) => path.join('test', 'e2e', f));
+
+(async () => {
+	const started = Date.now();
+	const r = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+		cwd: REPO,
+		timeoutMs: 30 * 60e3, // includes a first-time n8n install
+		onStdout: (d) => process.stdout.write(d),
+		onStderr: (d) => process.stderr.write(d),
+	});
+	const s = ((Date.now() - started) / 1000).toFixed(1);
+	console.log(`\ne2e (n8n line ${process.env.N8N_LINE || '2'}): ${r.code === 0 ? 'passed' : 'FAILED'} in ${s}s${r.timedOut ? ' (timed out)' : ''}`);
+	process.exit(r.code === 0 ? 0 : 1);
+})();
