@@ -1,0 +1,174 @@
+import { describeWav, type Simulator } from '../../../../simulator';
+import { audio, createTask, waitFor } from '../../../../simulator/helpers';
+import { readBinary, runFreepik, startSimulator } from '../../../../helpers/freepik';
+import { errorOf, expectNoKeyLeak, itemsWith } from '../../utils';
+
+/** Creates a task directly on the simulator (as an earlier Isolate run would have). */
+async function seedTask(sim: Simulator, description: string) {
+	const { res, json } = await createTask(sim, { description, audio: audio() });
+	expect(res.status).toBe(200);
+	return json.data.task_id as string;
+}
+
+async function seedCompletedTask(sim: Simulator, description = 'voice [sim:duration=20]') {
+	const id = await seedTask(sim, description);
+	await waitFor(() => sim.taskView(id)!.status === 'COMPLETED');
+	return id;
+}
+
+const get = (taskId: string, extra: Record<string, unknown> = {}) => ({
+	operation: 'get',
+	taskId,
+	...extra,
+	options: { pollInterval: 1, ...((extra.options as object) ?? {}) },
+});
+
+describe('Get', () => {
+	let sim: Simulator;
+	beforeAll(async () => (sim = await startSimulator()));
+	afterAll(async () => await sim.close());
+	beforeEach(() => sim.reset());
+
+	/** Requests the node made (seeding happens before). */
+	const nodeRequests = (since: number) => sim.requests.slice(since);
+
+	describe('without waiting', () => {
+		it('returns the task as it is now with one GET and nothing else', async () => {
+			const id = await seedTask(sim, 'voice [sim:duration=60000]');
+			const before = sim.requests.length;
+			const { items, error } = await runFreepik(sim, get(id, { waitForCompletion: false }));
+			expect(error).toBeUndefined();
+			expect(items).toHaveLength(1);
+			expect(items[0].json).toEqual({ task_id: id, status: 'CREATED', generated: [] });
+			expect(items[0].binary).toBeUndefined();
+			expect(items[0].pairedItem).toEqual({ item: 0 });
+			expect(nodeRequests(before).map((r) => `${r.route} ${r.taskId}`)).toEqual([`get ${id}`]);
+		});
+
+		it('downloads the result of a task that is already COMPLETED', async () => {
+			const id = await seedCompletedTask(sim, 'voice [sim:duration=20] [sim:results=2]');
+			const before = sim.requests.length;
+			const result = await runFreepik(sim, get(id, { waitForCompletion: false, downloadResult: true }));
+			expect(result.error).toBeUndefined();
+			const [item] = result.items;
+			expect(item.json).toEqual({ task_id: id, status: 'COMPLETED', generated: sim.taskView(id)!.generated });
+			expect(item.binary!.data).toMatchObject({ mimeType: 'audio/wav', fileName: `${id}.wav` });
+			expect(item.binary!.data_1).toMatchObject({ mimeType: 'audio/wav', fileName: `${id}_1.wav` });
+			expect(describeWav(await readBinary(item.binary!.data))).not.toBeNull();
+			expect(nodeRequests(before).map((r) => r.route)).toEqual(['get', 'download', 'download']);
+			expectNoKeyLeak(sim, result);
+		});
+
+		it('downloads into a custom output binary field', async () => {
+			const id = await seedCompletedTask(sim);
+			const { items } = await runFreepik(
+				sim,
+				get(id, { waitForCompletion: false, options: { outputBinaryPropertyName: 'clean' } }),
+			);
+			expect(Object.keys(items[0].binary!)).toEqual(['clean']);
+		});
+
+		it('does not download when Download Result is off', async () => {
+			const id = await seedCompletedTask(sim);
+			const before = sim.requests.length;
+			const { items, error } = await runFreepik(sim, get(id, { waitForCompletion: false, downloadResult: false }));
+			expect(error).toBeUndefined();
+			expect(items[0].json.status).toBe('COMPLETED');
+			expect(items[0].binary).toBeUndefined();
+			expect(nodeRequests(before).map((r) => r.route)).toEqual(['get']);
+		});
+
+		it('reports a FAILED task as it is, without raising', async () => {
+			const id = await seedTask(sim, 'voice [sim:fail] [sim:duration=20]');
+			await waitFor(() => sim.taskView(id)!.status === 'FAILED');
+			const { items, error } = await runFreepik(sim, get(id, { waitForCompletion: false }));
+			expect(error).toBeUndefined();
+			expect(items[0].json).toEqual({ task_id: id, status: 'FAILED', generated: [] });
+		});
+
+		it('fails with a 404 that names the unknown task ID', async () => {
+			const id = '046b6c7f-0b8a-43b9-b35d-6489e6daee91';
+			const result = await runFreepik(sim, get(id, { waitForCompletion: false }));
+			const error = errorOf(result);
+			expect(error.name).toBe('NodeApiError');
+			expect(error.httpCode).toBe('404');
+			expect(error.message).toContain(id);
+			expect(sim.requestsTo('get')).toHaveLength(1);
+		});
+	});
+
+	describe('waiting', () => {
+		it('polls a running task until COMPLETED, then downloads it', async () => {
+			const id = await seedTask(sim, 'voice [sim:duration=1200]');
+			const before = sim.requests.length;
+			const { items, error, durationMs } = await runFreepik(sim, get(id, { waitForCompletion: true }));
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ task_id: id, status: 'COMPLETED' });
+			expect(items[0].binary!.data.fileName).toBe(`${id}.wav`);
+			const routes = nodeRequests(before).map((r) => r.route);
+			expect(routes.filter((r) => r === 'get').length).toBeGreaterThanOrEqual(2);
+			expect(routes[routes.length - 1]).toBe('download');
+			expect(durationMs).toBeLessThan(5000);
+		});
+
+		it('returns a task that is already COMPLETED after a single GET', async () => {
+			const id = await seedCompletedTask(sim);
+			const before = sim.requests.length;
+			const { items, durationMs } = await runFreepik(sim, get(id, { waitForCompletion: true, downloadResult: false }));
+			expect(items[0].json.status).toBe('COMPLETED');
+			expect(items[0].binary).toBeUndefined();
+			expect(nodeRequests(before).map((r) => r.route)).toEqual(['get']);
+			expect(durationMs).toBeLessThan(1000);
+		});
+
+		it('raises an error naming the task when it ends FAILED', async () => {
+			const id = await seedTask(sim, 'voice [sim:fail]');
+			const error = errorOf(await runFreepik(sim, get(id, { waitForCompletion: true })));
+			expect(error.message).toContain(id);
+			expect(error.message).toContain('FAILED');
+			expect(error.description).toContain(id);
+		});
+
+		it('gives up after Max Wait Time with the task ID and last status', async () => {
+			const id = await seedTask(sim, 'voice [sim:never]');
+			const result = await runFreepik(sim, get(id, { waitForCompletion: true, options: { maxWaitTime: 2, pollInterval: 1 } }));
+			const error = errorOf(result);
+			expect(error.message).toContain(id);
+			expect(error.message).toMatch(/last status: (CREATED|IN_PROGRESS)/);
+			expect(result.durationMs).toBeGreaterThanOrEqual(1900);
+			expect(result.durationMs).toBeLessThan(6000);
+		});
+
+		it('gets several tasks from a batch of items, in input order', async () => {
+			const slow = await seedTask(sim, 'slow [sim:duration=1800]');
+			const fast = await seedTask(sim, 'fast [sim:duration=100]');
+			const { items, error } = await runFreepik(
+				sim,
+				get('={{ $json.d }}', { waitForCompletion: true, downloadResult: false }),
+				{ items: itemsWith(slow, fast) },
+			);
+			expect(error).toBeUndefined();
+			expect(items.map((i) => [i.json.task_id, i.json.status, i.pairedItem])).toEqual([
+				[slow, 'COMPLETED', { item: 0 }],
+				[fast, 'COMPLETED', { item: 1 }],
+			]);
+		});
+
+		it('with Continue On Fail turns a FAILED task into an error item and keeps the others', async () => {
+			const ok = await seedTask(sim, 'ok');
+			const bad = await seedTask(sim, 'bad [sim:fail]');
+			const { items, error } = await runFreepik(
+				sim,
+				get('={{ $json.d }}', { waitForCompletion: true, downloadResult: false }),
+				{ items: itemsWith(ok, bad, ''), continueOnFail: true },
+			);
+			expect(error).toBeUndefined();
+			expect(items).toHaveLength(3);
+			expect(items[0].json).toMatchObject({ task_id: ok, status: 'COMPLETED' });
+			expect(items[1].json).toMatchObject({ task_id: bad, status: 'FAILED' });
+			expect(items[1].json.error).toContain(bad);
+			expect(items[2].json.error).toMatch(/"Task ID": must not be empty/);
+			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		});
+	});
+});
