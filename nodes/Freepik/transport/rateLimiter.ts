@@ -27,6 +27,11 @@ export const FREEPIK_RATE_LIMITS: RateLimits = {
 /** Clock skew and network jitter between us and the server: keep a little under each limit. */
 const SAFETY_MARGIN = 0.9;
 const MIN_ADAPTIVE_RATE = 0.5;
+/**
+ * Requests/s won back per second of successes. Small, so that several executions sharing one
+ * account (queue-mode workers) creep back up to the limit instead of overshooting it together.
+ */
+const ADDITIVE_INCREASE = 0.25;
 
 export class RateLimiter {
 	private readonly sent: number[] = [];
@@ -51,6 +56,7 @@ export class RateLimiter {
 	 */
 	private adaptiveRate = Infinity;
 	private pausedUntil = 0;
+	private lastDecreaseAt = -Infinity;
 	private nextSlot = 0;
 	private queue: Promise<void> = Promise.resolve();
 	rateLimitedResponses = 0;
@@ -85,7 +91,12 @@ export class RateLimiter {
 	/** A 429 came back: pause everyone (Retry-After when given) and halve the adaptive rate. */
 	onRateLimited(retryAfterMs?: number): number {
 		this.rateLimitedResponses++;
-		this.adaptiveRate = Math.max(MIN_ADAPTIVE_RATE, Math.min(this.adaptiveRate, this.observedRate()) / 2);
+		const t = this.now();
+		// At most one decrease per second: a volley of 429s answers one overshoot, not several.
+		if (t - this.lastDecreaseAt >= 1000) {
+			this.adaptiveRate = Math.max(MIN_ADAPTIVE_RATE, Math.min(this.adaptiveRate, this.recentRate()) / 2);
+			this.lastDecreaseAt = t;
+		}
 		const pause = retryAfterMs ?? 1000 + Math.random() * 1000;
 		this.pausedUntil = Math.max(this.pausedUntil, this.now() + pause);
 		return pause;
@@ -94,14 +105,13 @@ export class RateLimiter {
 	/** Additive increase: each success wins back a little of the rate lost to 429s. */
 	onSuccess(): void {
 		if (this.adaptiveRate === Infinity) return;
-		this.adaptiveRate += 1 / this.adaptiveRate;
+		this.adaptiveRate += ADDITIVE_INCREASE / this.adaptiveRate;
 		if (this.adaptiveRate >= this.limits.burstPerSecond) this.adaptiveRate = Infinity;
 	}
 
-	/** Requests sent in the last 10 s, per second (at least the average limit). */
-	private observedRate(): number {
-		const recent = this.countSince(this.now() - 10_000) / 10;
-		return Math.max(recent, this.limits.averagePerSecond);
+	/** What this execution really sent over the last 5 s, per second: the rate to halve. */
+	private recentRate(): number {
+		return this.countSince(this.now() - 5000) / 5;
 	}
 
 	get currentRate(): number {

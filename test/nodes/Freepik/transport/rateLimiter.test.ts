@@ -68,14 +68,56 @@ describe('RateLimiter (Freepik: 50/s bursts for at most 5 s, 10/s on average ove
 		expect(pause).toBe(3000);
 		expect(limiter.tryAcquire()).toBeGreaterThanOrEqual(2999);
 		const halved = limiter.currentRate;
-		expect(halved).toBeLessThanOrEqual(25);
+		expect(halved).toBe(20 / 5 / 2); // half of what it sent over the last 5 s
 		now += 3000;
 		expect(limiter.tryAcquire()).toBe(0);
 		now += 25;
 		// The next request must respect the lowered rate.
 		expect(limiter.tryAcquire()).toBeGreaterThanOrEqual(Math.floor(1000 / halved) - 26);
-		for (let i = 0; i < 2000; i++) limiter.onSuccess();
+		for (let i = 0; i < 10_000; i++) limiter.onSuccess();
 		expect(limiter.currentRate).toBe(Infinity);
 		expect(limiter.rateLimitedResponses).toBe(1);
+	});
+
+	it('lowers its rate once for a volley of 429s answering one overshoot', () => {
+		let now = 0;
+		const limiter = new RateLimiter(FREEPIK_RATE_LIMITS, () => now);
+		for (let i = 0; i < 100; i++, now += 25) limiter.tryAcquire();
+		limiter.onRateLimited(10);
+		const once = limiter.currentRate;
+		for (let i = 0; i < 10; i++) limiter.onRateLimited(10);
+		expect(limiter.currentRate).toBe(once);
+		now += 1000;
+		limiter.onRateLimited(10);
+		expect(limiter.currentRate).toBeLessThan(once);
+	});
+
+	it('three executions sharing one account converge under its limit (queue-mode workers)', () => {
+		let now = 0;
+		const clock = () => now;
+		const server = new ServerModel({ ...DEFAULT_RATE_LIMIT }, clock);
+		const clients = [0, 1, 2].map(() => new RateLimiter(FREEPIK_RATE_LIMITS, clock));
+		const perSecond: Array<{ ok: number; limited: number }> = [];
+		for (; now < 300_000; now += 5) {
+			for (const client of clients) {
+				if (client.tryAcquire() > 0) continue;
+				const second = (perSecond[Math.floor(now / 1000)] ??= { ok: 0, limited: 0 });
+				if (server.take().allowed) {
+					client.onSuccess();
+					second.ok++;
+				} else {
+					client.onRateLimited();
+					second.limited++;
+				}
+			}
+		}
+		const steady = perSecond.slice(180, 300); // one whole 120 s window, well after the start
+		const ok = steady.reduce((n, s) => n + s.ok, 0);
+		const limited = steady.reduce((n, s) => n + s.limited, 0);
+		// Under the account's 10/s on average, yet using most of it, with few 429s.
+		expect(ok / steady.length).toBeLessThanOrEqual(10.01);
+		expect(ok / steady.length).toBeGreaterThan(6);
+		console.log(`converged: ${(ok / steady.length).toFixed(2)} accepted/s, ${((100 * limited) / (ok + limited)).toFixed(1)} % of requests answered 429`);
+		expect(limited / (ok + limited)).toBeLessThan(0.05);
 	});
 });
