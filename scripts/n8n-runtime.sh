@@ -14,8 +14,14 @@ N8N2_VERSION="2.40.7"
 # has no Node 20 build and does not compile against its V8.
 N8N1_VERSION="${N8N1_VERSION:-1.123.50}"
 
+# Run from `npm run ...`, npm exports the project's config (.npmrc: ignore-scripts=true) to children;
+# it must not leak into these installs, or `npm rebuild sqlite3` silently builds nothing.
+unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
+
 log() { echo "[n8n-runtime] $*" >&2; }
 fail() { echo "[n8n-runtime] FAILED at step: $*" >&2; exit 1; }
+# A cache whose sqlite3 binding is missing (an interrupted or script-less install) is redone.
+sqlite_loads() { (cd "$DIR" && "$NODE_BIN" -e 'require("sqlite3")') >/dev/null 2>&1; }
 
 mkdir -p "$CACHE"
 # Serialise concurrent provisioning (e2e, demo and dev may start together); one lock per line so
@@ -26,7 +32,7 @@ flock 9
 if [ "$N8N_LINE" = "1" ]; then
   NODE_BIN="$(command -v node)"
   DIR="$CACHE/n8n-$N8N1_VERSION"
-  if [ ! -f "$DIR/.ok" ]; then
+  if [ ! -f "$DIR/.ok" ] || ! sqlite_loads; then
     log "installing n8n@$N8N1_VERSION on $("$NODE_BIN" --version) into $DIR (first run takes minutes)"
     rm -rf "$DIR"; mkdir -p "$DIR"
     # n8n-nodes-base 1.x depends on xlsx from a tarball URL on cdn.sheetjs.com (unreachable offline
@@ -35,7 +41,8 @@ if [ "$N8N_LINE" = "1" ]; then
       && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N1_VERSION" >&2) \
       || fail "npm install n8n@$N8N1_VERSION"
     log "rebuilding sqlite3 for $("$NODE_BIN" --version)"
-    (cd "$DIR" && npm rebuild sqlite3 >&2) || fail "npm rebuild sqlite3 (n8n 1.x)"
+    (cd "$DIR" && npm rebuild --ignore-scripts=false sqlite3 >&2) || fail "npm rebuild sqlite3 (n8n 1.x)"
+    (cd "$DIR" && "$NODE_BIN" -e 'require("sqlite3")') || fail "loading the rebuilt sqlite3 (n8n 1.x)"
     touch "$DIR/.ok"
   fi
 else
@@ -52,7 +59,7 @@ else
   NODE_BIN="$NODE_PKG/bin/node"
   "$NODE_BIN" --version >/dev/null || fail "running $NODE_BIN"
   DIR="$CACHE/n8n-$N8N2_VERSION"
-  if [ ! -f "$DIR/.ok" ]; then
+  if [ ! -f "$DIR/.ok" ] || ! sqlite_loads; then
     log "installing n8n@$N8N2_VERSION with Node $("$NODE_BIN" --version) into $DIR (first run takes ~5-10 min, ~2.8 GB)"
     rm -rf "$DIR"; mkdir -p "$DIR"
     export PATH="$NODE_PKG/bin:$PATH"
@@ -61,7 +68,8 @@ else
       && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N2_VERSION" >&2) \
       || fail "npm install --ignore-scripts n8n@$N8N2_VERSION"
     log "rebuilding sqlite3 against Node $("$NODE_BIN" --version) headers"
-    (cd "$DIR" && npm rebuild sqlite3 >&2) || fail "npm rebuild sqlite3"
+    (cd "$DIR" && npm rebuild --ignore-scripts=false sqlite3 >&2) || fail "npm rebuild sqlite3"
+    (cd "$DIR" && "$NODE_BIN" -e 'require("sqlite3")') || fail "loading the rebuilt sqlite3 (is python3/make/g++ present?)"
     touch "$DIR/.ok"
   fi
 fi
