@@ -7,4 +7,6 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 	testTimeout: 60000,
+	// Every test file's node runs, logs and file-host requests are scanned for the API key.
+	setupFilesAfterEnv: ['<rootDir>/test/reliability/leak-setup.ts'],
 };

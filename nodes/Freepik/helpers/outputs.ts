@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { JobResult } from './polling';
+import type { FreepikTask } from './types';
 
 type ErrorWithDescription = Error & { description?: string | null };
 
@@ -25,21 +26,20 @@ export function toOutputItems(
 	}
 	return ordered.map((result) => {
 		const pairedItem = { item: result.itemIndex };
-		if (result.error) {
-			const error = result.error as ErrorWithDescription;
-			const json: IDataObject = {};
-			if (result.task) {
-				json.task_id = result.task.task_id;
-				json.status = result.task.status;
-			}
-			json.error = error.message;
-			if (error.description) json.errorDescription = error.description;
-			return { json, pairedItem };
-		}
+		if (result.error) return { json: errorItemJson(result.error, result.task), pairedItem };
 		const item: INodeExecutionData = { json: { ...result.task! } as IDataObject, pairedItem };
 		if (result.binary && Object.keys(result.binary).length) item.binary = result.binary;
 		return item;
 	});
+}
+
+/** The Continue On Fail item: `{ task_id, status, error, errorDescription }` (task fields when a task exists). */
+export function errorItemJson(error: Error, task?: FreepikTask): IDataObject {
+	const json: IDataObject = task ? { task_id: task.task_id, status: task.status } : {};
+	json.error = error.message;
+	const { description } = error as ErrorWithDescription;
+	if (description) json.errorDescription = description;
+	return json;
 }
 
 /**

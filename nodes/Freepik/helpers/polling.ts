@@ -96,7 +96,9 @@ export async function runTaskJobs(
 
 	const finish = (slot: Slot, result: Omit<JobResult, 'itemIndex'>) => {
 		slot.phase = 'done';
-		slot.result = { itemIndex: slot.job.itemIndex, task: slot.task, ...result };
+		// A Get whose task never answered still names the task it was asked about.
+		const task = slot.task ?? (slot.job.taskId ? { task_id: slot.job.taskId, status: 'UNKNOWN', generated: [] } : undefined);
+		slot.result = { itemIndex: slot.job.itemIndex, task, ...result };
 		active.delete(slot);
 		if (result.error && options.stopOnFirstError) stopping = true;
 	};

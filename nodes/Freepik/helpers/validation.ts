@@ -62,7 +62,8 @@ export function checkHttpsUrl(ctx: IExecuteFunctions, itemIndex: number, field: 
 		invalid(ctx, itemIndex, field, `is not a valid URL: ${JSON.stringify(text.slice(0, 100))}`);
 	}
 	if (url.protocol !== 'https:') invalid(ctx, itemIndex, field, `must be a public https:// URL (Freepik downloads it), got ${url.protocol}//`);
-	return text;
+	// URL schemes are case-insensitive, Freepik's check is not: send "HTTPS://…" as "https://…".
+	return `https:${text.slice(url.protocol.length)}`;
 }
 
 export function checkWebhookUrl(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {

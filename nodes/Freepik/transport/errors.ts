@@ -43,7 +43,7 @@ function describeBody(failure: HttpFailure): { apiMessage?: string; details: str
 		typeof source?.message === 'string'
 			? source.message
 			: failure.bodyExcerpt
-				? `response body: ${failure.bodyExcerpt}`
+				? `${failure.code === 'INVALID_JSON' ? 'response is not valid JSON' : 'response body'}: ${failure.bodyExcerpt}`
 				: undefined;
 	return { apiMessage, details };
 }
@@ -58,7 +58,7 @@ export function toNodeApiError(
 	const { apiMessage, details } = describeBody(failure);
 	const status = failure.statusCode;
 	const headline = status
-		? `${FRIENDLY_STATUS[status] ?? `Freepik answered HTTP ${status}`} while ${action}`
+		? `${FRIENDLY_STATUS[status] ?? (status >= 200 && status < 300 ? `Freepik sent an unusable answer (HTTP ${status})` : `Freepik answered HTTP ${status}`)} while ${action}`
 		: `Could not reach Freepik while ${action} (${failure.code ?? 'network error'})`;
 	const taskPart = context.taskId ? ` [task_id ${context.taskId}]` : '';
 	const descriptionParts = [

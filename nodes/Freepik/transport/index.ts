@@ -356,7 +356,8 @@ export class FreepikClient {
 
 	private excerptOf(body: unknown): string {
 		const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-		return this.redact(excerpt(text || '(empty body)'));
+		// Redact before cutting: a key straddling the cut would otherwise survive in part.
+		return excerpt(this.redact(text) || '(empty body)');
 	}
 
 	error(

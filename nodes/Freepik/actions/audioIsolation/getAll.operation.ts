@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { errorItemJson } from '../../helpers/outputs';
 import { checkRange } from '../../helpers/validation';
 import { FreepikClient } from '../../transport';
-import { readBatchSettings } from './shared';
+import { batchOptionFields, readBatchSettings } from './shared';
 
 const properties: INodeProperties[] = [
 	{
@@ -21,6 +22,14 @@ const properties: INodeProperties[] = [
 		default: 50,
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: batchOptionFields.filter((field) => field.name !== 'maxTasksInFlight'),
 	},
 ];
 
@@ -41,7 +50,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		);
 		if ('error' in outcome) {
 			if (!this.continueOnFail()) throw outcome.error;
-			output.push({ json: { error: outcome.error.message }, pairedItem: { item: i } });
+			output.push({ json: errorItemJson(outcome.error), pairedItem: { item: i } });
 			continue;
 		}
 		for (const task of outcome.tasks) output.push({ json: { ...task } as IDataObject, pairedItem: { item: i } });

@@ -191,7 +191,13 @@ function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 	if (options.rerankingCandidates !== undefined) {
 		fields.reranking_candidates = checkRange(ctx, i, 'Reranking Candidates', options.rerankingCandidates, LIMITS.rerankingCandidates, true);
 	}
-	if (options.predictSpans !== undefined) fields.predict_spans = options.predictSpans === true;
+	if (options.predictSpans !== undefined) {
+		const value = typeof options.predictSpans === 'string' ? options.predictSpans.trim().toLowerCase() : options.predictSpans;
+		if (value !== true && value !== false && value !== 'true' && value !== 'false') {
+			invalid(ctx, i, 'Predict Spans', `must be true or false, got ${JSON.stringify(options.predictSpans)}`);
+		}
+		fields.predict_spans = value === true || value === 'true';
+	}
 	if (options.webhookUrl !== undefined && options.webhookUrl !== '') {
 		fields.webhook_url = checkWebhookUrl(ctx, i, options.webhookUrl);
 	}
