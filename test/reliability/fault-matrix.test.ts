@@ -9,6 +9,7 @@ import type { FaultSpec, Simulator } from '../simulator';
 import { API_KEY, isolateFromUrl, readBinary, runFreepik, startSimulator } from '../helpers/freepik';
 import { describeWav, wavFileSize } from '../simulator';
 import { setClientDefaults } from '../../nodes/Freepik/transport';
+import { leakFigures } from './leak-collector';
 import { recordSuiteFigures, type Figures } from './figures';
 import {
 	FAST_RETRIES,
@@ -453,13 +454,7 @@ describe('fault matrix (real node + simulator)', () => {
 		await settle(sim);
 		await sim.close();
 		const leaks = collector.report();
-		recordSuiteFigures('fault-matrix', {
-			...tally,
-			keyLeaks: leaks.leaks.length,
-			runsScanned: leaks.runsScanned,
-			textsScanned: leaks.textsScanned,
-			foreignRequestsChecked: leaks.foreignRequestsChecked,
-		});
+		recordSuiteFigures('fault-matrix', { ...tally, ...leakFigures(leaks) });
 		expect(leaks.leaks).toEqual([]);
 	});
 	beforeEach(async () => {

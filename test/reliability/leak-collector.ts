@@ -159,6 +159,16 @@ function needlesFor(key: string): string[] {
 }
 
 /** JSON with circular references and Buffers made safe; never throws. */
+/** The part of a leak report that goes into the reliability figures. */
+export function leakFigures(report: LeakReport) {
+	return {
+		keyLeaks: report.leaks.length,
+		runsScanned: report.runsScanned,
+		textsScanned: report.textsScanned,
+		foreignRequestsChecked: report.foreignRequestsChecked,
+	};
+}
+
 export function safeStringify(value: unknown): string {
 	const seen = new WeakSet<object>();
 	try {

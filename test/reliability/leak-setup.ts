@@ -9,7 +9,7 @@
 import * as path from 'path';
 
 import { recordSuiteFigures } from './figures';
-import { installLeakCollector } from './leak-collector';
+import { installLeakCollector, leakFigures } from './leak-collector';
 
 const collector = installLeakCollector();
 
@@ -21,12 +21,7 @@ afterAll(() => {
 	if (!relative.startsWith(path.join('test', 'reliability'))) {
 		recordSuiteFigures(
 			`leak-scan:${relative.replace(/[^A-Za-z0-9._-]+/g, '_')}`,
-			{
-				keyLeaks: report.leaks.length,
-				runsScanned: report.runsScanned,
-				textsScanned: report.textsScanned,
-				foreignRequestsChecked: report.foreignRequestsChecked,
-			},
+			leakFigures(report),
 			{ print: false },
 		);
 	}

@@ -13,6 +13,7 @@ import * as fc from 'fast-check';
 import { SUPPORTED_FORMATS } from '../../nodes/Freepik/helpers/binary';
 import { runFreepik, startSimulator } from '../helpers/freepik';
 import type { Simulator } from '../simulator';
+import { leakFigures } from './leak-collector';
 import { recordSuiteFigures } from './figures';
 import { collector, useFastRetries } from './support';
 
@@ -340,13 +341,7 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 		restore();
 		await sim.close();
 		const leaks = collector.report();
-		recordSuiteFigures('validation', {
-			...tally,
-			keyLeaks: leaks.leaks.length,
-			runsScanned: leaks.runsScanned,
-			textsScanned: leaks.textsScanned,
-			foreignRequestsChecked: leaks.foreignRequestsChecked,
-		});
+		recordSuiteFigures('validation', { ...tally, ...leakFigures(leaks) });
 		expect(leaks.leaks).toEqual([]);
 	});
 
