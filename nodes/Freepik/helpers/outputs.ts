@@ -20,7 +20,7 @@ export function toOutputItems(
 	if (!continueOnFail) {
 		// Throw the error that stopped the batch, not an item that was merely stopped because of it.
 		const failed =
-			ordered.find((result) => result.error && !isCollateral(result.error)) ??
+			ordered.find((result) => result.error && !result.notFinished) ??
 			ordered.find((result) => result.error);
 		if (failed) throw withBatchSummary(ctx, failed, ordered);
 	}
@@ -42,23 +42,13 @@ export function errorItemJson(error: Error, task?: FreepikTask): IDataObject {
 	return json;
 }
 
-/**
- * The waiting engine (polling.ts) ends the unfinished items of a batch that stops at its first error
- * with "Not finished: another item of this batch failed first". Those are consequences, not causes.
- */
-const COLLATERAL = /^Not finished: another item of this batch failed first/;
-
-function isCollateral(error: Error): boolean {
-	return COLLATERAL.test(error.message);
-}
-
 function withBatchSummary(ctx: IExecuteFunctions, failed: JobResult, all: JobResult[]): Error {
 	const others = all.filter((r) => r !== failed && r.task);
 	const error = failed.error as ErrorWithDescription;
 	if (!others.length) return error;
 	const list = others
 		.map((r) => {
-			const outcome = !r.error ? '' : isCollateral(r.error) ? ', not finished' : ', failed';
+			const outcome = !r.error ? '' : r.notFinished ? ', not finished' : ', failed';
 			return `${r.task!.task_id} (item ${r.itemIndex}, ${r.task!.status}${outcome})`;
 		})
 		.join(', ');

@@ -35,6 +35,8 @@ export interface JobResult {
 	task?: FreepikTask;
 	binary?: IBinaryKeyData;
 	error?: Error;
+	/** Stopped because another item of the batch failed first: a consequence, not a cause. */
+	notFinished?: boolean;
 }
 
 export interface EngineOptions {
@@ -89,6 +91,7 @@ export async function runTaskJobs(
 	const active = new Set<Slot>();
 	const wakeup = new Wakeup();
 	let downloadsRunning = 0;
+	const downloadWaiters: Array<() => void> = [];
 	let nextQueued = 0;
 	let stopping = false;
 	const startedAt = Date.now();
@@ -117,7 +120,9 @@ export async function runTaskJobs(
 	};
 
 	const download = async (slot: Slot, settings: WaitSettings) => {
-		while (downloadsRunning >= options.downloadConcurrency) await sleep(50);
+		if (downloadsRunning >= options.downloadConcurrency) {
+			await new Promise<void>((resolve) => downloadWaiters.push(resolve));
+		}
 		downloadsRunning++;
 		try {
 			const task = slot.task!;
@@ -128,6 +133,7 @@ export async function runTaskJobs(
 			finish(slot, { binary });
 		} finally {
 			downloadsRunning--;
+			downloadWaiters.shift()?.();
 		}
 	};
 
@@ -148,7 +154,8 @@ export async function runTaskJobs(
 		});
 	};
 
-	const poll = (slot: Slot, settings: WaitSettings) => {
+	const poll = (slot: Slot) => {
+		const settings = slot.job.wait!;
 		const taskId = slot.task?.task_id ?? slot.job.taskId!;
 		run(slot, async () => {
 			const task = await client.getTask(taskId, slot.job.itemIndex, slot.deadline);
@@ -173,8 +180,7 @@ export async function runTaskJobs(
 		let nextDue = now + 1000;
 		for (const slot of active) {
 			if (slot.phase !== 'waiting') continue;
-			const settings = slot.job.wait!;
-			if (slot.nextPollAt <= now) poll(slot, settings);
+			if (slot.nextPollAt <= now) poll(slot);
 			else nextDue = Math.min(nextDue, slot.nextPollAt);
 		}
 		if (now - lastProgressAt >= (options.progressEveryMs ?? 30_000)) {
@@ -192,7 +198,7 @@ export async function runTaskJobs(
 		const reason = cancelled
 			? cancelledError(ctx)
 			: new NodeOperationError(ctx.getNode(), 'Not finished: another item of this batch failed first');
-		finish(slot, { error: withTaskId(ctx, reason, slot.task) });
+		finish(slot, { error: withTaskId(ctx, reason, slot.task), notFinished: !cancelled });
 	}
 	if (cancelled) ctx.logger.info(`Freepik: execution cancelled; ${progressLine(slots, 0, startedAt)}`);
 	return slots.map((slot) => slot.result!);
