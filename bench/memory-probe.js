@@ -1,6 +1,6 @@
 'use strict';
 /** Child process of bench/run.js: runs one large-file scenario and reports its peak RSS growth. */
-const { runNode, useBinaryMode } = require('../test/helpers/n8n-harness');
+const { runNode, useBinaryMode } = require('../harness/n8n-harness');
 const { Freepik } = require('../dist/nodes/Freepik/Freepik.node');
 const { FreepikApi } = require('../dist/credentials/FreepikApi.credentials');
 

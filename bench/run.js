@@ -7,8 +7,8 @@
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
-const { createSimulator } = require('../test/simulator');
-const { runNode } = require('../test/helpers/n8n-harness');
+const { createSimulator } = require('../simulator');
+const { runNode } = require('../harness/n8n-harness');
 const { Freepik } = require('../dist/nodes/Freepik/Freepik.node');
 const { FreepikApi } = require('../dist/credentials/FreepikApi.credentials');
 
@@ -97,7 +97,7 @@ async function rateLimitedBatch() {
 
 /** The simulator runs in its own process here, so the CPU time measured is the node's alone. */
 async function overheadPerItem() {
-	const child = spawn(process.execPath, [path.join(__dirname, '../test/simulator/cli.js'), '--api-key', API_KEY], {
+	const child = spawn(process.execPath, [path.join(__dirname, '../simulator/cli.js'), '--api-key', API_KEY], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	const sim = await new Promise((resolve, reject) => {

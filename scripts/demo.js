@@ -8,8 +8,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const H = require('./lib/n8n-headless');
-const { toneWav, isWav } = require('./lib/wav');
+const H = require('../harness/n8n-headless');
+const { toneWav, isWav } = require('../simulator/wav');
 
 const EXAMPLE = path.join(H.REPO, 'examples', 'demo-isolate-file.json');
 const OUTPUT_DIR = path.join(H.REPO, 'output');

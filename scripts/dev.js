@@ -10,8 +10,8 @@
 // State lives in .tmp/dev/ (git-ignored); Ctrl-C stops everything.
 const fs = require('node:fs');
 const path = require('node:path');
-const H = require('./lib/n8n-headless');
-const { spawnTracked, stopChild } = require('./lib/proc');
+const H = require('../harness/n8n-headless');
+const { spawnTracked, stopChild } = require('../harness/proc');
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);

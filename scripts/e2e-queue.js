@@ -29,7 +29,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const H = require('./lib/n8n-headless');
+const H = require('../harness/n8n-headless');
 const Q = require('./lib/queue-mode');
 const WF = require('./lib/queue-workflows');
 
@@ -426,7 +426,7 @@ async function main() {
 		const trigData = await executionData(pg, parse, trigExec.id);
 		const [trigItem] = runItems(trigData, 'Freepik Trigger');
 		const [checked] = runItems(trigData, 'Check binary');
-		const { wavFileSize } = require('../test/simulator');
+		const { wavFileSize } = require('../simulator');
 		const wavBytes = wavFileSize(simConfig.resultBytes ?? 32768);
 		const trigError = trigData?.resultData?.error;
 		check(

@@ -6,7 +6,7 @@
 // Uses Node's built-in test runner, so it needs nothing beyond the repo's devDependencies.
 const path = require('node:path');
 const fs = require('node:fs');
-const { run } = require('./lib/proc');
+const { run } = require('../harness/proc');
 
 const REPO = path.resolve(__dirname, '..');
 const files = fs

@@ -22,8 +22,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const H = require('./lib/n8n-headless');
-const { toneWav } = require('./lib/wav');
+const H = require('../harness/n8n-headless');
+const { toneWav } = require('../simulator/wav');
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -273,7 +273,7 @@ async function main() {
 	};
 	let watchdog;
 	try {
-		// Bounded by their own timeouts in scripts/lib (the first provisioning of n8n takes minutes).
+		// Bounded by their own timeouts in harness/ (the first provisioning of n8n takes minutes).
 		await H.ensureBuilt();
 		const runtime = await H.provision();
 		watchdog = setTimeout(async () => {

@@ -10,8 +10,8 @@ const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
 const { spawn } = require('node:child_process');
-const { run, spawnTracked, freePort } = require('./proc');
-const H = require('./n8n-headless');
+const { run, spawnTracked, freePort } = require('../../harness/proc');
+const H = require('../../harness/n8n-headless');
 
 const log = (...a) => console.error('[queue]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@
 // Workflows and credentials of scripts/e2e-queue.js. Node types use the registry names
 // (`n8n-nodes-freepik.*`); H.withTypePrefix rewrites them for a custom-folder install.
 const crypto = require('node:crypto');
-const H = require('./n8n-headless');
+const H = require('../../harness/n8n-headless');
 
 const CREDENTIAL = { id: 'fpQueueCred00001', name: 'Freepik (queue e2e simulator)' };
 

@@ -6,8 +6,8 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const H = require('../../scripts/lib/n8n-headless');
-const { isWav, toneWav } = require('../../scripts/lib/wav');
+const H = require('../../harness/n8n-headless');
+const { isWav, toneWav } = require('../../simulator/wav');
 const E = require('./harness');
 
 const cases = [];

@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const H = require('../../scripts/lib/n8n-headless');
+const H = require('../../harness/n8n-headless');
 
 // Distinctive values so a leak into n8n's output is easy to spot.
 const SIM_KEY = 'e2e-sim-key-5f2a81c3d9e4';

@@ -9,8 +9,8 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const H = require('../../scripts/lib/n8n-headless');
-const { isWav } = require('../../scripts/lib/wav');
+const H = require('../../harness/n8n-headless');
+const { isWav } = require('../../simulator/wav');
 const E = require('./harness');
 
 const TRIGGER_WEBHOOK_ID = '7d0c3c1e-5f1a-4b7e-9a43-e2e0f0000001';

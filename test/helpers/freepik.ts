@@ -1,10 +1,10 @@
 import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
-import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const harness = require('./n8n-harness') as typeof import('./n8n-harness');
+const harness = require('../../harness/n8n-harness') as typeof import('../../harness/n8n-harness');
 
-export { readBinary, useBinaryMode } from './n8n-harness';
+export { readBinary, useBinaryMode } from '../../harness/n8n-harness';
 
 export const API_KEY = 'sk-test-3f9a1c77d2b84e6b';
 

@@ -5,9 +5,9 @@
  * how many POSTs reached the API and how many tasks were really created, that a known task id is in
  * every outcome, and that no message looks like a crash.
  */
-import type { FaultSpec, Simulator } from '../simulator';
+import type { FaultSpec, Simulator } from '../../simulator';
 import { API_KEY, isolateFromUrl, readBinary, runFreepik, startSimulator } from '../helpers/freepik';
-import { describeWav, wavFileSize } from '../simulator';
+import { describeWav, wavFileSize } from '../../simulator';
 import { setClientDefaults } from '../../nodes/Freepik/transport';
 import { leakFigures } from './leak-collector';
 import { recordSuiteFigures, type Figures } from './figures';
@@ -72,7 +72,7 @@ interface Case {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { capturedLogs } = require('../helpers/n8n-harness') as { capturedLogs: Array<{ level: string; message: string }> };
+const { capturedLogs } = require('../../harness/n8n-harness') as { capturedLogs: Array<{ level: string; message: string }> };
 
 const MAX_ATTEMPTS = FAST_RETRIES.maxRetries + 1;
 const AMBIGUOUS = /task may have been created: check Get Many/;

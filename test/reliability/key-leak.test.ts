@@ -9,7 +9,7 @@
  * gathered (plus every log line the harness captured and every request the simulator's file host
  * and the capture servers received) for the keys used, their base64 form and any 12-character piece.
  */
-import type { Simulator } from '../simulator';
+import type { Simulator } from '../../simulator';
 import { API_KEY, isolateFromUrl, runFreepik, startSimulator } from '../helpers/freepik';
 import { recordSuiteFigures } from './figures';
 import { LeakCollector, safeStringify, leakFigures } from './leak-collector';

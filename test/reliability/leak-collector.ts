@@ -9,15 +9,15 @@
  * through it once `installLeakCollector()` ran. Jest gives every test file its own module registry,
  * so each file installs it for itself (leak-setup.ts does it for every file of a jest run).
  */
-import type { RecordedRequest, Simulator } from '../simulator';
+import type { RecordedRequest, Simulator } from '../../simulator';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const harness = require('../helpers/n8n-harness') as {
+const harness = require('../../harness/n8n-harness') as {
 	runNode: (opts: Record<string, any>) => Promise<any>;
 	capturedLogs: Array<{ level: string; message: string; meta?: unknown }>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const simulatorModule = require('../simulator') as { createSimulator: (options?: object) => Promise<Simulator> };
+const simulatorModule = require('../../simulator') as { createSimulator: (options?: object) => Promise<Simulator> };
 
 export interface Leak {
 	where: string;

@@ -4,7 +4,7 @@ import * as net from 'net';
 
 import { setDownloadDefaults } from '../../nodes/Freepik/helpers/binary';
 import { setClientDefaults } from '../../nodes/Freepik/transport';
-import type { RecordedRequest, Simulator } from '../simulator';
+import type { RecordedRequest, Simulator } from '../../simulator';
 import { installLeakCollector } from './leak-collector';
 
 export const collector = installLeakCollector();

@@ -12,7 +12,7 @@ import * as fc from 'fast-check';
 
 import { SUPPORTED_FORMATS } from '../../nodes/Freepik/helpers/binary';
 import { runFreepik, startSimulator } from '../helpers/freepik';
-import type { Simulator } from '../simulator';
+import type { Simulator } from '../../simulator';
 import { leakFigures } from './leak-collector';
 import { recordSuiteFigures } from './figures';
 import { collector, useFastRetries } from './support';

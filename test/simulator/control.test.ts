@@ -2,7 +2,7 @@ import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import http from 'http';
 import { AddressInfo } from 'net';
 import path from 'path';
-import { createSimulator, describeWav, Simulator } from './index';
+import { createSimulator, describeWav, Simulator } from '../../simulator';
 import { API_PATH, audio, waitFor } from './helpers';
 
 async function control(base: string, method: string, route: string, body?: unknown) {
@@ -117,7 +117,7 @@ describe('cli.js', () => {
 	});
 
 	it('prints one JSON line, serves the API and exits 0 on SIGTERM', async () => {
-		child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--api-key', 'cli-key', '--task-duration-ms', '0', '--result-bytes', '1000'], {
+		child = spawn(process.execPath, [path.join(__dirname, '../../simulator/cli.js'), '--api-key', 'cli-key', '--task-duration-ms', '0', '--result-bytes', '1000'], {
 			stdio: ['pipe', 'pipe', 'pipe'],
 		});
 		const proc = child;
@@ -149,7 +149,7 @@ describe('cli.js', () => {
 	});
 
 	it('exits 2 on an unknown flag', async () => {
-		child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--nope']);
+		child = spawn(process.execPath, [path.join(__dirname, '../../simulator/cli.js'), '--nope']);
 		const proc = child;
 		const code = await new Promise<number | null>((resolve) => proc.on('exit', (c) => resolve(c)));
 		expect(code).toBe(2);

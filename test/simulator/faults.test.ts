@@ -1,4 +1,4 @@
-import { createSimulator, Simulator, wavFileSize } from './index';
+import { createSimulator, Simulator, wavFileSize } from '../../simulator';
 import { API_PATH, ApiInit, api, audio, completedTask, createTask, getTask } from './helpers';
 
 const createBody = JSON.stringify({ description: 'voice', audio: audio() });

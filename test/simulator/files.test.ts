@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { createSimulator, describeWav, Simulator, wavFileSize } from './index';
+import { createSimulator, describeWav, Simulator, wavFileSize } from '../../simulator';
 import { completedTask, getTask, sleep } from './helpers';
 
 /** Reads a response body chunk by chunk (never as one buffer); returns size, sha256 and the first 44 bytes. */

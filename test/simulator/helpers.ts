@@ -1,4 +1,4 @@
-import type { Simulator } from './index';
+import type { Simulator } from '../../simulator';
 
 export const API_PATH = '/v1/ai/audio-isolation';
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

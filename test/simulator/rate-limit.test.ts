@@ -1,9 +1,9 @@
-import { createSimulator, Simulator } from './index';
+import { createSimulator, Simulator } from '../../simulator';
 import { API_PATH, api, audio, sleep } from './helpers';
 
 // rate-limit.js is plain JS without declarations of its own; type what the tests use.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { RateLimiter, createKeyedRateLimiter, normalizeRateLimit } = require('./rate-limit') as {
+const { RateLimiter, createKeyedRateLimiter, normalizeRateLimit } = require('../../simulator/rate-limit') as {
 	RateLimiter: new (config: object, now: () => number) => { take(): { allowed: boolean; rule?: string; retryAfterMs?: number } };
 	createKeyedRateLimiter: (config: object, now: () => number) => { take(key: string): { allowed: boolean } };
 	normalizeRateLimit: (option: unknown) => Record<string, number | boolean> | null;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'crypto';
-import { createSimulator, Simulator } from './index';
+import { createSimulator, Simulator } from '../../simulator';
 import { API_PATH, UUID_V4, api, audio, createTask, getTask, sleep, waitFor } from './helpers';
 
 describe('simulator API server', () => {

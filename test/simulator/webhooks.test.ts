@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 import http from 'http';
 import { AddressInfo } from 'net';
-import { createSimulator, signWebhook, Simulator } from './index';
+import { createSimulator, signWebhook, Simulator } from '../../simulator';
 import { audio, createTask, getTask, waitFor } from './helpers';
 
 interface Received {

@@ -1,7 +1,7 @@
 /** Small helpers shared by the Freepik node suites (the harness itself lives in test/helpers). */
 import { createHash, randomBytes } from 'crypto';
 
-import type { Simulator } from '../../simulator';
+import type { Simulator } from '../../../simulator';
 import { API_KEY, runFreepik } from '../../helpers/freepik';
 
 export type RunResult = Awaited<ReturnType<typeof runFreepik>>;

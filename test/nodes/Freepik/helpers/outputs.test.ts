@@ -3,7 +3,7 @@
  * submitted exactly once, failures reported per item (Continue On Fail) or with every created task
  * id (without it). Each item's description comes from an expression so simulator hints vary per item.
  */
-import type { Simulator } from '../../../simulator';
+import type { Simulator } from '../../../../simulator';
 import { isolateFromUrl, readBinary, runFreepik, startSimulator } from '../../../helpers/freepik';
 import { errorOf, expectNoKeyLeak, itemsWith, perItemDescription } from '../utils';
 

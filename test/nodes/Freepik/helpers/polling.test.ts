@@ -1,4 +1,4 @@
-import type { Simulator } from '../../../simulator';
+import type { Simulator } from '../../../../simulator';
 import { runFreepik, startSimulator } from '../../../helpers/freepik';
 
 /** Items whose description carries the simulator hint that sets each task's duration or fate. */

@@ -2,7 +2,7 @@
  * Every validation rule, run through the node in n8n: each must name the field and the rule, and
  * must stop the item before anything reaches Freepik (the simulator sees zero requests).
  */
-import type { Simulator } from '../../../simulator';
+import type { Simulator } from '../../../../simulator';
 import { isolateFromUrl, runFreepik, startSimulator, type RunOptions } from '../../../helpers/freepik';
 import { errorOf, itemsWith, mp3, perItemDescription, sampleFile } from '../utils';
 

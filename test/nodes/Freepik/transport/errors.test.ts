@@ -1,5 +1,5 @@
 /** How Freepik's error answers reach the user: status, Freepik's own words, never the API key. */
-import type { Simulator } from '../../../simulator';
+import type { Simulator } from '../../../../simulator';
 import { API_KEY, isolateFromUrl, runFreepik, startSimulator } from '../../../helpers/freepik';
 import { errorOf, expectNoKeyLeak } from '../utils';
 

@@ -1,7 +1,7 @@
 import { FREEPIK_RATE_LIMITS, RateLimiter } from '../../../../nodes/Freepik/transport/rateLimiter';
 // The simulator's server-side model of Freepik's limits, used here as the referee.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RateLimiter: ServerModel, DEFAULT_RATE_LIMIT } = require('../../../simulator/rate-limit');
+const { RateLimiter: ServerModel, DEFAULT_RATE_LIMIT } = require('../../../../simulator/rate-limit');
 
 /** Drives a client that sends whenever its limiter allows, on a virtual clock, for `seconds`. */
 function sendAsFastAsAllowed(seconds: number, limits = FREEPIK_RATE_LIMITS) {

@@ -1,4 +1,4 @@
-import { describeWav, type Simulator } from '../../../../simulator';
+import { describeWav, type Simulator } from '../../../../../simulator';
 import { audio, createTask, waitFor } from '../../../../simulator/helpers';
 import { readBinary, runFreepik, startSimulator } from '../../../../helpers/freepik';
 import { errorOf, expectNoKeyLeak, itemsWith } from '../../utils';

@@ -1,4 +1,4 @@
-import type { Simulator } from '../../../../simulator';
+import type { Simulator } from '../../../../../simulator';
 import { API_PATH, api, audio, createTask } from '../../../../simulator/helpers';
 import { runFreepik, startSimulator } from '../../../../helpers/freepik';
 import { errorOf, expectNoKeyLeak } from '../../utils';

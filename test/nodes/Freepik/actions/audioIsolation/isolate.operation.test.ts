@@ -1,4 +1,4 @@
-import { describeWav, wavFileSize, type Simulator } from '../../../../simulator';
+import { describeWav, wavFileSize, type Simulator } from '../../../../../simulator';
 import { API_KEY, isolateFromUrl, readBinary, runFreepik, startSimulator } from '../../../../helpers/freepik';
 import {
 	createdTaskIds,

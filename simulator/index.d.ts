@@ -1,6 +1,6 @@
 /// <reference types="node" />
 /**
- * Local simulator of Freepik's AI Audio Isolation API (test/simulator/index.js).
+ * Local simulator of Freepik's AI Audio Isolation API (simulator/index.js).
  * Two origins on 127.0.0.1: `apiUrl` (the API) and `fileUrl` (the "CDN" serving result WAVs).
  */
 

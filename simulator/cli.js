@@ -6,7 +6,7 @@
  *   {"apiUrl":"http://127.0.0.1:PORT","fileUrl":"http://127.0.0.1:PORT2","apiKey":"..."}
  * then runs until SIGTERM/SIGINT.
  *
- * node test/simulator/cli.js [--port N] [--file-port N] [--api-key K] [--webhook-secret S]
+ * node simulator/cli.js [--port N] [--file-port N] [--api-key K] [--webhook-secret S]
  *   [--task-duration-ms N] [--rate-limit] [--result-bytes N] [--result-count N] [--url-ttl-ms N]
  */
 

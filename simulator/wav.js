@@ -104,4 +104,27 @@ function describeWav(buf) {
 	};
 }
 
-module.exports = { wavFileSize, wavHeader, createWavStream, describeWav, HEADER_BYTES, SAMPLE_RATE };
+/**
+ * 16-bit mono PCM WAV: a tone with a little noise, like a voice over a hum. Deterministic (same
+ * bytes every run), so the demo and tests need no audio tools.
+ * @param {{ seconds?: number, freq?: number }} [args]
+ */
+function toneWav({ seconds = 1.5, freq = 440 } = {}) {
+	const samples = Math.round(seconds * SAMPLE_RATE);
+	const data = Buffer.alloc(samples * 2);
+	let seed = 1;
+	for (let i = 0; i < samples; i++) {
+		seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+		const noise = (seed / 0x7fffffff - 0.5) * 0.1;
+		const v = 0.5 * Math.sin((2 * Math.PI * freq * i) / SAMPLE_RATE) + noise;
+		data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, v)) * 32767), i * 2);
+	}
+	return Buffer.concat([wavHeader(data.length), data]);
+}
+
+/** @param {unknown} buf */
+function isWav(buf) {
+	return Buffer.isBuffer(buf) && describeWav(buf) !== null;
+}
+
+module.exports = { wavFileSize, wavHeader, createWavStream, describeWav, toneWav, isWav, HEADER_BYTES, SAMPLE_RATE };

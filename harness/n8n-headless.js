@@ -8,7 +8,7 @@ const path = require('node:path');
 const http = require('node:http');
 const { run, spawnTracked, stopChild, freePort } = require('./proc');
 
-const REPO = path.resolve(__dirname, '..', '..');
+const REPO = path.resolve(__dirname, '..');
 const PKG_NAME = 'n8n-nodes-freepik';
 const REGISTRY_PREFIX = `${PKG_NAME}.`; // node type prefix of a package installed from npm
 
@@ -302,11 +302,11 @@ class N8n {
 // ---------------------------------------------------------------- Freepik API simulator
 
 /**
- * Start test/simulator/cli.js on free ports. Resolves { apiUrl, fileUrl, apiKey, requests(),
+ * Start simulator/cli.js on free ports. Resolves { apiUrl, fileUrl, apiKey, requests(),
  * stats(), reset(), faults(body), config(body), stop() }.
  */
 async function startSimulator(args = [], { timeoutMs = 20e3 } = {}) {
-	const cli = path.join(REPO, 'test', 'simulator', 'cli.js');
+	const cli = path.join(REPO, 'simulator', 'cli.js');
 	if (!fs.existsSync(cli)) throw new Error(`simulator missing: ${cli}`);
 	const child = spawnTracked(process.execPath, [cli, '--port', '0', '--file-port', '0', ...args], {
 		stdio: ['ignore', 'pipe', 'pipe'],
