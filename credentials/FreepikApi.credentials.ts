@@ -1,10 +1,6 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticate, Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { API_HOSTS, authenticateRequest } from '../nodes/Freepik/transport/apiHost';
 
 export class FreepikApi implements ICredentialType {
 	name = 'freepikApi';
@@ -26,15 +22,54 @@ export class FreepikApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Your Freepik API key, from the API dashboard on freepik.com',
+			description: 'Your API key, from the API dashboard on freepik.com or magnific.com (the same API under two names)',
+		},
+		{
+			displayName: 'API Host',
+			name: 'apiHost',
+			type: 'options',
+			options: [
+				{
+					name: 'Freepik',
+					value: 'freepik',
+					description: `${API_HOSTS.freepik.baseUrl}, key in the ${API_HOSTS.freepik.keyHeader} header`,
+				},
+				{
+					name: 'Magnific',
+					value: 'magnific',
+					description: `${API_HOSTS.magnific.baseUrl}, key in the ${API_HOSTS.magnific.keyHeader} header`,
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'A Base URL and key header of your choice (a proxy or a test server)',
+				},
+			],
+			// Custom with Freepik's URL and header: a credential saved before this field existed (only a
+			// Base URL) is read with this default and keeps sending the key where it did.
+			default: 'custom',
+			description: 'Freepik and Magnific are the same API; use the host whose dashboard issued your key',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.freepik.com',
+			default: API_HOSTS.freepik.baseUrl,
 			description:
-				'Where the Freepik API lives. Change it only to use a proxy or a test server; the API key is sent to this host and nowhere else.',
+				'Where the API lives: https, or http only for localhost. The API key is sent to this host and nowhere else.',
+			displayOptions: { show: { apiHost: ['custom'] } },
+		},
+		{
+			displayName: 'API Key Header',
+			name: 'keyHeader',
+			type: 'options',
+			options: [
+				{ name: 'X-Freepik-Api-Key', value: API_HOSTS.freepik.keyHeader },
+				{ name: 'X-Magnific-Api-Key', value: API_HOSTS.magnific.keyHeader },
+			],
+			default: API_HOSTS.freepik.keyHeader,
+			description: 'The header that carries the API key (no other key header is sent)',
+			displayOptions: { show: { apiHost: ['custom'] } },
 		},
 		{
 			displayName: 'Webhook Secret',
@@ -47,21 +82,17 @@ export class FreepikApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'x-freepik-api-key': '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	// A function, not generic headers: the header name depends on the API Host, and the key must not
+	// go to any other host.
+	authenticate: IAuthenticate = authenticateRequest;
 
-	// Listing tasks is free: it proves the key without creating (and paying for) a task.
+	// Listing tasks is free: it proves the key without creating (and paying for) a task. authenticate
+	// resolves this relative URL against the chosen host (the node's fallback) and turns redirects off.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1/ai/audio-isolation',
 			method: 'GET',
+			disableFollowRedirect: true,
 		},
 	};
 }

@@ -10,7 +10,7 @@ const path = require('path');
 const { Container } = require('@n8n/di');
 const { Logger } = require('@n8n/backend-common');
 const { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute, InstanceSettings } = require('n8n-core');
-const { ICredentialsHelper, Workflow } = require("n8n-workflow");
+const { ICredentialsHelper, NodeHelpers, Workflow } = require("n8n-workflow");
 
 function createDeferredPromise() {
 	let resolve;
@@ -43,7 +43,7 @@ class SourceNode {
 	}
 }
 
-/** Resolves declarative (generic) credential auth the way n8n does for `={{$credentials.x}}` values. */
+/** Credential auth as n8n applies it: an authenticate function, or generic `={{$credentials.x}}` header values. */
 class CredentialsHelper extends ICredentialsHelper {
 	constructor(types) {
 		super();
@@ -64,7 +64,12 @@ class CredentialsHelper extends ICredentialsHelper {
 	async preAuthentication() { return undefined; }
 	async runPreAuthentication() { return undefined; }
 	getCredentialsProperties() { return []; }
-	async getDecrypted(_a, _n, type) { return this.data[type] || {}; }
+	/** Like n8n: stored fields plus the defaults of missing ones, hidden fields dropped (NodeHelpers.getNodeParameters). */
+	async getDecrypted(_a, _n, type) {
+		const properties = this.types[type]?.properties;
+		const stored = this.data[type] || {};
+		return properties ? NodeHelpers.getNodeParameters(properties, stored, true, false, null, null) : stored;
+	}
 	async getCredentials() { throw new Error('not used'); }
 	async updateCredentials() {}
 	async updateCredentialsOauthTokenData() {}

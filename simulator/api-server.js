@@ -75,7 +75,7 @@ function createApiHandler(core) {
 				}
 			}
 			if (!url.pathname.startsWith('/v1/')) return drainAndSend(req, res, status ?? 404, { message: 'Not found' });
-			const key = req.headers['x-freepik-api-key'];
+			const key = req.headers[options.keyHeader];
 			if (typeof key !== 'string' || key === '') return drainAndSend(req, res, 401, { message: 'Missing API key' });
 			if (key !== options.apiKey) return drainAndSend(req, res, 401, { message: 'Invalid API key' });
 			const limiter = core.rateLimiter();

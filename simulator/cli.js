@@ -6,7 +6,7 @@
  *   {"apiUrl":"http://127.0.0.1:PORT","fileUrl":"http://127.0.0.1:PORT2","apiKey":"..."}
  * then runs until SIGTERM/SIGINT.
  *
- * node simulator/cli.js [--port N] [--file-port N] [--api-key K] [--webhook-secret S]
+ * node simulator/cli.js [--port N] [--file-port N] [--api-key K] [--key-header H] [--webhook-secret S]
  *   [--task-duration-ms N] [--rate-limit] [--result-bytes N] [--result-count N] [--url-ttl-ms N]
  */
 
@@ -16,6 +16,7 @@ const FLAGS = {
 	'--port': ['port', Number],
 	'--file-port': ['filePort', Number],
 	'--api-key': ['apiKey', String],
+	'--key-header': ['keyHeader', (v) => String(v).toLowerCase()],
 	'--webhook-secret': ['webhookSecret', String],
 	'--task-duration-ms': ['taskDurationMs', Number],
 	'--result-bytes': ['resultBytes', Number],

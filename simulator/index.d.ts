@@ -31,8 +31,10 @@ export interface SimulatorOptions {
 	port?: number;
 	/** File server port; 0 (default) = ephemeral. */
 	filePort?: number;
-	/** Valid `x-freepik-api-key`. Default 'sim-test-key'. */
+	/** Valid API key. Default 'sim-test-key'. */
 	apiKey?: string;
+	/** The only header the key is read from: 'x-freepik-api-key' (default) or 'x-magnific-api-key' (as api.magnific.com). */
+	keyHeader?: string;
 	/** Webhook signing secret (UTF-8 bytes, or base64 after a `whsec_` prefix). Default 'sim-webhook-secret'. */
 	webhookSecret?: string;
 	/** Time from creation to COMPLETED/FAILED. Default 300. Hint: `[sim:duration=N]`. */

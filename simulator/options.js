@@ -9,6 +9,8 @@ const DEFAULT_OPTIONS = Object.freeze({
 	port: 0,
 	filePort: 0,
 	apiKey: 'sim-test-key',
+	/** The one header read for the key: Freepik's by default, 'x-magnific-api-key' to act as api.magnific.com. */
+	keyHeader: 'x-freepik-api-key',
 	webhookSecret: 'sim-webhook-secret',
 	/** @type {number | ((body: object, index: number) => number)} */
 	taskDurationMs: 300,

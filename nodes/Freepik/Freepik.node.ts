@@ -13,7 +13,7 @@ export class Freepik implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ {"isolate": "Isolate sound", "get": "Get task", "getAll": "Get many tasks"}[$parameter["operation"]] }}',
-		description: "Isolate a voice or instrument from audio or video with Freepik's AI Audio Isolation",
+		description: "Isolate a voice or instrument from audio or video with Freepik's (Magnific's) AI Audio Isolation",
 		defaults: { name: 'Freepik' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { FreepikTask } from '../helpers/types';
+import { credentialApiHost } from './apiHost';
 import { excerpt, toNodeApiError, type HttpFailure } from './errors';
 import { FREEPIK_RATE_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
 
@@ -146,7 +147,7 @@ export class FreepikClient {
 
 	static async create(ctx: IExecuteFunctions, options: Partial<ClientOptions> = {}) {
 		const credentials = await ctx.getCredentials(CREDENTIAL);
-		const baseUrl = String(credentials.baseUrl || 'https://api.freepik.com').replace(/\/+$/, '');
+		const { baseUrl } = credentialApiHost(ctx.getNode(), credentials);
 		return new FreepikClient(ctx, baseUrl, String(credentials.apiKey ?? ''), {
 			...DEFAULT_CLIENT_OPTIONS,
 			...options,
