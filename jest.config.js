@@ -1,4 +1,4 @@
-/** Unit and in-process n8n tests. The real-n8n suite has its own config (test/e2e). */
+/** Unit and in-process n8n tests. The real-n8n suite (test/e2e/*.e2e.js) is not jest: `npm run e2e` runs it with node:test. */
 module.exports = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',

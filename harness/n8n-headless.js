@@ -1,7 +1,7 @@
 'use strict';
 // Drive a real, pinned n8n from scripts (demo, e2e, dev): provision it, install this package the
 // way a user does, import credentials/workflows, execute headless, or run the editor.
-// Plain CommonJS, no dependencies. See /work/shared/n8n-runtime-notes.md for the n8n facts used.
+// Plain CommonJS, no dependencies.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -345,6 +345,7 @@ async function startSimulator(args = [], { timeoutMs = 20e3 } = {}) {
 		requests: () => call('GET', '/__sim/requests'),
 		stats: () => call('GET', '/__sim/stats'),
 		reset: () => call('POST', '/__sim/reset', {}),
+		resetOptions: () => call('POST', '/__sim/reset', { options: true }),
 		faults: (body) => call('POST', '/__sim/faults', body),
 		config: (body) => call('POST', '/__sim/config', body),
 		stop: () => stopChild(child, 3000),

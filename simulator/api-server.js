@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 const crypto = require('crypto');
@@ -8,6 +9,10 @@ const { createTask, transitions } = require('./tasks');
 const { applyPreFault, MALFORMED_BODY } = require('./fault-responses');
 
 const BASE = '/v1/ai/audio-isolation';
+
+/** @typedef {import('http').IncomingMessage} IncomingMessage */
+/** @typedef {import('http').ServerResponse} ServerResponse */
+/** @typedef {import('./recorder').RecordedRequest} RecordedRequest */
 
 /**
  * @param {string | undefined} method
@@ -83,6 +88,7 @@ function createApiHandler(core) {
 				const decision = limiter.take(key);
 				if (!decision.allowed) {
 					recorder.countRateLimited();
+					/** @type {Record<string, string>} */
 					const headers = limiter.config.retryAfter ? { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) } : {};
 					return drainAndSend(req, res, 429, { message: 'Too many requests' }, headers);
 				}
@@ -98,6 +104,7 @@ function createApiHandler(core) {
 		}
 	};
 
+	/** @param {IncomingMessage} req @param {ServerResponse} res @param {RecordedRequest} entry */
 	async function handleCreate(req, res, entry) {
 		const buf = await readBody(req, options.maxBodyBytes);
 		entry.bodyBytes = buf.length;
@@ -118,7 +125,7 @@ function createApiHandler(core) {
 			id: crypto.randomUUID(),
 			index: core.nextTaskIndex(),
 			body: /** @type {Record<string, unknown>} */ (entry.body),
-			recordedBody: entry.body,
+			recordedBody: /** @type {Record<string, unknown>} */ (entry.body),
 			input,
 			options,
 			now: Date.now(),
@@ -144,6 +151,7 @@ function createApiHandler(core) {
 		}
 	}
 
+	/** @param {ServerResponse} res @param {string} taskId @param {RecordedRequest} entry */
 	function handleGet(res, taskId, entry) {
 		const task = core.tasks.get(taskId);
 		if (!task) return sendJson(res, 404, { message: 'Not found' });
@@ -156,6 +164,7 @@ function createApiHandler(core) {
 		return fault ? sendPostFault(res, fault, view) : sendJson(res, 200, { data: view });
 	}
 
+	/** @param {ServerResponse} res @param {RecordedRequest} entry */
 	function handleList(res, entry) {
 		const fault = core.faults.take('list', 'post');
 		if (fault) {
@@ -168,7 +177,10 @@ function createApiHandler(core) {
 	}
 }
 
-/** Answers for the "post" faults that only change the body of a successful answer. */
+/**
+ * Answers for the "post" faults that only change the body of a successful answer.
+ * @param {ServerResponse} res @param {import('./faults').ArmedFault} fault @param {object} data
+ */
 function sendPostFault(res, fault, data) {
 	switch (fault.kind) {
 		case 'malformed':
@@ -182,7 +194,11 @@ function sendPostFault(res, fault, data) {
 	}
 }
 
-/** Answers without reading the body (it is drained so the connection stays usable). */
+/**
+ * Answers without reading the body (it is drained so the connection stays usable).
+ * @param {IncomingMessage} req @param {ServerResponse} res @param {number} status @param {unknown} payload
+ * @param {Record<string, string>} [headers]
+ */
 function drainAndSend(req, res, status, payload, headers) {
 	req.resume();
 	sendJson(res, status, payload, headers);

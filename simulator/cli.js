@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 
 /**
@@ -12,11 +13,12 @@
 
 const { createSimulator } = require('./index');
 
+/** @type {Record<string, [keyof import('./options').SimOptions, (raw: string) => unknown]>} */
 const FLAGS = {
 	'--port': ['port', Number],
 	'--file-port': ['filePort', Number],
 	'--api-key': ['apiKey', String],
-	'--key-header': ['keyHeader', (v) => String(v).toLowerCase()],
+	'--key-header': ['keyHeader', (v) => v.toLowerCase()],
 	'--webhook-secret': ['webhookSecret', String],
 	'--task-duration-ms': ['taskDurationMs', Number],
 	'--result-bytes': ['resultBytes', Number],

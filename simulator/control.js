@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 const { sendJson, readBody } = require('./http-util');
@@ -22,7 +23,7 @@ function createControlHandler(sim) {
 				case 'GET /__sim/requests': {
 					const q = url.searchParams;
 					const list = sim.requests.filter(
-						(r) => (!q.get('route') || r.route === q.get('route')) && (!q.get('server') || r.server === q.get('server')),
+						(/** @type {import('./recorder').RecordedRequest} */ r) => (!q.get('route') || r.route === q.get('route')) && (!q.get('server') || r.server === q.get('server')),
 					);
 					return sendJson(res, 200, list);
 				}

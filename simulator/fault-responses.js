@@ -1,12 +1,17 @@
+// @ts-check
 'use strict';
 
 const { STATUS_CODES } = require('http');
 const { sendJson, sendText, delay, resetConnection } = require('./http-util');
 
+/** @param {number} status */
 const HTML_ERROR_PAGE = (status) =>
 	`<html>\r\n<head><title>${status} ${STATUS_CODES[status] ?? 'Error'}</title></head>\r\n<body>\r\n<center><h1>${status} ${STATUS_CODES[status] ?? 'Error'}</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n`;
 
-/** A CDN-style error document (the file host is not JSON). */
+/**
+ * A CDN-style error document (the file host is not JSON).
+ * @param {import('http').ServerResponse} res @param {number} status @param {string} code @param {string} message
+ */
 function sendXmlError(res, status, code, message) {
 	const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`;
 	sendText(res, status, body, 'application/xml');

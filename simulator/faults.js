@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 /**
@@ -6,6 +7,28 @@
  * "pre" faults act before the simulator does anything (no task is created, nothing is counted as
  * done); "post" faults act after the normal work: for create, after the task exists.
  */
+
+/**
+ * What a test arms. `times`: number of requests the fault applies to, then it disarms (default 1);
+ * `taskId`: only requests about this task (get, download).
+ * @typedef {{ route: 'create' | 'get' | 'list' | 'download', times?: number | 'Infinity', taskId?: string } & (
+ *   | { kind: 'status', status: number, headers?: Record<string, string>, body?: string | object }
+ *   | { kind: 'html', status?: number, headers?: Record<string, string> }
+ *   | { kind: 'reset' }
+ *   | { kind: 'delay', ms: number }
+ *   | { kind: 'redirect', location?: string, status?: number, headers?: Record<string, string> }
+ *   | { kind: 'malformed' }
+ *   | { kind: 'noTaskId' }
+ *   | { kind: 'unknownStatus', taskStatus?: string }
+ *   | { kind: 'resetAfterCreate' }
+ *   | { kind: 'delayAfterCreate', ms: number }
+ *   | { kind: 'expire' }
+ *   | { kind: 'notFound' }
+ *   | { kind: 'truncate', fraction?: number }
+ * )} FaultSpec
+ */
+
+/** An armed fault: its spec with defaults filled, and its counters. @typedef {Record<string, any>} ArmedFault */
 
 const API_ROUTES = ['create', 'get', 'list'];
 const ALL_ROUTES = [...API_ROUTES, 'download'];
@@ -41,6 +64,7 @@ function normalizeFault(spec, defaults) {
 	if (!info.routes.includes(route)) throw new TypeError(`fault kind "${kind}" does not apply to route "${route}"`);
 	const times = spec.times === undefined ? 1 : spec.times === 'Infinity' || spec.times === null ? Infinity : spec.times;
 	if (!(times === Infinity || (Number.isInteger(times) && times > 0))) throw new TypeError('fault.times must be a positive integer or Infinity');
+	/** @type {ArmedFault} */
 	const fault = { ...spec, times, remaining: times, applied: 0 };
 	if (kind === 'status' && !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)) {
 		throw new TypeError('fault.status must be an HTTP status code');
@@ -57,13 +81,13 @@ function normalizeFault(spec, defaults) {
 }
 
 function createFaultRegistry() {
-	/** @type {Array<Record<string, any>>} */
+	/** @type {ArmedFault[]} */
 	let faults = [];
 	let nextId = 1;
 
 	return {
 		/**
-		 * @param {Record<string, any>} spec
+		 * @param {FaultSpec} spec
 		 * @param {{ redirectLocation: string }} defaults
 		 * @returns {number} fault id
 		 */

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 const { applyPreFault, sendXmlError } = require('./fault-responses');
@@ -61,7 +62,10 @@ function createFileHandler(core) {
 				'content-length': size,
 				'cache-control': 'private, max-age=0',
 			});
-			if (req.method === 'HEAD') return res.end();
+			if (req.method === 'HEAD') {
+				res.end();
+				return;
+			}
 			const truncateAt = post?.kind === 'truncate' ? Math.floor(size * post.fraction) : Infinity;
 			const stream = createWavStream({ taskId, n, totalBytes: task.resultBytes, stopAfterBytes: truncateAt });
 			res.on('close', () => stream.destroy());

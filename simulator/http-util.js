@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 /** Small helpers shared by the API, file and control servers. */

@@ -1,9 +1,20 @@
+// @ts-check
 'use strict';
 
 /**
  * Local simulator of Freepik's AI Audio Isolation API: an API server and a separate "CDN" file
- * server, both on 127.0.0.1. See index.d.ts for the public API and README-style notes.
+ * server, both on 127.0.0.1. Its types are read from this JSDoc by TypeScript (checkJs), so they
+ * cannot drift from the code; see README.md for usage.
  */
+
+/** @typedef {import('./options').SimulatorOptions} SimulatorOptions */
+/** @typedef {import('./recorder').RecordedRequest} RecordedRequest */
+/** @typedef {import('./faults').FaultSpec} FaultSpec */
+/** @typedef {import('./tasks').SimTask} SimTask */
+/** @typedef {import('./webhooks').WebhookDelivery} WebhookDelivery */
+/** @typedef {import('./webhooks').WebhookSendOptions} WebhookSendOptions */
+/** @typedef {import('./rate-limit').RateLimitConfig} RateLimitConfig */
+/** @typedef {Awaited<ReturnType<typeof createSimulator>>} Simulator */
 
 const http = require('http');
 const { resolveOptions, mergeOptions } = require('./options');
@@ -46,7 +57,7 @@ function closeServer(server) {
 
 /**
  * Starts the simulator.
- * @param {Record<string, any>} [userOptions] see index.d.ts (SimulatorOptions)
+ * @param {SimulatorOptions} [userOptions]
  */
 async function createSimulator(userOptions = {}) {
 	const initialOptions = { ...userOptions };
@@ -70,7 +81,7 @@ async function createSimulator(userOptions = {}) {
 		signer,
 		/** @type {Set<NodeJS.Timeout>} timers of delay faults, cleared on close */
 		timers: new Set(),
-		/** @type {object[]} */
+		/** @type {WebhookDelivery[]} */
 		deliveries: [],
 		fileUrl: '',
 		nextTaskIndex: () => taskIndex++,
@@ -78,7 +89,7 @@ async function createSimulator(userOptions = {}) {
 			if (options.rateLimit !== limiterBuiltFrom) {
 				limiterBuiltFrom = options.rateLimit;
 				const config = normalizeRateLimit(options.rateLimit);
-				limiter = config && createKeyedRateLimiter(config);
+				limiter = config && createKeyedRateLimiter(config, options.rateLimitClock ?? Date.now);
 			}
 			return limiter;
 		},
@@ -124,12 +135,18 @@ async function createSimulator(userOptions = {}) {
 			const task = core.tasks.get(id);
 			return task ? core.view(task) : undefined;
 		},
-		/** @param {Record<string, any>} spec */
+		/**
+		 * Arms a fault; returns its id. Throws TypeError on an invalid spec.
+		 * @param {FaultSpec} spec
+		 */
 		addFault: (spec) => core.faults.add(spec, { redirectLocation: `${core.fileUrl}/redirect-target` }),
 		/** @param {number} [id] */
 		clearFaults: (id) => core.faults.clear(id),
 		faults: () => core.faults.list(),
-		/** @param {Record<string, any>} patch */
+		/**
+		 * Merges options at run time (not port/filePort).
+		 * @param {SimulatorOptions} patch
+		 */
 		configure(patch) {
 			if (patch && 'rateLimit' in patch) normalizeRateLimit(patch.rateLimit);
 			mergeOptions(options, patch);
@@ -137,7 +154,7 @@ async function createSimulator(userOptions = {}) {
 		/**
 		 * @param {string} url
 		 * @param {object} task
-		 * @param {{ secret?: string, timestamp?: number, id?: string, signatureOverride?: string }} [opts]
+		 * @param {WebhookSendOptions} [opts]
 		 */
 		sendWebhook: (url, task, opts) => core.webhooks.send(url, task, opts),
 		/** @param {{ options?: boolean }} [how] options: true also restores the options given at start */
@@ -150,7 +167,7 @@ async function createSimulator(userOptions = {}) {
 			taskIndex = 0;
 			limiterBuiltFrom = undefined;
 			if (how.options) {
-				for (const name of Object.keys(options)) delete options[name];
+				for (const name of Object.keys(options)) delete (/** @type {Record<string, unknown>} */ (options))[name];
 				Object.assign(options, resolveOptions(initialOptions));
 			}
 		},

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 /**
@@ -94,23 +95,26 @@ function scanObject(buf, threshold) {
 	}
 }
 
+/** @param {Buffer} buf @param {number} closeBrace @param {Record<string, unknown>} out */
 function finish(buf, closeBrace, out) {
 	if (skipSpace(buf, closeBrace + 1) !== buf.length) throw new JsonSyntaxError('Unexpected data after JSON object');
 	return out;
 }
 
+/** @param {Buffer} buf @param {number} i @param {number} byte */
 function expect(buf, i, byte) {
 	if (buf[i] !== byte) {
 		throw new JsonSyntaxError(`Expected '${String.fromCharCode(byte)}' at position ${i}`);
 	}
 }
 
+/** @param {Buffer} buf @param {number} i */
 function skipSpace(buf, i) {
 	while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
 	return i;
 }
 
-/** @returns {number} index just after the closing quote of the string opening at `i` */
+/** @param {Buffer} buf @param {number} i @returns {number} index just after the closing quote of the string opening at `i` */
 function stringEnd(buf, i) {
 	let from = i + 1;
 	for (;;) {
@@ -123,7 +127,7 @@ function stringEnd(buf, i) {
 	}
 }
 
-/** @returns {number} index just after a number/literal/array/object starting at `i` */
+/** @param {Buffer} buf @param {number} i @returns {number} index just after a number/literal/array/object starting at `i` */
 function compositeEnd(buf, i) {
 	let depth = 0;
 	while (i < buf.length) {

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 /**
@@ -5,30 +6,56 @@
  * Options are kept in one mutable object so `POST /__sim/config` can change them at run time.
  */
 
+/**
+ * A value given as such or computed per task from the recorded create body and the task's index.
+ * @template T
+ * @typedef {T | ((body: Record<string, unknown>, index: number) => T)} PerTask
+ */
+
+/**
+ * Every option, as the live options object holds them (createSimulator takes any subset).
+ * @typedef {object} SimOptions
+ * @property {number} port                 API port; 0 = ephemeral
+ * @property {number} filePort             file server port; 0 = ephemeral
+ * @property {string} apiKey               the valid key
+ * @property {string} keyHeader            the one header read for the key: 'x-freepik-api-key', or 'x-magnific-api-key' to act as api.magnific.com
+ * @property {string} webhookSecret        signing secret (UTF-8, or base64 after a `whsec_` prefix)
+ * @property {PerTask<number>} taskDurationMs  creation to COMPLETED/FAILED. Hint `[sim:duration=N]`
+ * @property {PerTask<boolean>} failTasks  end FAILED. Hint `[sim:fail]`
+ * @property {PerTask<number>} resultCount result URLs of a COMPLETED task. Hint `[sim:results=N]`
+ * @property {number} resultBytes          size of each result WAV (whole samples, min 44). Hint `[sim:bytes=N]`
+ * @property {PerTask<string | null | undefined> | null} unknownStatus  a non-documented status shown forever after ~10 % of the duration. Hint `[sim:status=X]`
+ * @property {number} urlTtlMs             lifetime of signed result URLs
+ * @property {boolean | Partial<import('./rate-limit').RateLimitConfig>} rateLimit  off, true = Freepik's documented limits, or custom ones
+ * @property {(() => number) | null} rateLimitClock  the rate limiter's clock in ms (null = Date.now); tests freeze or step it. Read when rateLimit is set
+ * @property {boolean} webhookDuplicates   deliver every webhook twice with the same webhook-id
+ * @property {number} webhookTimeoutMs     timeout of one webhook delivery
+ * @property {number} maxBodyBytes         largest accepted request body (larger: 413)
+ * @property {number} maxRecordedRequests  cap of `requests` and `webhookDeliveries` (oldest dropped)
+ * @property {number} recordStringLimit    string members of a create body longer than this are recorded reduced
+ */
+
+/** @typedef {Partial<SimOptions>} SimulatorOptions */
+
+/** @type {Readonly<SimOptions>} */
 const DEFAULT_OPTIONS = Object.freeze({
 	port: 0,
 	filePort: 0,
 	apiKey: 'sim-test-key',
-	/** The one header read for the key: Freepik's by default, 'x-magnific-api-key' to act as api.magnific.com. */
 	keyHeader: 'x-freepik-api-key',
 	webhookSecret: 'sim-webhook-secret',
-	/** @type {number | ((body: object, index: number) => number)} */
 	taskDurationMs: 300,
-	/** @type {boolean | ((body: object, index: number) => boolean)} */
 	failTasks: false,
-	/** @type {number | ((body: object, index: number) => number)} */
 	resultCount: 1,
 	resultBytes: 32 * 1024,
-	/** @type {string | null | ((body: object, index: number) => string | null | undefined)} */
 	unknownStatus: null,
 	urlTtlMs: 60 * 60 * 1000,
-	/** @type {boolean | object} */
 	rateLimit: false,
+	rateLimitClock: null,
 	webhookDuplicates: false,
 	webhookTimeoutMs: 5000,
 	maxBodyBytes: 300 * 1024 * 1024,
 	maxRecordedRequests: 20000,
-	/** String members of a create body longer than this are recorded in reduced form. */
 	recordStringLimit: 64 * 1024,
 });
 
@@ -36,8 +63,8 @@ const DEFAULT_OPTIONS = Object.freeze({
 const STARTUP_ONLY = new Set(['port', 'filePort']);
 
 /**
- * @param {object} [options]
- * @returns {object} a fresh mutable options object
+ * @param {SimulatorOptions} [options]
+ * @returns {SimOptions} a fresh mutable options object
  */
 function resolveOptions(options = {}) {
 	const resolved = { ...DEFAULT_OPTIONS };
@@ -47,8 +74,8 @@ function resolveOptions(options = {}) {
 
 /**
  * Merges `patch` into `target`, rejecting unknown names so typos in tests fail loudly.
- * @param {object} target
- * @param {object} patch
+ * @param {SimOptions} target
+ * @param {SimulatorOptions} patch
  * @param {{ startup?: boolean }} [how]
  * @returns {string[]} the names that changed
  */
@@ -59,13 +86,16 @@ function mergeOptions(target, patch, how = {}) {
 		if (value === undefined) continue;
 		if (!(name in DEFAULT_OPTIONS)) throw new TypeError(`unknown simulator option "${name}"`);
 		if (STARTUP_ONLY.has(name) && !how.startup) throw new TypeError(`option "${name}" can only be set at start`);
-		target[name] = value;
+		/** @type {Record<string, unknown>} */ (target)[name] = value;
 		changed.push(name);
 	}
 	return changed;
 }
 
-/** JSON-safe copy of the options (functions are shown as "[function]"). */
+/**
+ * JSON-safe copy of the options (functions are shown as "[function]").
+ * @param {SimOptions} options
+ */
 function optionsToJSON(options) {
 	/** @type {Record<string, unknown>} */
 	const out = {};

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 /**
@@ -17,6 +18,16 @@
  *                     averageWindowSeconds window.
  */
 
+/**
+ * @typedef {object} RateLimitConfig
+ * @property {number} burstPerSecond        rule 1: max requests in any sliding 1 s window
+ * @property {number} burstSeconds          rule 2: how long a full-rate burst can last
+ * @property {number} averagePerSecond      rule 2 refill rate and rule 3 average
+ * @property {number} averageWindowSeconds  rule 3 window
+ * @property {boolean} retryAfter           send `Retry-After: <seconds>` with 429 (Freepik documents none)
+ */
+
+/** @type {Readonly<RateLimitConfig>} */
 const DEFAULT_RATE_LIMIT = Object.freeze({
 	burstPerSecond: 50,
 	burstSeconds: 5,
@@ -26,13 +37,13 @@ const DEFAULT_RATE_LIMIT = Object.freeze({
 });
 
 /**
- * @param {boolean | Partial<typeof DEFAULT_RATE_LIMIT> | null | undefined} option
- * @returns {typeof DEFAULT_RATE_LIMIT | null} null when rate limiting is off
+ * @param {boolean | Partial<RateLimitConfig> | null | undefined} option
+ * @returns {RateLimitConfig | null} null when rate limiting is off
  */
 function normalizeRateLimit(option) {
 	if (!option) return null;
 	const config = { ...DEFAULT_RATE_LIMIT, ...(option === true ? {} : option) };
-	for (const name of ['burstPerSecond', 'burstSeconds', 'averagePerSecond', 'averageWindowSeconds']) {
+	for (const name of /** @type {const} */ (['burstPerSecond', 'burstSeconds', 'averagePerSecond', 'averageWindowSeconds'])) {
 		if (!(typeof config[name] === 'number' && config[name] > 0)) throw new TypeError(`rateLimit.${name} must be a positive number`);
 	}
 	if (config.averagePerSecond > config.burstPerSecond) throw new TypeError('rateLimit.averagePerSecond must not exceed burstPerSecond');
@@ -41,7 +52,7 @@ function normalizeRateLimit(option) {
 
 class RateLimiter {
 	/**
-	 * @param {typeof DEFAULT_RATE_LIMIT} config
+	 * @param {RateLimitConfig} config
 	 * @param {() => number} [now] clock in ms (injectable for tests)
 	 */
 	constructor(config, now = Date.now) {
@@ -85,6 +96,7 @@ class RateLimiter {
 	}
 
 	/**
+	 * @param {number} now @param {number} windowMs @param {number} limit
 	 * @returns {number} ms until the window (now - windowMs, now] holds fewer than `limit` requests; 0 if it already does
 	 */
 	waitForWindow(now, windowMs, limit) {
@@ -96,13 +108,17 @@ class RateLimiter {
 		return Math.max(1, leaving + windowMs - now);
 	}
 
+	/** @param {number} now */
 	trim(now) {
 		const drop = firstAfter(this.accepted, now - Math.max(1000, this.averageWindowMs));
 		if (drop > 1024 || drop === this.accepted.length) this.accepted.splice(0, drop);
 	}
 }
 
-/** Index of the first element > t in an ascending array (binary search). */
+/**
+ * Index of the first element > t in an ascending array (binary search).
+ * @param {number[]} sorted @param {number} t
+ */
 function firstAfter(sorted, t) {
 	let lo = 0;
 	let hi = sorted.length;
@@ -116,7 +132,7 @@ function firstAfter(sorted, t) {
 
 /**
  * One RateLimiter per API key.
- * @param {typeof DEFAULT_RATE_LIMIT} config
+ * @param {RateLimitConfig} config
  * @param {() => number} [now]
  */
 function createKeyedRateLimiter(config, now = Date.now) {

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 /**
@@ -18,7 +19,7 @@
  * @property {number} resultBytes
  * @property {string | null} webhookUrl
  * @property {object | null} input     what the simulator received as audio/video
- * @property {object} body             the create body as recorded
+ * @property {Record<string, unknown>} body  the create body as recorded (long strings reduced to their length)
  * @property {number | null} urlExpires expiry of the current signed result URLs
  * @property {number} revokedUntil     URLs expiring at or before this are refused (expire fault)
  * @property {boolean} resignOnNextGet
@@ -48,13 +49,20 @@ function parseHints(description) {
 	return hints;
 }
 
-/** Option values may be constants or `(body, index) => value`. */
+/**
+ * Option values may be constants or `(body, index) => value`.
+ * @template T
+ * @param {import('./options').PerTask<T>} option @param {Record<string, unknown>} body @param {number} index
+ * @returns {T}
+ */
 function resolve(option, body, index) {
-	return typeof option === 'function' ? option(body, index) : option;
+	return typeof option === 'function'
+		? /** @type {(body: Record<string, unknown>, index: number) => T} */ (option)(body, index)
+		: /** @type {T} */ (option);
 }
 
 /**
- * @param {{ id: string, index: number, body: Record<string, unknown>, recordedBody: object,
+ * @param {{ id: string, index: number, body: Record<string, unknown>, recordedBody: Record<string, unknown>,
  *   input: object | null, options: Record<string, any>, now: number }} args
  * @returns {SimTask}
  */

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 const { inspectBase64 } = require('./base64');
@@ -30,7 +31,7 @@ const isPresent = (v) => v !== undefined;
 function validateCreateBody(body) {
 	/** @type {InvalidParam[]} */
 	const errors = [];
-	const fail = (name, reason) => errors.push({ name, reason });
+	const fail = (/** @type {string} */ name, /** @type {string} */ reason) => errors.push({ name, reason });
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
 		fail('body', 'must be a JSON object');
 		return { errors, input: null };

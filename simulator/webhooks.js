@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 
 const crypto = require('crypto');
@@ -35,8 +36,33 @@ function isLoopbackUrl(url) {
 const newWebhookId = () => `msg_${crypto.randomBytes(12).toString('hex')}`;
 
 /**
+ * @typedef {object} WebhookSendOptions
+ * @property {string} [secret]             signing secret (default: the simulator's)
+ * @property {number} [timestamp]          unix seconds
+ * @property {string} [id]
+ * @property {string} [signatureOverride]  sent as `webhook-signature` instead of the real one (forgery tests)
+ */
+
+/**
+ * @typedef {object} WebhookSendResult
+ * @property {string} url
+ * @property {string} id
+ * @property {number} timestamp
+ * @property {string} signature
+ * @property {string} body            the raw JSON body sent
+ * @property {number | null} status   the target's HTTP status; null when unreachable or refused
+ * @property {string} [responseBody]
+ * @property {string} [error]
+ */
+
+/**
+ * @typedef {WebhookSendResult & { taskId: string, event: string, copy: number, at: number }} WebhookDelivery
+ *   event: the task status announced; copy: 1, or 2 for the duplicate when webhookDuplicates is on
+ */
+
+/**
  * Sends (and records) webhook deliveries; schedules one per status change of a task.
- * @param {{ options: Record<string, any>, deliveries: object[], view: (task: object, status: string) => object }} ctx
+ * @param {{ options: import('./options').SimOptions, deliveries: WebhookDelivery[], view: (task: import('./tasks').SimTask, status?: string) => object }} ctx
  */
 function createWebhookDispatcher(ctx) {
 	/** @type {Set<NodeJS.Timeout>} */
@@ -48,7 +74,8 @@ function createWebhookDispatcher(ctx) {
 	 * POSTs one webhook; resolves with the target's status (never rejects).
 	 * @param {string} url
 	 * @param {object} payload
-	 * @param {{ secret?: string, timestamp?: number, id?: string, signatureOverride?: string }} [opts]
+	 * @param {WebhookSendOptions} [opts]
+	 * @returns {Promise<WebhookSendResult>}
 	 */
 	function send(url, payload, opts = {}) {
 		const body = JSON.stringify(payload);
@@ -78,6 +105,7 @@ function createWebhookDispatcher(ctx) {
 				resolve({ ...base, status, responseBody, ...(error ? { error } : {}) });
 			};
 			req.on('response', (res) => {
+				/** @type {Buffer[]} */
 				const chunks = [];
 				res.on('data', (c) => chunks.length < 64 && chunks.push(c));
 				res.on('end', () => done(res.statusCode ?? null, Buffer.concat(chunks).toString('utf8'), ''));
@@ -89,7 +117,7 @@ function createWebhookDispatcher(ctx) {
 		});
 	}
 
-	/** @param {object} entry */
+	/** @param {WebhookDelivery} entry */
 	function record(entry) {
 		ctx.deliveries.push(entry);
 		if (ctx.deliveries.length > ctx.options.maxRecordedRequests) ctx.deliveries.shift();
@@ -97,7 +125,7 @@ function createWebhookDispatcher(ctx) {
 
 	/**
 	 * Schedules a delivery for each status change of `task` (in order, one after the other).
-	 * @param {{ id: string, webhookUrl: string | null }} task
+	 * @param {import('./tasks').SimTask} task
 	 * @param {{ at: number, status: string }[]} changes
 	 */
 	function schedule(task, changes) {
@@ -114,6 +142,7 @@ function createWebhookDispatcher(ctx) {
 		}
 	}
 
+	/** @param {import('./tasks').SimTask} task @param {string} url @param {string} event */
 	async function deliver(task, url, event) {
 		const payload = ctx.view(task, event);
 		const id = newWebhookId();

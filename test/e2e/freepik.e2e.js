@@ -11,10 +11,13 @@ const { isWav, toneWav } = require('../../simulator/wav');
 const E = require('./harness');
 
 const cases = [];
-/** Declare a case: build(ctx) returns its nodes (and optional edges), check(run, ctx) asserts. */
-function e2e(name, build, check, { timeoutMs = 90e3 } = {}) {
+/**
+ * Declare a case: build(ctx) returns its nodes (and optional edges), check(run, ctx) asserts.
+ * simConfig: simulator options for this case only (restored afterwards).
+ */
+function e2e(name, build, check, { timeoutMs = 90e3, simConfig } = {}) {
 	const id = `fpE2eCase${String(cases.length + 1).padStart(2, '0')}00000`;
-	cases.push({ id, name, build, check, timeoutMs });
+	cases.push({ id, name, build, check, timeoutMs, simConfig });
 }
 
 let ctx;
@@ -240,6 +243,45 @@ e2e(
 );
 
 e2e(
+	'Magnific key header (API Host Custom at the simulator): the key travels only as x-magnific-api-key',
+	() => ({
+		nodes: [
+			E.start(),
+			E.freepik(
+				'Isolate',
+				{
+					operation: 'isolate',
+					description: 'A person speaking',
+					inputType: 'audio',
+					inputSource: 'url',
+					url: 'https://example.com/speech.wav',
+					waitForCompletion: true,
+					downloadResult: true,
+					options: { pollInterval: 1 },
+				},
+				{ credential: 'magnific' },
+			),
+		],
+	}),
+	async (run) => {
+		assertSucceeded(run);
+		const [item] = items(run, 'Isolate');
+		assert.equal(item.json.status, 'COMPLETED');
+		const api = await simRequests('api');
+		assert.ok(api.some((r) => r.route === 'create') && api.some((r) => r.route === 'get'), 'create and get expected');
+		for (const r of api) {
+			assert.equal(header(r, 'x-magnific-api-key'), E.SIM_KEY, `${r.method} ${r.path} without the Magnific header`);
+			assert.equal(header(r, 'x-freepik-api-key'), undefined, `${r.method} ${r.path} also carried x-freepik-api-key`);
+		}
+		const files = await simRequests('file');
+		assert.ok(files.length > 0, 'the result was not downloaded');
+		for (const r of files) assert.deepEqual([header(r, 'x-magnific-api-key'), header(r, 'x-freepik-api-key')], [undefined, undefined]);
+		assertNoKeyLeak(run);
+	},
+	{ simConfig: { keyHeader: 'x-magnific-api-key' } },
+);
+
+e2e(
 	'bad API key: the run fails with a clear message and the key is never printed',
 	() => ({
 		nodes: [
@@ -406,7 +448,12 @@ test('examples use node types and versions that this n8n and this package provid
 for (const c of cases) {
 	test(c.name, { timeout: c.timeoutMs + 30e3 }, async () => {
 		await ctx.sim.reset();
-		const run = await ctx.n8n.execute(c.id, { timeoutMs: c.timeoutMs });
-		await c.check(run, ctx);
+		if (c.simConfig) await ctx.sim.config(c.simConfig);
+		try {
+			const run = await ctx.n8n.execute(c.id, { timeoutMs: c.timeoutMs });
+			await c.check(run, ctx);
+		} finally {
+			if (c.simConfig) await ctx.sim.resetOptions();
+		}
 	});
 }

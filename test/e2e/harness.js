@@ -14,6 +14,7 @@ const BAD_KEY = 'e2e-bad-key-7c1d9f0b2a6e';
 const CREDENTIALS = {
 	good: { id: 'fpE2eCredGood001', name: 'Freepik (simulator)' },
 	bad: { id: 'fpE2eCredBad0001', name: 'Freepik (wrong key)' },
+	magnific: { id: 'fpE2eCredMagn001', name: 'Magnific header (simulator)' },
 };
 
 async function setup({ line = process.env.N8N_LINE || '2' } = {}) {
@@ -48,6 +49,12 @@ async function setup({ line = process.env.N8N_LINE || '2' } = {}) {
 		await n8n.importCredentials([
 			{ ...CREDENTIALS.good, type: 'freepikApi', data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET } },
 			{ ...CREDENTIALS.bad, type: 'freepikApi', data: { apiKey: BAD_KEY, baseUrl: sim.apiUrl } },
+			// The Magnific option's header; its host is unreachable here, so Custom points at the simulator.
+			{
+				...CREDENTIALS.magnific,
+				type: 'freepikApi',
+				data: { apiKey: SIM_KEY, apiHost: 'custom', baseUrl: sim.apiUrl, keyHeader: 'x-magnific-api-key' },
+			},
 		]);
 		timings.importCredentials = Date.now() - t;
 	} catch (e) {

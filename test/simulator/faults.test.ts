@@ -1,5 +1,5 @@
 import { createSimulator, Simulator, wavFileSize } from '../../simulator';
-import { API_PATH, ApiInit, api, audio, completedTask, createTask, getTask } from './helpers';
+import { API_PATH, ApiInit, api, audio, completedTask, createTask, getTask, waitFor } from './helpers';
 
 const createBody = JSON.stringify({ description: 'voice', audio: audio() });
 const postCreate = (sim: Simulator, init: ApiInit = {}) => api(sim, API_PATH, { method: 'POST', body: createBody, ...init });
@@ -84,10 +84,15 @@ describe('fault injection', () => {
 			sim.addFault({ route: 'get', kind: 'unknownStatus', taskId: b });
 			expect((await getTask(sim, a)).data.status).toBe('COMPLETED');
 			expect((await getTask(sim, b)).data.status).toBe('QUEUED');
-			sim.addFault({ route: 'get', kind: 'delay', ms: 150 });
-			const started = Date.now();
-			expect((await getTask(sim, a)).data.status).toBe('COMPLETED');
-			expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+			// A delayed answer is still pending when a later request has been answered (order, not a stopwatch).
+			sim.addFault({ route: 'get', kind: 'delay', ms: 1500 });
+			const delayed = getTask(sim, a);
+			const gets = () => sim.requestsTo('get');
+			await waitFor(() => gets().length === 3);
+			expect((await api(sim, API_PATH)).status).toBe(200);
+			expect(gets()[2]).toMatchObject({ fault: 'delay', status: null });
+			expect((await delayed).data.status).toBe('COMPLETED');
+			expect(gets()[2].status).toBe(200);
 		});
 
 		it('times: Infinity stays armed until cleared', async () => {

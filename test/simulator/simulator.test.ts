@@ -31,6 +31,18 @@ describe('simulator API server', () => {
 			expect(res.status).toBe(200);
 			expect(await res.json()).toEqual({ data: [] });
 		});
+
+		it('reads the key only from the configured header (keyHeader: as api.magnific.com)', async () => {
+			const list = (headers: Record<string, string>) => fetch(`${sim.apiUrl}${API_PATH}`, { headers });
+			sim.configure({ keyHeader: 'x-magnific-api-key' });
+			expect((await list({ 'x-magnific-api-key': sim.apiKey })).status).toBe(200);
+			const freepikHeader = await list({ 'x-freepik-api-key': sim.apiKey });
+			expect(freepikHeader.status).toBe(401);
+			expect(await freepikHeader.json()).toEqual({ message: 'Missing API key' });
+			sim.reset({ options: true });
+			expect((await list({ 'x-magnific-api-key': sim.apiKey })).status).toBe(401);
+			expect((await list({ 'x-freepik-api-key': sim.apiKey })).status).toBe(200);
+		});
 	});
 
 	describe('create validation', () => {
