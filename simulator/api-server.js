@@ -204,4 +204,4 @@ function drainAndSend(req, res, status, payload, headers) {
 	sendJson(res, status, payload, headers);
 }
 
-module.exports = { createApiHandler, classify, recordedBody };
+module.exports = { createApiHandler, recordedBody };

@@ -120,4 +120,4 @@ function createFaultRegistry() {
 	};
 }
 
-module.exports = { createFaultRegistry, normalizeFault, FAULT_KINDS: KINDS };
+module.exports = { createFaultRegistry };

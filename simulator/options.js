@@ -105,4 +105,4 @@ function optionsToJSON(options) {
 	return out;
 }
 
-module.exports = { DEFAULT_OPTIONS, resolveOptions, mergeOptions, optionsToJSON };
+module.exports = { resolveOptions, mergeOptions, optionsToJSON };

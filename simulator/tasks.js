@@ -135,4 +135,4 @@ function taskView(task, now, ctx, statusOverride) {
 	return { task_id: task.id, status, generated };
 }
 
-module.exports = { parseHints, createTask, statusAt, transitions, taskView };
+module.exports = { createTask, statusAt, transitions, taskView };

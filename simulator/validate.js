@@ -110,4 +110,4 @@ function isHttpUrl(value, protocols = ['http:', 'https:']) {
 	}
 }
 
-module.exports = { validateCreateBody, KNOWN_FIELDS };
+module.exports = { validateCreateBody };

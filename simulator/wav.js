@@ -128,4 +128,4 @@ function isWav(buf) {
 	return Buffer.isBuffer(buf) && describeWav(buf) !== null;
 }
 
-module.exports = { wavFileSize, wavHeader, createWavStream, describeWav, toneWav, isWav, HEADER_BYTES, SAMPLE_RATE };
+module.exports = { wavFileSize, createWavStream, describeWav, toneWav, isWav };

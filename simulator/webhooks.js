@@ -164,4 +164,4 @@ function createWebhookDispatcher(ctx) {
 	return { send, schedule, clear };
 }
 
-module.exports = { signWebhook, webhookKey, isLoopbackUrl, createWebhookDispatcher };
+module.exports = { signWebhook, createWebhookDispatcher };

@@ -2,7 +2,7 @@
 // n8n queue mode on one machine, for scripts/e2e-queue.js: Redis + PostgreSQL with throwaway data
 // folders, one `n8n start` (main: editor, webhooks, enqueues executions) and N `n8n worker`s, all on
 // 127.0.0.1 and all sharing one user folder, one encryption key, one database and one Redis.
-// Every process is a tracked child in its own process group (scripts/lib/proc.js), every wait is
+// Every process is a tracked child in its own process group (harness/proc.js), every wait is
 // bounded, and each service keeps its log (file + tail) so a failure can say what broke.
 // Plain CommonJS, no dependencies beyond the Debian packages redis-server and postgresql.
 const fs = require('node:fs');

@@ -1,4 +1,4 @@
-/** Small helpers shared by the Freepik node suites (the harness itself lives in test/helpers). */
+/** Small helpers shared by the Freepik node suites (the run helper is test/helpers/freepik.ts, over harness/n8n-harness.js). */
 import { createHash, randomBytes } from 'crypto';
 
 import type { Simulator } from '../../../simulator';
