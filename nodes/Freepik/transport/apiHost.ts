@@ -72,8 +72,9 @@ export async function authenticateRequest(
 ): Promise<IHttpRequestOptions> {
 	const host = resolveApiHost(credentials);
 	const options: IHttpRequestOptions = { ...requestOptions, disableFollowRedirect: true };
-	if (!isAbsolute(options.url)) options.baseURL = host.baseUrl;
-	const target = new URL(options.baseURL ? `${options.baseURL.replace(/\/+$/, '')}/${options.url.replace(/^\/+/, '')}` : options.url);
+	const absolute = isAbsolute(options.url);
+	if (!absolute) options.baseURL = host.baseUrl;
+	const target = new URL(absolute ? options.url : `${host.baseUrl}/${options.url.replace(/^\/+/, '')}`);
 	const base = new URL(host.baseUrl);
 	if (target.origin !== base.origin || !`${target.pathname}/`.startsWith(`${base.pathname.replace(/\/+$/, '')}/`)) {
 		throw new Error(`The API key is only sent to the credential's host (${host.baseUrl}), not to ${target.origin}`);

@@ -28,7 +28,8 @@ describe('API host', () => {
 		const test = await authenticateRequest(credentials, { url: '/v1/ai/audio-isolation', method: 'GET' });
 		expect(test).toMatchObject({ baseURL: baseUrl, url: '/v1/ai/audio-isolation', headers: { [header]: KEY } });
 
-		await expect(authenticateRequest(credentials, { url: 'https://files.example.com/x.wav' })).rejects.toThrow(
+		// An absolute URL wins over a baseURL (as in axios): it is what is checked.
+		await expect(authenticateRequest(credentials, { url: 'https://files.example.com/x.wav', baseURL: baseUrl })).rejects.toThrow(
 			`only sent to the credential's host (${baseUrl})`,
 		);
 	});
