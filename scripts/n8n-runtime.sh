@@ -21,6 +21,13 @@ unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
 
 log() { echo "[n8n-runtime] $*" >&2; }
 fail() { echo "[n8n-runtime] FAILED at step: $*" >&2; exit 1; }
+# npm install of n8n@$1 failed; npm's output is in $2. Say why when a dependency is not published.
+install_failed() {
+  local missing
+  missing="$(grep -o 'No matching version found for [^ ]*' "$2" | head -1 | sed 's/^No matching version found for //; s/\.$//')"
+  [ -z "$missing" ] || fail "npm install n8n@$1: n8n@$1 does not install from $(npm config get registry): its dependency $missing is not on that registry"
+  fail "npm install n8n@$1 (npm's output: $2)"
+}
 # A cache whose sqlite3 binding is missing (an interrupted or script-less install) is redone.
 sqlite_loads() { (cd "$DIR" && "$NODE_BIN" -e 'require("sqlite3")') >/dev/null 2>&1; }
 
@@ -39,8 +46,8 @@ if [ "$N8N_LINE" = "1" ]; then
     # n8n-nodes-base 1.x depends on xlsx from a tarball URL on cdn.sheetjs.com (unreachable offline
     # and behind registry-only proxies); use the npm-registry republish that n8n 2.x itself uses.
     (cd "$DIR" && echo '{"name":"n8n-runtime","private":true,"overrides":{"xlsx":"npm:@e965/xlsx@0.20.2"}}' > package.json \
-      && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N1_VERSION" >&2) \
-      || fail "npm install n8n@$N8N1_VERSION"
+      && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N1_VERSION" 2>&1 | tee "$DIR.install.log" >&2) \
+      || install_failed "$N8N1_VERSION" "$DIR.install.log"
     log "rebuilding sqlite3 for $("$NODE_BIN" --version)"
     (cd "$DIR" && npm rebuild --ignore-scripts=false sqlite3 >&2) || fail "npm rebuild sqlite3 (n8n 1.x)"
     (cd "$DIR" && "$NODE_BIN" -e 'require("sqlite3")') || fail "loading the rebuilt sqlite3 (n8n 1.x)"
@@ -68,8 +75,8 @@ else
     export PATH="$NODE_PKG/bin:$PATH"
     export npm_config_nodedir="$NODE_PKG"
     (cd "$DIR" && echo '{"name":"n8n-runtime","private":true}' > package.json \
-      && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N2_VERSION" >&2) \
-      || fail "npm install --ignore-scripts n8n@$N8N2_VERSION"
+      && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N2_VERSION" 2>&1 | tee "$DIR.install.log" >&2) \
+      || install_failed "$N8N2_VERSION" "$DIR.install.log"
     log "rebuilding sqlite3 against Node $("$NODE_BIN" --version) headers"
     (cd "$DIR" && npm rebuild --ignore-scripts=false sqlite3 >&2) || fail "npm rebuild sqlite3"
     (cd "$DIR" && "$NODE_BIN" -e 'require("sqlite3")') || fail "loading the rebuilt sqlite3 (is python3/make/g++ present?)"
