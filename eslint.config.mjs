@@ -1,12 +1,10 @@
-import tseslint from 'typescript-eslint';
-import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import { globalIgnores } from 'eslint/config';
+import { config } from '@n8n/node-cli/eslint';
 
+// Exactly the rules `n8n-node lint` applies (n8n's own config from @n8n/node-cli), over the code
+// that ships: nodes/, credentials/ and package.json. Tests, scripts and benchmarks never reach
+// n8n, and node-only rules (no setTimeout, no process) do not apply to them.
 export default [
-	{ ignores: ['dist/**', 'node_modules/**'] },
-	{
-		// The plugin reads package.json as a JavaScript object expression (n8n's own node-cli does the same).
-		files: ['**/*.ts', 'package.json'],
-		languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] } },
-	},
-	{ ...n8nCommunityNodesPlugin.configs.recommended, files: ['**/*.ts', 'package.json'] },
+	globalIgnores(['dist', 'test', 'scripts', 'bench', 'docs', 'examples', 'coverage', 'output', '.tmp']),
+	...config,
 ];

@@ -23,6 +23,7 @@ const files = fs
 		onStderr: (d) => process.stderr.write(d),
 	});
 	const s = ((Date.now() - started) / 1000).toFixed(1);
-	console.log(`\ne2e (n8n line ${process.env.N8N_LINE || '2'}): ${r.code === 0 ? 'passed' : 'FAILED'} in ${s}s${r.timedOut ? ' (timed out)' : ''}`);
+	const line = process.env.N8N_LINE === '1' ? `1.x (${process.env.N8N1_VERSION || 'default'})` : `2.x (${process.env.N8N2_VERSION || 'default'})`;
+	console.log(`\ne2e (n8n ${line}): ${r.code === 0 ? 'passed' : 'FAILED'} in ${s}s${r.timedOut ? ' (timed out)' : ''}`);
 	process.exit(r.code === 0 ? 0 : 1);
 })();

@@ -137,7 +137,7 @@ export class FreepikTrigger implements INodeType {
 				required: true,
 				displayOptions: { show: { downloadResult: [true] } },
 				description:
-					'Binary field for the first file; further files go to <field>_1, <field>_2, …',
+					'Binary field for the first file; further files go to &lt;field&gt;_1, &lt;field&gt;_2, …',
 			},
 			{
 				displayName: 'Options',

