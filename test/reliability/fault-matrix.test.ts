@@ -8,11 +8,11 @@
 import type { FaultSpec, Simulator } from '../simulator';
 import { API_KEY, isolateFromUrl, readBinary, runFreepik, startSimulator } from '../helpers/freepik';
 import { describeWav, wavFileSize } from '../simulator';
-import { setClientDefaults } from '../../nodes/Freepik/transport';
 import { leakFigures } from './leak-collector';
 import { recordSuiteFigures, type Figures } from './figures';
 import {
 	FAST_RETRIES,
+	fastTuning,
 	assertCleanMessage,
 	collector,
 	createTaskDirectly,
@@ -569,9 +569,10 @@ describe('fault matrix (real node + simulator)', () => {
 			const proxy = tcpProxy(port, sim.apiUrl);
 			const logsBefore = capturedLogs.length;
 			// The listener starts after the first refusal: give the first retry a wide gap.
-			const restoreSlow = setClientDefaults({ retryBaseDelayMs: 300 });
 			try {
-				const running = runFreepik({ apiUrl: proxy.url } as Simulator, isolateFromUrl({ waitForCompletion: false }));
+				const running = runFreepik({ apiUrl: proxy.url } as Simulator, isolateFromUrl({ waitForCompletion: false }), {
+					tuning: fastTuning({ retryBaseDelayMs: 300 }),
+				});
 				// Start listening once the node has seen the refusal and scheduled its retry.
 				const refused = await waitUntil(() => capturedLogs.slice(logsBefore).some((l) => /POST .* failed \(ECONNREFUSED\), retry 1\//.test(l.message)), 5000, 2);
 				expect(refused).toBe(true);
@@ -582,7 +583,6 @@ describe('fault matrix (real node + simulator)', () => {
 				expect(sim.requestsTo('create')).toHaveLength(1);
 				expect(sim.stats().creates).toBe(1);
 			} finally {
-				restoreSlow();
 				await proxy.close();
 			}
 			tally.endedCorrectly++;
