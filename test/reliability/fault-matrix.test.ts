@@ -300,7 +300,8 @@ const cases: Case[] = [
 		gets: [2, 4],
 		maxMs: 4000,
 	},
-	{ name: 'poll unknown status once', scenario: 'getWait', faults: [{ route: 'get', kind: 'unknownStatus' }], outcome: 'success', gets: [2, 3], downloads: [1, 1] },
+	// Polls at 0, 0.5, 1.25 and 2.25 s (adaptive polling) for a task that finishes at 1.5 s.
+	{ name: 'poll unknown status once', scenario: 'getWait', faults: [{ route: 'get', kind: 'unknownStatus' }], outcome: 'success', gets: [2, 4], downloads: [1, 1] },
 	{
 		name: 'poll 503 forever with Retry-After (bounded by Max Wait Time)',
 		scenario: 'getWait',

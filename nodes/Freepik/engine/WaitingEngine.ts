@@ -123,7 +123,7 @@ export class WaitingEngine<Body = unknown> {
 		}
 		if (!cancelled) return;
 		for (const line of cancelLines(this.views())) this.options.log?.warn(line);
-		this.options.log?.warn(`Freepik: execution cancelled; ${progressLine(this.views(), 0, this.clock.now() - startedAt)}`);
+		this.options.log?.warn(`Freepik: execution cancelled. ${progressLine(this.views(), 0, this.clock.now() - startedAt)}`);
 	}
 
 	private views() {

@@ -11,13 +11,14 @@ export function progressLine(slots: SlotView[], running: number, elapsedMs: numb
 	let ok = 0;
 	let failed = 0;
 	let cancelled = 0;
+	let queued = slots.filter((slot) => slot.queued).length;
 	for (const { outcome } of slots) {
 		if (!outcome) continue;
 		if (outcome.ok) ok++;
-		else if (outcome.failure.kind === 'cancelled') cancelled++;
-		else failed++;
+		else if (outcome.failure.kind !== 'cancelled') failed++;
+		else if (outcome.task || outcome.createInFlight) cancelled++;
+		else queued++;
 	}
-	const queued = slots.filter((slot) => slot.queued).length;
 	return `Freepik: ${ok + failed} of ${slots.length} tasks finished (${ok} ok, ${failed} failed), ${running + cancelled} running, ${queued} queued; ${Math.round(elapsedMs / 1000)} s elapsed`;
 }
 
