@@ -2,11 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { TaskJob } from '../../engine/types';
-import { eachItem, runJobs, type Tuning } from '../../helpers/batch';
-import { toOutputItems } from '../../helpers/outputs';
+import type { Tuning } from '../../helpers/batch';
 import { checkTaskId } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
-import { batchOptionFields, readBatchSettings, readOptions, readWaitSettings, waitFields, waitOptionFields } from './shared';
+import { batchOptionFields, readOptions, readWaitSettings, runTaskOperation, waitFields, waitOptionFields } from './shared';
 
 const properties: INodeProperties[] = [
 	{
@@ -55,8 +54,5 @@ export async function execute(
 	items: INodeExecutionData[],
 	tuning: Tuning = {},
 ): Promise<INodeExecutionData[]> {
-	const settings = readBatchSettings(this);
-	const { done, failed } = await eachItem(this, items.length, (i) => jobOf(this, i));
-	const outcomes = await runJobs(this, tuning, settings, done.map(({ value }) => value));
-	return toOutputItems(this, [...failed, ...outcomes], this.continueOnFail());
+	return await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, i));
 }

@@ -3,9 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { jsonBodyWithBase64File, unsupportedFormatReason, type InputType } from '../../helpers/binary';
 import type { TaskJob, WaitSettings } from '../../engine/types';
-import { eachItem, runJobs, type Tuning } from '../../helpers/batch';
+import type { Tuning } from '../../helpers/batch';
 import { DEFAULTS } from '../../helpers/limits';
-import { toOutputItems } from '../../helpers/outputs';
 import {
 	checkBase64,
 	checkDescription,
@@ -19,9 +18,9 @@ import {
 import type { RequestBody } from '../../transport';
 import {
 	batchOptionFields,
-	readBatchSettings,
 	readOptions,
 	readWaitSettings,
+	runTaskOperation,
 	waitFields,
 	waitOptionFields,
 } from './shared';
@@ -275,10 +274,5 @@ export async function execute(
 	items: INodeExecutionData[],
 	tuning: Tuning = {},
 ): Promise<INodeExecutionData[]> {
-	const settings = readBatchSettings(this);
-	// The whole batch is validated before the first request.
-	const { done, failed } = await eachItem(this, items.length, (i) => planItem(this, i));
-	const jobs = done.map(({ value }) => jobOf(this, value));
-	const outcomes = await runJobs(this, tuning, settings, jobs);
-	return toOutputItems(this, [...failed, ...outcomes], this.continueOnFail());
+	return await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, planItem(this, i)));
 }

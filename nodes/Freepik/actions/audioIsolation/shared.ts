@@ -1,9 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { WaitSettings } from '../../engine/types';
-import type { BatchSettings } from '../../helpers/batch';
+import type { TaskJob, WaitSettings } from '../../engine/types';
+import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../helpers/batch';
 import { DEFAULTS } from '../../helpers/limits';
+import { toOutputItems } from '../../helpers/outputs';
 import { checkRange, invalid, LIMITS } from '../../helpers/validation';
+import type { RequestBody } from '../../transport';
 import { FREEPIK_RATE_LIMITS } from '../../transport/rateLimiter';
 
 /** Fields shared by Isolate and Get: whether to wait, whether to download, and how. */
@@ -133,4 +135,20 @@ export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 			signal,
 		},
 	};
+}
+
+/**
+ * Isolate and Get: every item becomes a job (all checked before the first request), one engine
+ * waits for them all, and the outcomes become output items or the error that stopped the batch.
+ */
+export async function runTaskOperation(
+	ctx: IExecuteFunctions,
+	itemCount: number,
+	tuning: Tuning,
+	jobOf: (itemIndex: number) => TaskJob<RequestBody>,
+): Promise<INodeExecutionData[]> {
+	const settings = readBatchSettings(ctx);
+	const { done, failed } = await eachItem(ctx, itemCount, jobOf);
+	const outcomes = await runJobs(ctx, tuning, settings, done.map(({ value }) => value));
+	return toOutputItems(ctx, [...failed, ...outcomes], ctx.continueOnFail());
 }
