@@ -10,8 +10,8 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 	testTimeout: 60000,
-	// The suites mostly wait on loopback servers, not on the CPU: two workers per core keep the cores busy.
-	maxWorkers: '200%',
+	// The suites mostly wait on loopback servers, not on the CPU: four workers keep two cores busy.
+	maxWorkers: 4,
 	// Every test file's node runs, logs and file-host requests are scanned for the API key.
 	setupFilesAfterEnv: ['<rootDir>/test/reliability/leak-setup.ts'],
 	collectCoverageFrom: ['nodes/**/*.ts'],

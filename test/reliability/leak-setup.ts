@@ -1,7 +1,6 @@
 /**
- * Whole-run leak check. Not active by itself: add it to jest.config.js as
- *   setupFilesAfterEnv: ['<rootDir>/test/reliability/leak-setup.ts'],
- * and every test file of the jest run then has its node runs (outputs, errors, log lines) and the
+ * Whole-run leak check, loaded for every test file by jest.config.js (setupFilesAfterEnv): every
+ * test file of the jest run has its node runs (outputs, errors, log lines) and the
  * requests its simulators' file host received scanned for the API key after its last test; a leak
  * fails that file. The counts of the files outside test/reliability are added to the reliability
  * figures (test/reliability/.last-figures.json) as "leak-scan:<file>".

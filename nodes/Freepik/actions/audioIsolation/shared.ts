@@ -38,7 +38,8 @@ export const waitOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: LIMITS.pollInterval.min, maxValue: LIMITS.pollInterval.max },
 		default: DEFAULTS.pollInterval,
-		description: 'How often to ask Freepik whether each task is done, while waiting',
+		description:
+			'The longest gap between two checks of a task while waiting. Checks start half a second after submitting and slow down to this.',
 	},
 	{
 		displayName: 'Max Wait Time (Seconds)',
