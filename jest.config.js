@@ -1,4 +1,7 @@
-/** Unit and in-process n8n tests. The real-n8n suite (test/e2e/*.e2e.js) is not jest: `npm run e2e` runs it with node:test. */
+/**
+ * Unit and in-process n8n tests (`npm test`). The real-n8n suite (test/e2e/*.e2e.js) is not jest:
+ * scripts/e2e.js runs it (`npm run e2e`).
+ */
 module.exports = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',
@@ -7,6 +10,10 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 	testTimeout: 60000,
+	// The suites mostly wait on loopback servers, not on the CPU: four workers keep two cores busy.
+	maxWorkers: 4,
 	// Every test file's node runs, logs and file-host requests are scanned for the API key.
 	setupFilesAfterEnv: ['<rootDir>/test/reliability/leak-setup.ts'],
+	collectCoverageFrom: ['nodes/**/*.ts'],
+	coverageReporters: ['text', 'json-summary'],
 };

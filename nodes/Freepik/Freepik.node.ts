@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as audioIsolation from './actions/audioIsolation';
+import type { Tuning } from './helpers/batch';
 import { router } from './actions/router';
 
 export class Freepik implements INodeType {
@@ -32,7 +33,12 @@ export class Freepik implements INodeType {
 		],
 	};
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+
+	/** n8n constructs the node without arguments; tests pass shorter retry waits or a virtual clock. */
+	constructor(tuning: Tuning = {}) {
+		this.execute = async function (this: IExecuteFunctions) {
+			return await router.call(this, tuning);
+		};
 	}
 }

@@ -1,5 +1,6 @@
 import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
+import type { Tuning } from '../../nodes/Freepik/helpers/batch';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const harness = require('../../harness/n8n-harness') as typeof import('../../harness/n8n-harness');
@@ -18,12 +19,23 @@ export interface RunOptions {
 	binaryMode?: 'default' | 'filesystem';
 	cancelAfterMs?: number;
 	apiKey?: string;
+	/** Passed to the node's constructor (retry waits, polling schedule); default: `useTuning`'s. */
+	tuning?: Tuning;
+}
+
+let fileTuning: Tuning = {};
+
+/** Sets the tuning every run of this test file passes to the node; returns a function restoring the previous one. */
+export function useTuning(tuning: Tuning): () => void {
+	const previous = fileTuning;
+	fileTuning = tuning;
+	return () => (fileTuning = previous);
 }
 
 /** Runs the Freepik node through n8n's execution engine against the simulator. */
 export async function runFreepik(sim: Simulator, parameters: Record<string, unknown>, options: RunOptions = {}) {
 	const result = await harness.runNode({
-		nodeType: new Freepik(),
+		nodeType: new Freepik(options.tuning ?? fileTuning),
 		credentialTypes: { freepikApi: new FreepikApi() },
 		credentials: { freepikApi: { apiKey: options.apiKey ?? API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' } },
 		parameters: { resource: 'audioIsolation', ...parameters },

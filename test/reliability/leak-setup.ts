@@ -1,6 +1,6 @@
 /**
- * Whole-run leak check, active for every jest test file (jest.config.js setupFilesAfterEnv): each
- * file has its node runs (outputs, errors, log lines) and the
+ * Whole-run leak check, loaded for every test file by jest.config.js (setupFilesAfterEnv): every
+ * test file of the jest run has its node runs (outputs, errors, log lines) and the
  * requests its simulators' file host received scanned for the API key after its last test; a leak
  * fails that file. The counts of the files outside test/reliability are added to the reliability
  * figures (test/reliability/.last-figures.json) as "leak-scan:<file>".

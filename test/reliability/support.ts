@@ -2,8 +2,7 @@
 import * as http from 'http';
 import * as net from 'net';
 
-import { setDownloadDefaults } from '../../nodes/Freepik/helpers/binary';
-import { setClientDefaults } from '../../nodes/Freepik/transport';
+import { useTuning } from '../helpers/freepik';
 import type { RecordedRequest, Simulator } from '../../simulator';
 import { installLeakCollector } from './leak-collector';
 
@@ -14,13 +13,13 @@ export const FAST_RETRIES = { retryBaseDelayMs: 20, retryMaxDelayMs: 200, maxRet
 
 /** Shortens backoff waits for the whole test file; call in beforeAll, the returned function in afterAll. */
 export function useFastRetries(): () => void {
-	const restoreClient = setClientDefaults(FAST_RETRIES);
-	const restoreDownload = setDownloadDefaults({ retryDelayMs: 20 });
-	return () => {
-		restoreClient();
-		restoreDownload();
-	};
+	return useTuning(fastTuning());
 }
+
+export const fastTuning = (client: Partial<typeof FAST_RETRIES> = {}) => ({
+	client: { ...FAST_RETRIES, ...client },
+	download: { retryDelayMs: 20 },
+});
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

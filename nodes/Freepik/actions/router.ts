@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { Tuning } from '../helpers/batch';
 import * as audioIsolation from './audioIsolation';
 
 type OperationModule = {
-	execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]>;
+	execute(this: IExecuteFunctions, items: INodeExecutionData[], tuning?: Tuning): Promise<INodeExecutionData[]>;
 };
 
 const resources: Record<string, Record<string, OperationModule>> = {
@@ -12,7 +13,7 @@ const resources: Record<string, Record<string, OperationModule>> = {
 };
 
 /** Hands the whole batch of input items to one operation (operations wait for all items at once). */
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function router(this: IExecuteFunctions, tuning: Tuning = {}): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -20,5 +21,5 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
 	}
-	return [await handler.execute.call(this, items)];
+	return [await handler.execute.call(this, items, tuning)];
 }

@@ -1,5 +1,9 @@
 import type { IBinaryData, IBinaryKeyData, IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { sleepUnlessAborted } from '../engine/clock';
+import { DEFAULTS } from './limits';
+import { namesTask } from './outputs';
 
 import type { FreepikTask } from './types';
 
@@ -61,18 +65,8 @@ export interface DownloadOptions {
 	attempts?: number;
 	/** Wait before download retry n is n times this. */
 	retryDelayMs?: number;
-}
-
-const BUILT_IN_DOWNLOAD_DEFAULTS = { attempts: 3, retryDelayMs: 500 };
-
-/** Download retry defaults (attempts per file, delay step); tests shorten them with setDownloadDefaults. */
-export const DOWNLOAD_DEFAULTS = { ...BUILT_IN_DOWNLOAD_DEFAULTS };
-
-/** Changes the download defaults; returns a function restoring the previous ones. No patch: built-in ones. */
-export function setDownloadDefaults(patch?: Partial<typeof DOWNLOAD_DEFAULTS>): () => void {
-	const previous = { ...DOWNLOAD_DEFAULTS };
-	Object.assign(DOWNLOAD_DEFAULTS, patch ?? BUILT_IN_DOWNLOAD_DEFAULTS);
-	return () => Object.assign(DOWNLOAD_DEFAULTS, previous);
+	/** Cancels a download on the wire and any wait between attempts. */
+	signal?: AbortSignal;
 }
 
 /** Binary property names for the results: `data`, `data_1`, `data_2`, … */
@@ -154,7 +148,7 @@ export async function downloadGeneratedFiles(
 	for (let index = 0; index < urls.length; index++) {
 		const fileName = index === 0 ? `${task.task_id}.wav` : `${task.task_id}_${index}.wav`;
 		for (let attempt = 1; ; attempt++) {
-			const result = await downloadOne(ctx, urls[index], fileName, options.timeoutMs ?? 300_000);
+			const result = await downloadOne(ctx, urls[index], fileName, options);
 			if ('data' in result) {
 				binary[resultPropertyName(propertyName, index)] = result.data;
 				break;
@@ -165,23 +159,24 @@ export async function downloadGeneratedFiles(
 				if (!urls[index]) throw downloadError(ctx, task, index, 'the refreshed task has no such result');
 				continue;
 			}
-			if (result.expired || attempt >= (options.attempts ?? DOWNLOAD_DEFAULTS.attempts)) {
+			if (result.expired || attempt >= (options.attempts ?? DEFAULTS.downloadAttempts) || options.signal?.aborted) {
 				throw downloadError(ctx, task, index, result.failure);
 			}
-			await sleep((options.retryDelayMs ?? DOWNLOAD_DEFAULTS.retryDelayMs) * attempt);
+			await sleepUnlessAborted((options.retryDelayMs ?? DEFAULTS.downloadRetryDelayMs) * attempt, options.signal);
 		}
 	}
 	return binary;
 }
 
 function downloadError(ctx: BinaryContext, task: FreepikTask, index: number, reason: string) {
-	return new NodeOperationError(
+	const error = new NodeOperationError(
 		ctx.getNode(),
 		`Could not download result ${index + 1} of Freepik task ${task.task_id}: ${reason}`,
 		{
 			description: `The task COMPLETED on Freepik; only the download failed. Task ID: ${task.task_id}. Run the Get operation with this task ID to download it again while its links are valid.`,
 		},
 	);
+	return namesTask(error, task.task_id);
 }
 
 interface StreamResponse {
@@ -191,7 +186,7 @@ interface StreamResponse {
 }
 
 /** One download, streamed into n8n's binary store (to disk in filesystem mode, never whole in memory). */
-async function downloadOne(ctx: BinaryContext, url: string, fileName: string, timeoutMs: number): Promise<Attempt> {
+async function downloadOne(ctx: BinaryContext, url: string, fileName: string, options: DownloadOptions): Promise<Attempt> {
 	let response: StreamResponse;
 	try {
 		response = (await ctx.helpers.httpRequest({
@@ -200,7 +195,8 @@ async function downloadOne(ctx: BinaryContext, url: string, fileName: string, ti
 			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: timeoutMs,
+			timeout: options.timeoutMs ?? DEFAULTS.downloadTimeoutMs,
+			abortSignal: options.signal,
 		})) as StreamResponse;
 	} catch (error) {
 		return { failure: `network error (${String((error as Error).message).slice(0, 120)})` };

@@ -1,34 +1,105 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { JobResult } from './polling';
+import type { Failure, TaskOutcome } from '../engine/types';
 import type { FreepikTask } from './types';
 
-type ErrorWithDescription = Error & { description?: string | null };
+/**
+ * The one place that turns outcomes into what users see: n8n errors (thrown, or as Continue On Fail
+ * items `{ task_id, status, error, errorDescription }`) and output items, in input order and paired
+ * with their input items. Errors that happen after a task exists always name it.
+ */
+
+type Described = Error & { description?: string | null; context?: IDataObject };
+
+/** The node runs as an AI-agent tool: n8n names its tool variant `<type>Tool`. */
+export function isToolMode(ctx: IExecuteFunctions): boolean {
+	return String(ctx.getNode().type ?? '').endsWith('Tool');
+}
 
 /**
- * Turns the engine's results into output items in input order, each paired with its input item.
- * With Continue On Fail an error becomes an item `{ task_id, status, error }`; without it the first
- * error is thrown, and its description lists every task this batch created so none is lost.
+ * Last touch before an error leaves the node. A model only reads the message, so in tool mode the
+ * message carries the fix that people find in the description.
  */
-export function toOutputItems(
-	ctx: IExecuteFunctions,
-	results: JobResult[],
-	continueOnFail: boolean,
-): INodeExecutionData[] {
-	const ordered = [...results].sort((a, b) => a.itemIndex - b.itemIndex);
+export function presentError(ctx: IExecuteFunctions, error: Error): Error {
+	const { description } = error as Described;
+	if (isToolMode(ctx) && description && !error.message.endsWith(description)) {
+		error.message = `${error.message} ${description}`;
+	}
+	return error;
+}
+
+/** Marks an error as naming its task, so nothing has to look for the id in the text. */
+export function namesTask<E extends Error>(error: E, taskId: string): E {
+	const described = error as Described;
+	described.context = { ...(described.context ?? {}), taskId };
+	return error;
+}
+
+const nameOf = (error: Error) => (error as Described).context?.taskId;
+
+function taskError(ctx: IExecuteFunctions, task: FreepikTask, message: string, description: string) {
+	return namesTask(new NodeOperationError(ctx.getNode(), message, { description }), task.task_id);
+}
+
+function failureError(ctx: IExecuteFunctions, failure: Exclude<Failure, { kind: 'error' }>, task: FreepikTask): Error {
+	const id = task.task_id;
+	switch (failure.kind) {
+		case 'failed':
+			return taskError(ctx, task, `Freepik task ${id} FAILED`, `Freepik reported status FAILED for task ${id} and gave no reason. Check that the input is a supported, non-silent file and that the description names a sound in it. Task ID: ${id}`);
+		case 'timeout':
+			return taskError(ctx, task, `Freepik task ${id} did not finish within ${Math.round(failure.maxWaitMs / 1000)} s (last status: ${task.status})`, `The task is still running on Freepik and was not cancelled. Task ID: ${id}. Pick it up later with the Get operation (Wait for Completion on), or raise "Max Wait Time".`);
+		case 'noResultFiles':
+			return taskError(ctx, task, `Freepik task ${id} completed without result files`, `Freepik reported the task COMPLETED but listed no result file, even when asked again. Task ID: ${id}. Try the Get operation later, or run the item again.`);
+		case 'cancelled':
+			return taskError(ctx, task, `The execution was cancelled [task_id ${id}]`, `Waiting stopped because the execution was cancelled. Tasks already created keep running on Freepik. Task ID: ${id} (last status ${task.status})`);
+		case 'notFinished':
+			return taskError(ctx, task, `Not finished: another item of this batch failed first [task_id ${id}]`, `Task ID: ${id} (last status ${task.status})`);
+	}
+}
+
+function withTaskId(ctx: IExecuteFunctions, error: Error, task: FreepikTask): Error {
+	if (nameOf(error) === task.task_id) return error;
+	const described = error as Described;
+	const description = [described.description, `Task ID: ${task.task_id} (last status ${task.status})`].filter(Boolean).join('\n');
+	if (error instanceof NodeOperationError || 'description' in described) {
+		error.message = `${error.message} [task_id ${task.task_id}]`;
+		described.description = description;
+		return namesTask(error, task.task_id);
+	}
+	return taskError(ctx, task, `${error.message} [task_id ${task.task_id}]`, description);
+}
+
+/** The n8n error for a failed outcome (a task's error always names the task). */
+export function outcomeError(ctx: IExecuteFunctions, outcome: Extract<TaskOutcome, { ok: false }>): Error {
+	const { failure, task } = outcome;
+	if (failure.kind === 'error') {
+		if (task) return withTaskId(ctx, failure.error, task);
+		const isN8nError = failure.error instanceof NodeOperationError || failure.error instanceof NodeApiError;
+		return isN8nError ? failure.error : new NodeOperationError(ctx.getNode(), failure.error, { itemIndex: outcome.itemIndex });
+	}
+	if (task) return failureError(ctx, failure, task);
+	const message = failure.kind === 'cancelled' ? 'The execution was cancelled' : 'Not finished: another item of this batch failed first';
+	return new NodeOperationError(ctx.getNode(), message, { description: 'No task was created for this item.' });
+}
+
+/** A failed outcome for an item that never reached the engine (its parameters were invalid). */
+export const itemError = (itemIndex: number, error: Error): TaskOutcome => ({ itemIndex, ok: false, failure: { kind: 'error', error } });
+
+/** Outputs in input order; without Continue On Fail the error that stopped the batch is thrown. */
+export function toOutputItems(ctx: IExecuteFunctions, outcomes: TaskOutcome[], continueOnFail: boolean): INodeExecutionData[] {
+	const ordered = [...outcomes].sort((a, b) => a.itemIndex - b.itemIndex);
 	if (!continueOnFail) {
 		// Throw the error that stopped the batch, not an item that was merely stopped because of it.
-		const failed =
-			ordered.find((result) => result.error && !result.notFinished) ??
-			ordered.find((result) => result.error);
-		if (failed) throw withBatchSummary(ctx, failed, ordered);
+		const failed = ordered.filter((o): o is Extract<TaskOutcome, { ok: false }> => !o.ok);
+		const cause = failed.find((o) => o.failure.kind !== 'notFinished') ?? failed[0];
+		if (cause) throw presentError(ctx, withBatchSummary(outcomeError(ctx, cause), cause, ordered));
 	}
-	return ordered.map((result) => {
-		const pairedItem = { item: result.itemIndex };
-		if (result.error) return { json: errorItemJson(result.error, result.task), pairedItem };
-		const item: INodeExecutionData = { json: { ...result.task! } as IDataObject, pairedItem };
-		if (result.binary && Object.keys(result.binary).length) item.binary = result.binary;
+	return ordered.map((outcome) => {
+		const pairedItem = { item: outcome.itemIndex };
+		if (!outcome.ok) return { json: errorItemJson(presentError(ctx, outcomeError(ctx, outcome)), outcome.task), pairedItem };
+		const item: INodeExecutionData = { json: { ...outcome.task } as IDataObject, pairedItem };
+		if (outcome.binary && Object.keys(outcome.binary).length) item.binary = outcome.binary;
 		return item;
 	});
 }
@@ -37,25 +108,22 @@ export function toOutputItems(
 export function errorItemJson(error: Error, task?: FreepikTask): IDataObject {
 	const json: IDataObject = task ? { task_id: task.task_id, status: task.status } : {};
 	json.error = error.message;
-	const { description } = error as ErrorWithDescription;
+	const { description } = error as Described;
 	if (description) json.errorDescription = description;
 	return json;
 }
 
-function withBatchSummary(ctx: IExecuteFunctions, failed: JobResult, all: JobResult[]): Error {
-	const others = all.filter((r) => r !== failed && r.task);
-	const error = failed.error as ErrorWithDescription;
+/** Adds every other task of the batch to the thrown error's description, so none is lost. */
+function withBatchSummary(error: Error, cause: TaskOutcome, all: TaskOutcome[]): Error {
+	const others = all.filter((o) => o !== cause && o.task);
 	if (!others.length) return error;
 	const list = others
-		.map((r) => {
-			const outcome = !r.error ? '' : r.notFinished ? ', not finished' : ', failed';
-			return `${r.task!.task_id} (item ${r.itemIndex}, ${r.task!.status}${outcome})`;
+		.map((o) => {
+			const outcome = o.ok ? '' : o.failure.kind === 'notFinished' ? ', not finished' : ', failed';
+			return `${o.task!.task_id} (item ${o.itemIndex}, ${o.task!.status}${outcome})`;
 		})
 		.join(', ');
-	const description = [error.description, `Other tasks created by this batch: ${list}`].filter(Boolean).join('\n');
-	if ('description' in error || error instanceof NodeOperationError) {
-		error.description = description;
-		return error;
-	}
-	return new NodeOperationError(ctx.getNode(), error.message, { description, itemIndex: failed.itemIndex });
+	const described = error as Described;
+	described.description = [described.description, `Other tasks created by this batch: ${list}`].filter(Boolean).join('\n');
+	return error;
 }

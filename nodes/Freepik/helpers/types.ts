@@ -6,4 +6,7 @@ export interface FreepikTask {
 	[key: string]: unknown;
 }
 
-export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED'] as const;
+/** Statuses compare case-insensitively: "completed" is COMPLETED. */
+export function hasStatus(task: Pick<FreepikTask, 'status'>, status: 'COMPLETED' | 'FAILED'): boolean {
+	return typeof task.status === 'string' && task.status.toUpperCase() === status;
+}

@@ -1,17 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-export const MAX_DESCRIPTION_LENGTH = 2500;
-export const LIMITS = {
-	sampleFps: { min: 1, max: 5 },
-	rerankingCandidates: { min: 1, max: 8 },
-	pollInterval: { min: 1, max: 3600 },
-	maxWaitTime: { min: 1, max: 86_400 },
-	maxTasksInFlight: { min: 1, max: 500 },
-	requestTimeout: { min: 1, max: 3600 },
-	averageRequestsPerSecond: { min: 0.1, max: 1000 },
-	burstRequestsPerSecond: { min: 0.1, max: 1000 },
-} as const;
+import { MAX_DESCRIPTION_LENGTH } from './limits';
+
+export { LIMITS, MAX_DESCRIPTION_LENGTH } from './limits';
 
 /** Throws a NodeOperationError naming the field and the rule; `itemIndex` lets n8n point at the item. */
 export function invalid(ctx: IExecuteFunctions, itemIndex: number, field: string, rule: string): never {

@@ -1,5 +1,5 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 /** What went wrong on the wire, reduced to facts that are safe to show (never headers or the key). */
 export interface HttpFailure {
@@ -48,12 +48,21 @@ function describeBody(failure: HttpFailure): { apiMessage?: string; details: str
 	return { apiMessage, details };
 }
 
+export interface ErrorContext {
+	itemIndex?: number;
+	taskId?: string;
+	extraDescription?: string;
+	messageNote?: string;
+	/** A create that may have reached Freepik: a task may exist that no id names. */
+	mayHaveCreated?: boolean;
+}
+
 /** Turns an HTTP failure into the NodeApiError users see; `context` adds what was being done (and task ids). */
 export function toNodeApiError(
 	node: INode,
 	failure: HttpFailure,
 	action: string,
-	context: { itemIndex?: number; taskId?: string; extraDescription?: string; messageNote?: string } = {},
+	context: ErrorContext = {},
 ): NodeApiError {
 	const { apiMessage, details } = describeBody(failure);
 	const status = failure.statusCode;
@@ -86,14 +95,8 @@ export function toNodeApiError(
 	// NodeApiError swaps any message that mentions a network code (ECONNRESET, ETIMEDOUT, …) for a
 	// generic sentence, which would drop what was being done and the task id: keep ours.
 	error.message = message;
+	// Read by helpers/outputs.ts: this error already names its task.
+	if (context.taskId) error.context.taskId = context.taskId;
+	if (context.mayHaveCreated) error.context.mayHaveCreated = true;
 	return error;
-}
-
-export function taskError(
-	node: INode,
-	message: string,
-	description: string,
-	itemIndex?: number,
-): NodeOperationError {
-	return new NodeOperationError(node, message, { description, itemIndex });
 }

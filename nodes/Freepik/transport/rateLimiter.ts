@@ -1,5 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
+import { DEFAULTS } from '../helpers/limits';
+
 /**
  * Freepik's documented limits, per API key: bursts of up to 50 requests/s lasting at most 5 s,
  * and on average at most 10 requests/s over any 2 minutes. Modelled as three rules that must all hold:
@@ -18,9 +20,9 @@ export interface RateLimits {
 }
 
 export const FREEPIK_RATE_LIMITS: RateLimits = {
-	burstPerSecond: 50,
+	burstPerSecond: DEFAULTS.burstRequestsPerSecond,
 	burstSeconds: 5,
-	averagePerSecond: 10,
+	averagePerSecond: DEFAULTS.averageRequestsPerSecond,
 	averageWindowSeconds: 120,
 };
 

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { toOutputItems } from '../../helpers/outputs';
-import { runTaskJobs, type JobResult, type TaskJob } from '../../helpers/polling';
+import type { TaskJob } from '../../engine/types';
+import type { Tuning } from '../../helpers/batch';
 import { checkTaskId } from '../../helpers/validation';
-import { FreepikClient } from '../../transport';
-import { batchOptionFields, readBatchSettings, readOptions, readWaitSettings, waitFields, waitOptionFields } from './shared';
+import type { RequestBody } from '../../transport';
+import { batchOptionFields, readOptions, readWaitSettings, runTaskOperation, waitFields, waitOptionFields } from './shared';
 
 const properties: INodeProperties[] = [
 	{
@@ -41,25 +41,18 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const continueOnFail = this.continueOnFail();
-	const settings = readBatchSettings(this);
-	const results: JobResult[] = [];
-	const jobs: TaskJob[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const taskId = checkTaskId(this, i, this.getNodeParameter('taskId', i));
-			const settingsForItem = readWaitSettings(this, i, readOptions(this, i), this.getNodeParameter('downloadResult', i, true) as boolean);
-			const wait = this.getNodeParameter('waitForCompletion', i, false) as boolean;
-			jobs.push(wait ? { itemIndex: i, taskId, wait: settingsForItem } : { itemIndex: i, taskId, downloadIfCompleted: settingsForItem });
-		} catch (error) {
-			if (!continueOnFail) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
-			results.push({ itemIndex: i, error: error as Error });
-		}
-	}
-	if (jobs.length) {
-		const client = await FreepikClient.create(this, settings.client);
-		results.push(...(await runTaskJobs(this, client, jobs, { ...settings.engine, stopOnFirstError: !continueOnFail })));
-	}
-	return toOutputItems(this, results, continueOnFail);
+function jobOf(ctx: IExecuteFunctions, i: number): TaskJob<RequestBody> {
+	const taskId = checkTaskId(ctx, i, ctx.getNodeParameter('taskId', i));
+	const download = ctx.getNodeParameter('downloadResult', i, true) as boolean;
+	const wait = readWaitSettings(ctx, i, readOptions(ctx, i), download);
+	if (ctx.getNodeParameter('waitForCompletion', i, false) as boolean) return { kind: 'getAndWait', itemIndex: i, taskId, wait };
+	return { kind: 'getOnce', itemIndex: i, taskId, downloadTo: wait.downloadTo, pollIntervalMs: wait.pollIntervalMs };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	tuning: Tuning = {},
+): Promise<INodeExecutionData[]> {
+	return await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, i));
 }

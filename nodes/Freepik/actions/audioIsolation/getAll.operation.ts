@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { errorItemJson } from '../../helpers/outputs';
+import { eachItem, type Tuning } from '../../helpers/batch';
+import { DEFAULTS } from '../../helpers/limits';
+import { toOutputItems } from '../../helpers/outputs';
 import { checkRange } from '../../helpers/validation';
 import { FreepikClient } from '../../transport';
 import { batchOptionFields, readBatchSettings } from './shared';
@@ -19,7 +21,7 @@ const properties: INodeProperties[] = [
 		name: 'limit',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 50,
+		default: DEFAULTS.limit,
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
@@ -39,29 +41,24 @@ export const description = updateDisplayOptions(
 );
 
 /** One output item per task (newest first, as Freepik lists them), each paired with its input item. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const client = await FreepikClient.create(this, readBatchSettings(this).client);
-	const output: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		// Errors are already NodeApiError/NodeOperationError: keep them as they are.
-		const outcome = await listTasks(this, client, i).then(
-			(tasks) => ({ tasks }),
-			(error: Error) => ({ error }),
-		);
-		if ('error' in outcome) {
-			if (!this.continueOnFail()) throw outcome.error;
-			output.push({ json: errorItemJson(outcome.error), pairedItem: { item: i } });
-			continue;
-		}
-		for (const task of outcome.tasks) output.push({ json: { ...task } as IDataObject, pairedItem: { item: i } });
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	tuning: Tuning = {},
+): Promise<INodeExecutionData[]> {
+	const client = await FreepikClient.create(this, { ...tuning.client, ...readBatchSettings(this).client });
+	const { done, failed } = await eachItem(this, items.length, async (i) => await listTasks(this, client, i));
+	const output = toOutputItems(this, failed, true);
+	for (const { itemIndex, value: tasks } of done) {
+		for (const task of tasks) output.push({ json: { ...task } as IDataObject, pairedItem: { item: itemIndex } });
 	}
-	return output;
+	return output.sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item);
 }
 
 async function listTasks(ctx: IExecuteFunctions, client: FreepikClient, i: number) {
 	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll
 		? Infinity
-		: checkRange(ctx, i, 'Limit', ctx.getNodeParameter('limit', i, 50), { min: 1, max: Number.MAX_SAFE_INTEGER }, true);
+		: checkRange(ctx, i, 'Limit', ctx.getNodeParameter('limit', i, DEFAULTS.limit), { min: 1, max: Number.MAX_SAFE_INTEGER }, true);
 	return (await client.listTasks(i)).slice(0, limit);
 }

@@ -1,9 +1,10 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { jsonBodyWithBase64File, unsupportedFormatReason, type InputType } from '../../helpers/binary';
-import { toOutputItems } from '../../helpers/outputs';
-import { runTaskJobs, type JobResult, type TaskJob, type WaitSettings } from '../../helpers/polling';
+import type { TaskJob, WaitSettings } from '../../engine/types';
+import type { Tuning } from '../../helpers/batch';
+import { DEFAULTS } from '../../helpers/limits';
 import {
 	checkBase64,
 	checkDescription,
@@ -14,12 +15,12 @@ import {
 	LIMITS,
 	MAX_DESCRIPTION_LENGTH,
 } from '../../helpers/validation';
-import { FreepikClient } from '../../transport';
+import type { RequestBody } from '../../transport';
 import {
 	batchOptionFields,
-	readBatchSettings,
 	readOptions,
 	readWaitSettings,
+	runTaskOperation,
 	waitFields,
 	waitOptionFields,
 } from './shared';
@@ -115,7 +116,7 @@ const properties: INodeProperties[] = [
 				name: 'sampleFps',
 				type: 'number',
 				typeOptions: { minValue: LIMITS.sampleFps.min, maxValue: LIMITS.sampleFps.max, numberPrecision: 1 },
-				default: 2,
+				default: DEFAULTS.sampleFps,
 				description: 'Video frames per second to analyse (1–5); higher is more precise and slower',
 				displayOptions: { show: { '/inputType': ['video'] } },
 			},
@@ -124,7 +125,7 @@ const properties: INodeProperties[] = [
 				name: 'rerankingCandidates',
 				type: 'number',
 				typeOptions: { minValue: LIMITS.rerankingCandidates.min, maxValue: LIMITS.rerankingCandidates.max },
-				default: 1,
+				default: DEFAULTS.rerankingCandidates,
 				description: 'Quality versus speed (1–8): more candidates give a better result and take longer',
 			},
 			{
@@ -166,71 +167,19 @@ interface IsolatePlan {
 	wait?: WaitSettings;
 }
 
+type Box = Record<(typeof BOUNDING_BOX)[number], number>;
+
 /** Reads and checks one item's parameters; throws a field-naming error before anything is sent. */
 function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 	const inputType = ctx.getNodeParameter('inputType', i) as InputType;
 	if (inputType !== 'audio' && inputType !== 'video') invalid(ctx, i, 'Input Type', 'must be "audio" or "video"');
-	const fields: IDataObject = { description: checkDescription(ctx, i, ctx.getNodeParameter('description', i)) };
 	const options = readOptions(ctx, i);
-
-	const boxSet = BOUNDING_BOX.filter((k) => options[k] !== undefined && options[k] !== '');
-	if (boxSet.length) {
-		if (inputType !== 'video') invalid(ctx, i, 'Bounding Box', 'only applies to video input; remove it or set Input Type to Video');
-		if (boxSet.length !== 4) invalid(ctx, i, 'Bounding Box', `set all four of X1, Y1, X2, Y2 (missing ${BOUNDING_BOX.filter((k) => !boxSet.includes(k)).map((k) => k.toUpperCase()).join(', ')})`);
-		const box = Object.fromEntries(
-			BOUNDING_BOX.map((k) => [k, checkRange(ctx, i, `Bounding Box ${k.toUpperCase()}`, options[k], { min: 0, max: 1_000_000 }, true)]),
-		) as Record<(typeof BOUNDING_BOX)[number], number>;
-		if (box.x2 <= box.x1) invalid(ctx, i, 'Bounding Box X2', `must be greater than X1 (x1=${box.x1}, x2=${box.x2})`);
-		if (box.y2 <= box.y1) invalid(ctx, i, 'Bounding Box Y2', `must be greater than Y1 (y1=${box.y1}, y2=${box.y2})`);
-		Object.assign(fields, box);
-	}
-	if (options.sampleFps !== undefined) {
-		if (inputType !== 'video') invalid(ctx, i, 'Frame Sample Rate (FPS)', 'only applies to video input');
-		fields.sample_fps = checkRange(ctx, i, 'Frame Sample Rate (FPS)', options.sampleFps, LIMITS.sampleFps);
-	}
-	if (options.rerankingCandidates !== undefined) {
-		fields.reranking_candidates = checkRange(ctx, i, 'Reranking Candidates', options.rerankingCandidates, LIMITS.rerankingCandidates, true);
-	}
-	if (options.predictSpans !== undefined) {
-		const value = typeof options.predictSpans === 'string' ? options.predictSpans.trim().toLowerCase() : options.predictSpans;
-		if (value !== true && value !== false && value !== 'true' && value !== 'false') {
-			invalid(ctx, i, 'Predict Spans', `must be true or false, got ${JSON.stringify(options.predictSpans)}`);
-		}
-		fields.predict_spans = value === true || value === 'true';
-	}
-	if (options.webhookUrl !== undefined && options.webhookUrl !== '') {
-		fields.webhook_url = checkWebhookUrl(ctx, i, options.webhookUrl);
-	}
-
-	const source = ctx.getNodeParameter('inputSource', i) as string;
-	let input: IsolatePlan['input'];
-	if (source === 'url') {
-		input = { value: checkHttpsUrl(ctx, i, 'File URL', ctx.getNodeParameter('url', i)) };
-	} else if (source === 'base64') {
-		const { base64, mimeType } = checkBase64(ctx, i, ctx.getNodeParameter('base64Data', i));
-		const reason = mimeType ? unsupportedFormatReason(inputType, mimeType, undefined) : null;
-		if (reason) invalid(ctx, i, 'Base64 Data', reason);
-		input = { value: base64 };
-	} else if (source === 'binary') {
-		const binaryPropertyName = String(ctx.getNodeParameter('binaryPropertyName', i)).trim();
-		if (!binaryPropertyName) invalid(ctx, i, 'Input Binary Field', 'must not be empty');
-		const available = Object.keys(ctx.getInputData()[i]?.binary ?? {});
-		if (!available.includes(binaryPropertyName)) {
-			invalid(
-				ctx,
-				i,
-				'Input Binary Field',
-				`the input item has no binary field "${binaryPropertyName}"${available.length ? ` (it has: ${available.join(', ')})` : ' (it has no binary data)'}`,
-			);
-		}
-		const binaryData = ctx.helpers.assertBinaryData(i, binaryPropertyName);
-		const reason = unsupportedFormatReason(inputType, binaryData.mimeType, binaryData.fileName);
-		if (reason) invalid(ctx, i, 'Input Binary Field', `"${binaryPropertyName}": ${reason}`);
-		input = { binaryPropertyName, binaryData };
-	} else {
-		invalid(ctx, i, 'Input Source', 'must be Binary File, URL or Base64');
-	}
-
+	const fields: IDataObject = {
+		description: checkDescription(ctx, i, ctx.getNodeParameter('description', i)),
+		...readBoundingBox(ctx, i, inputType, options),
+		...readModelOptions(ctx, i, inputType, options),
+	};
+	const input = readInput(ctx, i, inputType);
 	const waitForCompletion = ctx.getNodeParameter('waitForCompletion', i, true) as boolean;
 	const wait = waitForCompletion
 		? readWaitSettings(ctx, i, options, ctx.getNodeParameter('downloadResult', i, true) as boolean)
@@ -238,7 +187,75 @@ function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 	return { itemIndex: i, inputType, fields, input, wait };
 }
 
-function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan) {
+function readBoundingBox(ctx: IExecuteFunctions, i: number, inputType: InputType, options: IDataObject): Partial<Box> {
+	const boxSet = BOUNDING_BOX.filter((k) => options[k] !== undefined && options[k] !== '');
+	if (!boxSet.length) return {};
+	if (inputType !== 'video') invalid(ctx, i, 'Bounding Box', 'only applies to video input; remove it or set Input Type to Video');
+	if (boxSet.length !== 4) {
+		const missing = BOUNDING_BOX.filter((k) => !boxSet.includes(k)).map((k) => k.toUpperCase());
+		invalid(ctx, i, 'Bounding Box', `set all four of X1, Y1, X2, Y2 (missing ${missing.join(', ')})`);
+	}
+	const box = Object.fromEntries(
+		BOUNDING_BOX.map((k) => [k, checkRange(ctx, i, `Bounding Box ${k.toUpperCase()}`, options[k], { min: 0, max: 1_000_000 }, true)]),
+	) as Box;
+	if (box.x2 <= box.x1) invalid(ctx, i, 'Bounding Box X2', `must be greater than X1 (x1=${box.x1}, x2=${box.x2})`);
+	if (box.y2 <= box.y1) invalid(ctx, i, 'Bounding Box Y2', `must be greater than Y1 (y1=${box.y1}, y2=${box.y2})`);
+	return box;
+}
+
+/** Frame rate, reranking, spans and the webhook: the API's optional fields. */
+function readModelOptions(ctx: IExecuteFunctions, i: number, inputType: InputType, options: IDataObject): IDataObject {
+	const fields: IDataObject = {};
+	if (options.sampleFps !== undefined) {
+		if (inputType !== 'video') invalid(ctx, i, 'Frame Sample Rate (FPS)', 'only applies to video input');
+		fields.sample_fps = checkRange(ctx, i, 'Frame Sample Rate (FPS)', options.sampleFps, LIMITS.sampleFps);
+	}
+	if (options.rerankingCandidates !== undefined) {
+		fields.reranking_candidates = checkRange(ctx, i, 'Reranking Candidates', options.rerankingCandidates, LIMITS.rerankingCandidates, true);
+	}
+	if (options.predictSpans !== undefined) fields.predict_spans = readPredictSpans(ctx, i, options.predictSpans);
+	if (options.webhookUrl !== undefined && options.webhookUrl !== '') {
+		fields.webhook_url = checkWebhookUrl(ctx, i, options.webhookUrl);
+	}
+	return fields;
+}
+
+function readPredictSpans(ctx: IExecuteFunctions, i: number, raw: unknown): boolean {
+	const value = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+	if (value !== true && value !== false && value !== 'true' && value !== 'false') {
+		invalid(ctx, i, 'Predict Spans', `must be true or false, got ${JSON.stringify(raw)}`);
+	}
+	return value === true || value === 'true';
+}
+
+function readInput(ctx: IExecuteFunctions, i: number, inputType: InputType): IsolatePlan['input'] {
+	const source = ctx.getNodeParameter('inputSource', i) as string;
+	if (source === 'url') return { value: checkHttpsUrl(ctx, i, 'File URL', ctx.getNodeParameter('url', i)) };
+	if (source === 'base64') {
+		const { base64, mimeType } = checkBase64(ctx, i, ctx.getNodeParameter('base64Data', i));
+		const reason = mimeType ? unsupportedFormatReason(inputType, mimeType, undefined) : null;
+		if (reason) invalid(ctx, i, 'Base64 Data', reason);
+		return { value: base64 };
+	}
+	if (source === 'binary') return readBinaryInput(ctx, i, inputType);
+	return invalid(ctx, i, 'Input Source', 'must be Binary File, URL or Base64');
+}
+
+function readBinaryInput(ctx: IExecuteFunctions, i: number, inputType: InputType): IsolatePlan['input'] {
+	const binaryPropertyName = String(ctx.getNodeParameter('binaryPropertyName', i)).trim();
+	if (!binaryPropertyName) invalid(ctx, i, 'Input Binary Field', 'must not be empty');
+	const available = Object.keys(ctx.getInputData()[i]?.binary ?? {});
+	if (!available.includes(binaryPropertyName)) {
+		const has = available.length ? ` (it has: ${available.join(', ')})` : ' (it has no binary data)';
+		invalid(ctx, i, 'Input Binary Field', `the input item has no binary field "${binaryPropertyName}"${has}`);
+	}
+	const binaryData = ctx.helpers.assertBinaryData(i, binaryPropertyName);
+	const reason = unsupportedFormatReason(inputType, binaryData.mimeType, binaryData.fileName);
+	if (reason) invalid(ctx, i, 'Input Binary Field', `"${binaryPropertyName}": ${reason}`);
+	return { binaryPropertyName, binaryData };
+}
+
+function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan): RequestBody {
 	const { input, fields, inputType } = plan;
 	if ('value' in input) return () => ({ ...fields, [inputType]: input.value });
 	// Built when the task is submitted (not during validation) so a batch never holds every file at once.
@@ -246,31 +263,16 @@ function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan) {
 		await jsonBodyWithBase64File(ctx, plan.itemIndex, input.binaryPropertyName, input.binaryData, fields, inputType);
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const continueOnFail = this.continueOnFail();
-	const settings = readBatchSettings(this);
-	const results: JobResult[] = [];
-	const plans: IsolatePlan[] = [];
-	// The whole batch is validated before the first request.
-	for (let i = 0; i < items.length; i++) {
-		try {
-			plans.push(planItem(this, i));
-		} catch (error) {
-			if (!continueOnFail) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
-			results.push({ itemIndex: i, error: error as Error });
-		}
-	}
-	if (plans.length) {
-		const client = await FreepikClient.create(this, settings.client);
-		const jobs: TaskJob[] = plans.map((plan) => {
-			const body = requestBody(this, plan);
-			return {
-				itemIndex: plan.itemIndex,
-				wait: plan.wait,
-				submit: async () => await client.createTask(body, plan.itemIndex),
-			};
-		});
-		results.push(...(await runTaskJobs(this, client, jobs, { ...settings.engine, stopOnFirstError: !continueOnFail })));
-	}
-	return toOutputItems(this, results, continueOnFail);
+function jobOf(ctx: IExecuteFunctions, plan: IsolatePlan): TaskJob<RequestBody> {
+	const body = requestBody(ctx, plan);
+	const { itemIndex, wait } = plan;
+	return wait ? { kind: 'createAndWait', itemIndex, body, wait } : { kind: 'createOnly', itemIndex, body };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	tuning: Tuning = {},
+): Promise<INodeExecutionData[]> {
+	return await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, planItem(this, i)));
 }

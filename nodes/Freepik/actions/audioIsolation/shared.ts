@@ -1,9 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ClientOptions } from '../../transport';
-import { FREEPIK_RATE_LIMITS } from '../../transport/rateLimiter';
-import type { EngineOptions, WaitSettings } from '../../helpers/polling';
+import type { TaskJob, WaitSettings } from '../../engine/types';
+import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../helpers/batch';
+import { DEFAULTS } from '../../helpers/limits';
+import { toOutputItems } from '../../helpers/outputs';
 import { checkRange, invalid, LIMITS } from '../../helpers/validation';
+import type { RequestBody } from '../../transport';
+import { FREEPIK_RATE_LIMITS } from '../../transport/rateLimiter';
 
 /** Fields shared by Isolate and Get: whether to wait, whether to download, and how. */
 export function waitFields(waitDefault: boolean): INodeProperties[] {
@@ -36,15 +39,16 @@ export const waitOptionFields: INodeProperties[] = [
 		name: 'pollInterval',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.pollInterval.min, maxValue: LIMITS.pollInterval.max },
-		default: 5,
-		description: 'How often to ask Freepik whether each task is done, while waiting',
+		default: DEFAULTS.pollInterval,
+		description:
+			'The longest gap between two checks of a task while waiting. Checks start half a second after submitting and slow down to this.',
 	},
 	{
 		displayName: 'Max Wait Time (Seconds)',
 		name: 'maxWaitTime',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.maxWaitTime.min, maxValue: LIMITS.maxWaitTime.max },
-		default: 600,
+		default: DEFAULTS.maxWaitTime,
 		description:
 			'Give up waiting after this long; the error names the task ID so it can be picked up later with Get',
 	},
@@ -52,7 +56,7 @@ export const waitOptionFields: INodeProperties[] = [
 		displayName: 'Output Binary Field',
 		name: 'outputBinaryPropertyName',
 		type: 'string',
-		default: 'data',
+		default: DEFAULTS.outputBinaryPropertyName,
 		description:
 			'Binary field that receives the isolated WAV; further results go to &lt;name&gt;_1, &lt;name&gt;_2, …',
 	},
@@ -64,7 +68,7 @@ export const batchOptionFields: INodeProperties[] = [
 		name: 'maxTasksInFlight',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.maxTasksInFlight.min, maxValue: LIMITS.maxTasksInFlight.max },
-		default: 25,
+		default: DEFAULTS.maxTasksInFlight,
 		description:
 			'For batches: how many tasks may be submitted and not yet finished at once. Read from the first item.',
 	},
@@ -73,7 +77,7 @@ export const batchOptionFields: INodeProperties[] = [
 		name: 'requestTimeout',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.requestTimeout.min, maxValue: LIMITS.requestTimeout.max },
-		default: 120,
+		default: DEFAULTS.requestTimeout,
 		description: 'How long one HTTP request to Freepik may take before it is abandoned',
 	},
 	{
@@ -105,49 +109,49 @@ export function readWaitSettings(
 	options: IDataObject,
 	download: boolean,
 ): WaitSettings {
-	const pollInterval = checkRange(ctx, itemIndex, 'Poll Interval (Seconds)', options.pollInterval ?? 5, LIMITS.pollInterval);
-	const maxWaitTime = checkRange(ctx, itemIndex, 'Max Wait Time (Seconds)', options.maxWaitTime ?? 600, LIMITS.maxWaitTime);
-	const outputBinaryPropertyName = String(options.outputBinaryPropertyName ?? 'data').trim();
+	const read = (field: string, value: unknown, limits: { min: number; max: number }) =>
+		checkRange(ctx, itemIndex, field, value, limits) * 1000;
+	const pollIntervalMs = read('Poll Interval (Seconds)', options.pollInterval ?? DEFAULTS.pollInterval, LIMITS.pollInterval);
+	const maxWaitMs = read('Max Wait Time (Seconds)', options.maxWaitTime ?? DEFAULTS.maxWaitTime, LIMITS.maxWaitTime);
+	const outputBinaryPropertyName = String(options.outputBinaryPropertyName ?? DEFAULTS.outputBinaryPropertyName).trim();
 	if (download && !outputBinaryPropertyName) invalid(ctx, itemIndex, 'Output Binary Field', 'must not be empty');
-	return {
-		pollIntervalMs: pollInterval * 1000,
-		maxWaitMs: maxWaitTime * 1000,
-		download,
-		outputBinaryPropertyName,
-	};
+	return { pollIntervalMs, maxWaitMs, ...(download ? { downloadTo: outputBinaryPropertyName } : {}) };
 }
 
 /** Batch-wide settings come from the first item's options (one client and one loop serve the batch). */
-export function readBatchSettings(ctx: IExecuteFunctions): {
-	client: Partial<ClientOptions>;
-	engine: Omit<EngineOptions, 'stopOnFirstError'>;
-} {
+export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 	const options = readOptions(ctx, 0);
-	const average = checkRange(
-		ctx,
-		0,
-		'Average Requests per Second',
-		options.averageRequestsPerSecond ?? FREEPIK_RATE_LIMITS.averagePerSecond,
-		LIMITS.averageRequestsPerSecond,
-	);
-	const burst = checkRange(
-		ctx,
-		0,
-		'Burst Requests per Second',
-		options.burstRequestsPerSecond ?? FREEPIK_RATE_LIMITS.burstPerSecond,
-		LIMITS.burstRequestsPerSecond,
-	);
+	const read = (field: string, value: unknown, limits: { min: number; max: number }, integer = false) =>
+		checkRange(ctx, 0, field, value, limits, integer);
+	const average = read('Average Requests per Second', options.averageRequestsPerSecond ?? DEFAULTS.averageRequestsPerSecond, LIMITS.averageRequestsPerSecond);
+	const burst = read('Burst Requests per Second', options.burstRequestsPerSecond ?? DEFAULTS.burstRequestsPerSecond, LIMITS.burstRequestsPerSecond);
 	const signal = ctx.getExecutionCancelSignal?.();
 	return {
 		client: {
-			timeoutMs: checkRange(ctx, 0, 'Request Timeout (Seconds)', options.requestTimeout ?? 120, LIMITS.requestTimeout) * 1000,
+			timeoutMs: read('Request Timeout (Seconds)', options.requestTimeout ?? DEFAULTS.requestTimeout, LIMITS.requestTimeout) * 1000,
 			rateLimits: { ...FREEPIK_RATE_LIMITS, averagePerSecond: average, burstPerSecond: Math.max(burst, average) },
 			signal,
 		},
 		engine: {
-			maxInFlight: checkRange(ctx, 0, 'Max Tasks in Flight', options.maxTasksInFlight ?? 25, LIMITS.maxTasksInFlight, true),
-			downloadConcurrency: 4,
+			maxInFlight: read('Max Tasks in Flight', options.maxTasksInFlight ?? DEFAULTS.maxTasksInFlight, LIMITS.maxTasksInFlight, true),
+			downloadConcurrency: DEFAULTS.downloadConcurrency,
 			signal,
 		},
 	};
+}
+
+/**
+ * Isolate and Get: every item becomes a job (all checked before the first request), one engine
+ * waits for them all, and the outcomes become output items or the error that stopped the batch.
+ */
+export async function runTaskOperation(
+	ctx: IExecuteFunctions,
+	itemCount: number,
+	tuning: Tuning,
+	jobOf: (itemIndex: number) => TaskJob<RequestBody>,
+): Promise<INodeExecutionData[]> {
+	const settings = readBatchSettings(ctx);
+	const { done, failed } = await eachItem(ctx, itemCount, jobOf);
+	const outcomes = await runJobs(ctx, tuning, settings, done.map(({ value }) => value));
+	return toOutputItems(ctx, [...failed, ...outcomes], ctx.continueOnFail());
 }

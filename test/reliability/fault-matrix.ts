@@ -8,11 +8,11 @@
 import type { FaultSpec, Simulator } from '../../simulator';
 import { API_KEY, isolateFromUrl, readBinary, runFreepik, startSimulator } from '../helpers/freepik';
 import { describeWav, wavFileSize } from '../../simulator';
-import { setClientDefaults } from '../../nodes/Freepik/transport';
 import { leakFigures } from './leak-collector';
 import { recordSuiteFigures, type Figures } from './figures';
 import {
 	FAST_RETRIES,
+	fastTuning,
 	assertCleanMessage,
 	collector,
 	createTaskDirectly,
@@ -300,7 +300,8 @@ const cases: Case[] = [
 		gets: [2, 4],
 		maxMs: 4000,
 	},
-	{ name: 'poll unknown status once', scenario: 'getWait', faults: [{ route: 'get', kind: 'unknownStatus' }], outcome: 'success', gets: [2, 3], downloads: [1, 1] },
+	// Polls at 0, 0.5, 1.25 and 2.25 s (adaptive polling) for a task that finishes at 1.5 s.
+	{ name: 'poll unknown status once', scenario: 'getWait', faults: [{ route: 'get', kind: 'unknownStatus' }], outcome: 'success', gets: [2, 4], downloads: [1, 1] },
 	{
 		name: 'poll 503 forever with Retry-After (bounded by Max Wait Time)',
 		scenario: 'getWait',
@@ -441,7 +442,9 @@ function parametersFor(scenario: Scenario, taskId: string | undefined, extra: Re
 
 const countIn = (sim: Simulator, route: 'create' | 'get' | 'list' | 'download') => sim.requestsTo(route).length;
 
-describe('fault matrix (real node + simulator)', () => {
+/** Half of the matrix per test file, so that jest runs the halves side by side. */
+export function faultMatrix(part: 'throw' | 'continueOnFail'): void {
+describe(`fault matrix (real node + simulator): ${part}`, () => {
 	let sim: Simulator;
 	let restore: () => void;
 
@@ -454,7 +457,7 @@ describe('fault matrix (real node + simulator)', () => {
 		await settle(sim);
 		await sim.close();
 		const leaks = collector.report();
-		recordSuiteFigures('fault-matrix', { ...tally, ...leakFigures(leaks) });
+		recordSuiteFigures(`fault-matrix-${part}`, { ...tally, ...leakFigures(leaks) });
 		expect(leaks.leaks).toEqual([]);
 	});
 	beforeEach(async () => {
@@ -462,7 +465,7 @@ describe('fault matrix (real node + simulator)', () => {
 		sim.reset({ options: true });
 	});
 
-	describe.each(['throw', 'continueOnFail'] as const)('%s', (mode) => {
+	describe.each([part])('%s', (mode) => {
 		for (const c of cases) {
 			it(c.name, async () => await runCase(c));
 		}
@@ -562,6 +565,9 @@ describe('fault matrix (real node + simulator)', () => {
 		}
 	});
 
+	// The single cases below run once, with the first half.
+	if (part === 'throw') describeSingleCases();
+	function describeSingleCases() {
 	describe('connection refused', () => {
 		it('retries a create while the connection is refused, then creates exactly one task', async () => {
 			tally.faultsTried++;
@@ -569,9 +575,10 @@ describe('fault matrix (real node + simulator)', () => {
 			const proxy = tcpProxy(port, sim.apiUrl);
 			const logsBefore = capturedLogs.length;
 			// The listener starts after the first refusal: give the first retry a wide gap.
-			const restoreSlow = setClientDefaults({ retryBaseDelayMs: 300 });
 			try {
-				const running = runFreepik({ apiUrl: proxy.url } as Simulator, isolateFromUrl({ waitForCompletion: false }));
+				const running = runFreepik({ apiUrl: proxy.url } as Simulator, isolateFromUrl({ waitForCompletion: false }), {
+					tuning: fastTuning({ retryBaseDelayMs: 300 }),
+				});
 				// Start listening once the node has seen the refusal and scheduled its retry.
 				const refused = await waitUntil(() => capturedLogs.slice(logsBefore).some((l) => /POST .* failed \(ECONNREFUSED\), retry 1\//.test(l.message)), 5000, 2);
 				expect(refused).toBe(true);
@@ -582,7 +589,6 @@ describe('fault matrix (real node + simulator)', () => {
 				expect(sim.requestsTo('create')).toHaveLength(1);
 				expect(sim.stats().creates).toBe(1);
 			} finally {
-				restoreSlow();
 				await proxy.close();
 			}
 			tally.endedCorrectly++;
@@ -679,4 +685,6 @@ describe('fault matrix (real node + simulator)', () => {
 			tally.endedCorrectly++;
 		});
 	});
+}
 });
+}

@@ -1,0 +1,84 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { WaitingEngine } from '../engine/WaitingEngine';
+import type { EngineOptions, TaskClient, TaskJob, TaskOutcome } from '../engine/types';
+import { FreepikClient, type ClientOptions, type RequestBody } from '../transport';
+import { downloadGeneratedFiles, type DownloadOptions } from './binary';
+import { itemError, presentError } from './outputs';
+
+/**
+ * Settings a caller can change without parameters: the node's constructor takes them (tests pass
+ * short retry waits or a virtual clock); n8n constructs the node without, so the defaults apply.
+ */
+export interface Tuning {
+	client?: Partial<ClientOptions>;
+	download?: Pick<DownloadOptions, 'attempts' | 'retryDelayMs'>;
+	engine?: Pick<EngineOptions, 'clock' | 'firstPollDelayMs' | 'pollBackoffFactor' | 'emptyResultRepolls' | 'progressEveryMs'>;
+}
+
+/**
+ * Runs `step` for every item. With Continue On Fail an item whose step throws becomes a failed
+ * outcome and the others go on; without it the first error is thrown, pointing at its item.
+ */
+export async function eachItem<T>(
+	ctx: IExecuteFunctions,
+	count: number,
+	step: (itemIndex: number) => T | Promise<T>,
+): Promise<{ done: Array<{ itemIndex: number; value: T }>; failed: TaskOutcome[] }> {
+	const continueOnFail = ctx.continueOnFail();
+	const done: Array<{ itemIndex: number; value: T }> = [];
+	const failed: TaskOutcome[] = [];
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		try {
+			done.push({ itemIndex, value: await step(itemIndex) });
+		} catch (error) {
+			if (!continueOnFail) throw presentError(ctx, asNodeError(ctx, error as Error, itemIndex));
+			failed.push(itemError(itemIndex, error as Error));
+		}
+	}
+	return { done, failed };
+}
+
+function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
+}
+
+/** The engine's three calls on top of the Freepik client and the binary downloader. */
+export function taskClient(client: FreepikClient, ctx: IExecuteFunctions, download: DownloadOptions): TaskClient<RequestBody> {
+	return {
+		create: async (body, itemIndex) => await client.createTask(body, itemIndex),
+		get: async (taskId, itemIndex, deadline) => await client.getTask(taskId, itemIndex, deadline),
+		download: async (task, propertyName, itemIndex) =>
+			await downloadGeneratedFiles(ctx, task, propertyName, {
+				...download,
+				timeoutMs: client.options.timeoutMs,
+				signal: client.options.signal,
+				refreshTask: async () => await client.getTask(task.task_id, itemIndex),
+			}),
+	};
+}
+
+export interface BatchSettings {
+	client: Partial<ClientOptions>;
+	engine: Pick<EngineOptions, 'maxInFlight' | 'downloadConcurrency' | 'signal'>;
+}
+
+/** One client (one rate limiter) and one engine wait for the whole batch. */
+export async function runJobs(
+	ctx: IExecuteFunctions,
+	tuning: Tuning,
+	settings: BatchSettings,
+	jobs: Array<TaskJob<RequestBody>>,
+): Promise<TaskOutcome[]> {
+	if (!jobs.length) return [];
+	const client = await FreepikClient.create(ctx, { ...tuning.client, ...settings.client });
+	const engine = new WaitingEngine(taskClient(client, ctx, tuning.download ?? {}), jobs, {
+		...tuning.engine,
+		...settings.engine,
+		stopOnFirstError: !ctx.continueOnFail(),
+		log: ctx.logger,
+	});
+	return await engine.run();
+}
