@@ -42,13 +42,17 @@ const CREDENTIALS = {
 	sftp: { id: 'fpChainsCredSftp', name: 'SFTP account' },
 };
 
+// The n8n 3.0 default binary data mode; and no fetches of n8n's catalogues of vetted community nodes
+// and MCP servers (the editor asks for them; this run talks to 127.0.0.1 only).
+const N8N_ENV = { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_VERIFIED_PACKAGES_ENABLED: 'false', N8N_DISABLED_MODULES: 'mcp-registry' };
+
 function parseArgs(argv) {
 	const opts = {
 		runs: 3,
 		every: 3,
 		keep: !!process.env.E2E_KEEP,
 		screenshot: undefined,
-		timeoutMs: Number(process.env.E2E_CHAINS_TIMEOUT_MS || 5 * 60e3),
+		timeoutMs: Number(process.env.E2E_CHAINS_TIMEOUT_MS || 6 * 60e3),
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=');
@@ -165,7 +169,7 @@ async function main() {
 		const port = await H.freePort();
 		await timed('startN8n', () =>
 			services.guard(
-				n8n.start({ port, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' }, onOutput: (d) => main.feed(d) }).catch((e) => {
+				n8n.start({ port, env: N8N_ENV, onOutput: (d) => main.feed(d) }).catch((e) => {
 					e.service = 'main';
 					throw e;
 				}),
@@ -221,12 +225,18 @@ async function main() {
 		}
 
 		// ------------------------------------------------------------ stop n8n, then look
-		const simTasks = await H.request(`${sim.apiUrl}/__sim/tasks`, { timeoutMs: 30e3 }).then((r) => r.json);
 		const runMs = Date.now() - tStart;
+		const tStop = Date.now();
 		await timed('stopN8n', () => main.stop());
+		// After the stop: a run still going on at the SIGTERM finishes (and creates its task) first.
+		const simTasks = await H.request(`${sim.apiUrl}/__sim/tasks`, { timeoutMs: 30e3 }).then((r) => r.json);
 		check(main.exit && !main.exit.signal?.includes('KILL'), 'n8n stopped on SIGTERM (no execution left running)', JSON.stringify(main.exit));
 
-		const all = await executions.list(workflowIds);
+		// A schedule tick during shutdown can leave an execution that n8n queued but never started
+		// (status "new", no start time): it ran nothing, so it is reported and left out.
+		const listed = await executions.list(workflowIds);
+		const notStarted = listed.filter((e) => e.status === 'new' && !e.startedAt && Date.parse(`${e.createdAt.replace(' ', 'T')}Z`) >= tStop - 2000);
+		const all = listed.filter((e) => !notStarted.includes(e));
 		const dataOf = new Map();
 		for (const e of all) dataOf.set(e.id, await executions.data(e.id));
 		const byWorkflow = (wf) => all.filter((e) => e.workflowId === wf);
@@ -236,7 +246,7 @@ async function main() {
 		// -------- 1 + 4: the scheduled chain
 		console.log(`\n== ${chains.s3.file}: Schedule (every ${opts.every} s) -> Isolate -> IF -> S3 | failure e-mail ==`);
 		const scheduled = byWorkflow(chains.s3.workflow.id);
-		check(scheduled.length >= opts.runs + 1 && scheduled.every((e) => e.mode === 'trigger'), `at least ${opts.runs + 1} scheduled executions, all started by the Schedule Trigger`, `${scheduled.length}: ${scheduled.map((e) => `#${e.id} ${e.mode}`).join(', ')}`);
+		check(scheduled.length >= opts.runs + 1 && scheduled.every((e) => e.mode === 'trigger'), `at least ${opts.runs + 1} scheduled executions, all started by the Schedule Trigger`, `${scheduled.length}: ${scheduled.map((e) => `#${e.id} ${e.mode}`).join(', ')}${notStarted.length ? `; left out: ${notStarted.map((e) => `#${e.id} queued at shutdown, never started`).join(', ')}` : ''}`);
 		check(scheduled.every((e) => e.status === 'success'), 'no scheduled run failed', scheduled.map((e) => `#${e.id} ${e.status}`).join(', '));
 		const scheduledTasks = simTasks.filter((t) => t.body?.audio === SCHEDULED_URL);
 		const runTasks = scheduled.map(taskOf);

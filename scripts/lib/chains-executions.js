@@ -25,11 +25,11 @@ class Executions {
 		return JSON.parse(r.stdout);
 	}
 
-	/** Executions of the given workflows: [{ id, workflowId, status, mode, finished }], oldest first. */
+	/** Executions of the given workflows: [{ id, workflowId, status, mode, finished, createdAt, startedAt, stoppedAt }] (times in UTC), oldest first. */
 	async list(workflowIds) {
 		const ids = workflowIds.map((id) => `'${String(id).replace(/'/g, "''")}'`).join(',');
 		return this.query(
-			`SELECT CAST(id AS TEXT) AS id, workflowId, status, mode, finished, startedAt, stoppedAt FROM execution_entity WHERE workflowId IN (${ids}) ORDER BY id`,
+			`SELECT CAST(id AS TEXT) AS id, workflowId, status, mode, finished, createdAt, startedAt, stoppedAt FROM execution_entity WHERE workflowId IN (${ids}) ORDER BY execution_entity.id`,
 		);
 	}
 
