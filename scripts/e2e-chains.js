@@ -28,7 +28,8 @@ const H = require('./lib/n8n-headless');
 const Q = require('./lib/queue-mode');
 const S = require('./lib/chains-servers');
 const W = require('./lib/chains-workflows');
-const { Executions, TERMINAL, nodeOutput, ran } = require('./lib/chains-executions');
+const C = require('./lib/chains-checks');
+const { Executions, TERMINAL, ran } = require('./lib/chains-executions');
 
 const SIM_KEY = 'chains-e2e-sim-key-8e41d07a';
 const SCHEDULED_URL = 'https://example.com/podcast/latest.mp3'; // as shipped in the example
@@ -87,17 +88,6 @@ function check(ok, what, detail = '') {
 	return !!ok;
 }
 
-const same = (a, b) => Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
-
-/** The WAV the simulator serves for a COMPLETED task (its first result URL). */
-async function simulatorWav(task) {
-	const url = task.view?.generated?.[0];
-	if (!url) throw new Error(`task ${task.id} has no result URL (status ${task.view?.status})`);
-	const res = await S.getBytes(url);
-	if (res.status !== 200) throw new Error(`result of ${task.id}: ${res.status}`);
-	return res.body;
-}
-
 async function main() {
 	let opts;
 	try {
@@ -112,11 +102,11 @@ async function main() {
 	fs.mkdirSync(logDir);
 	const services = new Q.Services(logDir);
 	let sim;
-	let sftpStarted = false;
+	let sftpUser = false;
 	let failed = false;
 	let hardStop;
 	// The SFTP user goes away whatever happens (also on the hard time limit's process.exit).
-	process.on('exit', () => sftpStarted && S.removeSftpUser());
+	process.on('exit', () => sftpUser && S.removeSftpUser());
 
 	try {
 		// ------------------------------------------------------------ prerequisites (own bounds)
@@ -136,10 +126,10 @@ async function main() {
 			Promise.all([
 				S.startS3(services, { nodeBin: runtime.nodeBin, dir: path.join(root, 's3'), bucket: BUCKET }),
 				S.startSmtp(services),
-				S.startSftp(services, { dir: path.join(root, 'sftp') }).then((r) => {
-					sftpStarted = true;
-					return r;
-				}),
+				(() => {
+					sftpUser = true; // from here on the local user may exist: always remove it
+					return S.startSftp(services, { dir: path.join(root, 'sftp') });
+				})(),
 			]),
 		);
 		log(`simulator ${sim.apiUrl}; s3 ${s3.endpoint}; smtp 127.0.0.1:${smtp.port}; sftp ${sftp.user}@127.0.0.1:${sftp.port} -> ${sftp.uploadDir}`);
@@ -203,7 +193,7 @@ async function main() {
 		// ------------------------------------------------------------ 4: failure path
 		await sim.config({ failTasks: true });
 		await timed('failurePath', () =>
-			Q.waitFor('a failure e-mail from the scheduled chain', async () => smtp.messages.some((m) => /FAILED/.test(m.mail.subject ?? '')), {
+			Q.waitFor('a failure e-mail from the scheduled chain', async () => smtp.messages.some(C.isFailureMail), {
 				timeoutMs: 30e3 + opts.every * 3000,
 				intervalMs: 300,
 				services,
@@ -236,96 +226,18 @@ async function main() {
 		// (status "new", no start time): it ran nothing, so it is reported and left out.
 		const listed = await executions.list(workflowIds);
 		const notStarted = listed.filter((e) => e.status === 'new' && !e.startedAt && Date.parse(`${e.createdAt.replace(' ', 'T')}Z`) >= tStop - 2000);
-		const all = listed.filter((e) => !notStarted.includes(e));
+		const kept = listed.filter((e) => !notStarted.includes(e));
 		const dataOf = new Map();
-		for (const e of all) dataOf.set(e.id, await executions.data(e.id));
-		const byWorkflow = (wf) => all.filter((e) => e.workflowId === wf);
-		const taskOf = (e) => nodeOutput(dataOf.get(e.id), W.ISOLATE)[0]?.json?.task_id;
-		const simTask = (id) => simTasks.find((t) => t.id === id);
+		for (const e of kept) dataOf.set(e.id, await executions.data(e.id));
+		const f = C.facts({ executions: kept, dataOf, simTasks });
 
-		// -------- 1 + 4: the scheduled chain
 		console.log(`\n== ${chains.s3.file}: Schedule (every ${opts.every} s) -> Isolate -> IF -> S3 | failure e-mail ==`);
-		const scheduled = byWorkflow(chains.s3.workflow.id);
-		check(scheduled.length >= opts.runs + 1 && scheduled.every((e) => e.mode === 'trigger'), `at least ${opts.runs + 1} scheduled executions, all started by the Schedule Trigger`, `${scheduled.length}: ${scheduled.map((e) => `#${e.id} ${e.mode}`).join(', ')}${notStarted.length ? `; left out: ${notStarted.map((e) => `#${e.id} queued at shutdown, never started`).join(', ')}` : ''}`);
-		check(scheduled.every((e) => e.status === 'success'), 'no scheduled run failed', scheduled.map((e) => `#${e.id} ${e.status}`).join(', '));
-		const scheduledTasks = simTasks.filter((t) => t.body?.audio === SCHEDULED_URL);
-		const runTasks = scheduled.map(taskOf);
-		check(
-			scheduledTasks.length === scheduled.length && new Set(runTasks).size === scheduled.length && runTasks.every((id) => scheduledTasks.some((t) => t.id === id)),
-			'one Freepik task per scheduled run, and each run carries its own task id',
-			`${scheduled.length} runs, ${scheduledTasks.length} tasks created for ${SCHEDULED_URL}`,
-		);
-		const completed = scheduled.filter((e) => simTask(taskOf(e))?.view?.status === 'COMPLETED');
-		const failedRuns = scheduled.filter((e) => simTask(taskOf(e))?.view?.status === 'FAILED');
-		check(completed.length >= opts.runs && failedRuns.length >= 1 && completed.length + failedRuns.length === scheduled.length, 'every scheduled task ended COMPLETED or FAILED (both seen)', `${completed.length} COMPLETED, ${failedRuns.length} FAILED`);
-
-		const objects = await s3.list();
-		const expectedKeys = completed.map((e) => `voice/${taskOf(e)}.wav`).sort();
-		check(JSON.stringify(objects.map((o) => o.key).sort()) === JSON.stringify(expectedKeys), 'the bucket holds exactly one object per completed run (voice/<task_id>.wav), none for failed ones', objects.map((o) => `${o.key} ${o.size} B`).join(', '));
-		let bytesOk = 0;
-		const s3Detail = [];
-		for (const e of completed) {
-			const id = taskOf(e);
-			const want = await simulatorWav(simTask(id));
-			const got = await s3.get(`voice/${id}.wav`).catch((err) => ({ error: err.message }));
-			if (same(got.body, want) && /^audio\/wav/.test(got.contentType)) bytesOk++;
-			else s3Detail.push(`${id}: ${got.error ?? `${got.body?.length} B ${got.contentType}, simulator ${want.length} B`}`);
-		}
-		check(completed.length > 0 && bytesOk === completed.length, 'each object has the bytes of the isolated WAV the simulator served, as audio/wav', s3Detail.join('; ') || `${bytesOk} objects, ${objects[0]?.size} B each`);
-		check(completed.every((e) => ran(dataOf.get(e.id), chains.s3.store) && !ran(dataOf.get(e.id), chains.s3.failed)), 'completed runs took the S3 branch only');
-
-		const failureMails = smtp.messages.filter((m) => /FAILED/.test(m.mail.subject ?? ''));
-		const failDetail = [];
-		for (const e of failedRuns) {
-			const id = taskOf(e);
-			const data = dataOf.get(e.id);
-			const mails = failureMails.filter((m) => m.mail.subject.includes(id));
-			const item = nodeOutput(data, W.ISOLATE)[0]?.json;
-			const ok =
-				item?.status === 'FAILED' &&
-				mails.length === 1 &&
-				mails[0].mail.text.includes(`Freepik task ${id} ended with status FAILED`) &&
-				ran(data, chains.s3.failed) &&
-				!ran(data, chains.s3.store);
-			failDetail.push(`#${e.id} task ${id}: item ${item?.status}, ${mails.length} mail(s), S3 node ${ran(data, chains.s3.store) ? 'CALLED' : 'not called'}`);
-			if (!ok) failDetail.push('^ FAIL');
-		}
-		check(failedRuns.length >= 1 && !failDetail.includes('^ FAIL') && failureMails.length === failedRuns.length, 'a FAILED task goes through the IF to one e-mail naming its task id; the S3 node is not called for it', failDetail.join('; '));
-		const binaryIds = completed.map((e) => String(nodeOutput(dataOf.get(e.id), W.ISOLATE)[0]?.binary?.data?.id ?? ''));
-		check(binaryIds.length > 0 && binaryIds.every((id) => id.startsWith('filesystem')), 'the WAVs were held in filesystem binary data mode', binaryIds[0]?.split(':')[0]);
-
-		// -------- 2: e-mail with the WAV attached
+		const s3Summary = await C.checkScheduledChain(check, f, { chain: chains.s3, url: SCHEDULED_URL, minRuns: opts.runs, s3, smtp, notStarted });
 		console.log(`\n== ${chains.email.file}: Webhook -> Isolate -> Send Email (WAV attached) ==`);
-		const [emailRun] = byWorkflow(chains.email.workflow.id);
-		const emailTask = emailRun && taskOf(emailRun);
-		check(emailRun?.status === 'success' && simTask(emailTask)?.body?.audio === EMAIL_URL, 'the e-mail chain ran once and succeeded, isolating the posted URL', `${emailRun ? `#${emailRun.id} ${emailRun.status}` : 'no execution'}, task ${emailTask}`);
-		const mail = smtp.messages.find((m) => emailTask && (m.mail.subject ?? '').includes(emailTask) && !/FAILED/.test(m.mail.subject));
-		const attachment = mail?.mail.attachments?.[0];
-		const emailWav = emailTask && simTask(emailTask)?.view?.status === 'COMPLETED' ? await simulatorWav(simTask(emailTask)) : undefined;
-		check(!!mail && mail.envelope.to.includes('podcast-team@example.com') && mail.mail.text.includes(EMAIL_URL), 'the message arrived at the SMTP server (authenticated), to the team, naming the episode', mail ? `"${mail.mail.subject}" from ${mail.envelope.from} to ${mail.envelope.to}` : `${smtp.messages.length} message(s), none for ${emailTask}`);
-		check(
-			mail?.mail.attachments.length === 1 && attachment.filename === `${emailTask}.wav` && attachment.contentType === 'audio/wav' && attachment.size === emailWav?.length && same(attachment.content, emailWav),
-			'it carries the isolated WAV as its one attachment: right name, type, size and bytes',
-			attachment ? `${attachment.filename} ${attachment.contentType} ${attachment.size} B (simulator ${emailWav?.length} B)` : 'no attachment',
-		);
-		check(smtp.messages.every((m) => !m.mail.text?.includes(SIM_KEY)), 'no e-mail contains the Freepik API key');
-
-		// -------- 3: SFTP
+		const emailSummary = await C.checkEmailChain(check, f, { chain: chains.email, url: EMAIL_URL, smtp, apiKey: SIM_KEY });
 		console.log(`\n== ${chains.sftp.file}: Webhook -> Isolate -> FTP node (SFTP) ==`);
-		const [sftpRun] = byWorkflow(chains.sftp.workflow.id);
-		const sftpTask = sftpRun && taskOf(sftpRun);
-		check(sftpRun?.status === 'success' && simTask(sftpTask)?.body?.audio === SFTP_URL, 'the SFTP chain ran once and succeeded, isolating the posted URL', `${sftpRun ? `#${sftpRun.id} ${sftpRun.status}` : 'no execution'}, task ${sftpTask}`);
-		const files = fs.readdirSync(sftp.uploadDir);
-		const file = path.join(sftp.uploadDir, `${sftpTask}.wav`);
-		const stat = fs.existsSync(file) ? fs.statSync(file) : undefined;
-		const sftpWav = sftpTask && simTask(sftpTask)?.view?.status === 'COMPLETED' ? await simulatorWav(simTask(sftpTask)) : undefined;
-		check(
-			files.length === 1 && stat?.uid === sftp.uid && same(fs.readFileSync(file), sftpWav),
-			`the WAV is in the SFTP user's folder (~/voice/<task_id>.wav), written by ${sftp.user}, with the simulator's bytes`,
-			`${files.join(', ') || 'no file'}${stat ? `, ${stat.size} B, uid ${stat.uid}` : ''}`,
-		);
-
-		console.log(`\nscheduled: ${scheduled.length} runs in ${(runMs / 1000).toFixed(1)} s (every ${opts.every} s), ${completed.length} stored, ${failedRuns.length} failed and reported; smtp ${smtp.messages.length} message(s); sftp ${files.length} file(s)`);
+		const sftpSummary = await C.checkSftpChain(check, f, { chain: chains.sftp, url: SFTP_URL, sftp });
+		console.log(`\n${s3Summary} in ${(runMs / 1000).toFixed(1)} s (every ${opts.every} s); ${emailSummary}; ${sftpSummary}`);
 	} catch (error) {
 		failed = true;
 		console.error(`\n[chains] FAILED${error.service ? ` (service: ${error.service})` : ''}: ${error.stack || error.message}`);
@@ -334,8 +246,8 @@ async function main() {
 		const t = Date.now();
 		const stopTimes = await services.stopAll();
 		if (sim) await sim.stop();
-		if (sftpStarted) S.removeSftpUser();
-		sftpStarted = false;
+		if (sftpUser) S.removeSftpUser();
+		sftpUser = false;
 		timings.shutdown = Date.now() - t;
 		log(`shutdown: ${(timings.shutdown / 1000).toFixed(1)} s ${JSON.stringify(stopTimes)}`);
 		if (opts.keep || failed || checks.some((c) => !c.ok)) console.error(`[chains] kept ${root} (logs in ${logDir})`);
