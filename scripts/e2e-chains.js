@@ -53,7 +53,7 @@ function parseArgs(argv) {
 		every: 3,
 		keep: !!process.env.E2E_KEEP,
 		screenshot: undefined,
-		timeoutMs: Number(process.env.E2E_CHAINS_TIMEOUT_MS || 6 * 60e3),
+		timeoutMs: Number(process.env.E2E_CHAINS_TIMEOUT_MS || 10 * 60e3),
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=');
@@ -115,7 +115,7 @@ async function main() {
 		);
 		log(`n8n ${runtime.version}; root ${root}${installed.length ? `; installed ${installed.join(', ')}` : ''}`);
 		hardStop = setTimeout(() => {
-			console.error(`\n[chains] FAILED: time limit of ${opts.timeoutMs / 1000} s reached\n${services.report()}`);
+			console.error(`\n[chains] FAILED: time limit of ${opts.timeoutMs / 1000} s reached (kept ${root})\n${services.report()}`);
 			process.exit(1); // proc.js SIGKILLs every tracked child on exit
 		}, opts.timeoutMs);
 		hardStop.unref();
