@@ -8,5 +8,5 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 	testTimeout: 60000,
 	// Every test file's node runs, logs and file-host requests are scanned for the API key.
-	setupFilesAfterEnv: ['<rootDir>/test/reliability/leak-setup.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/reliability/leak-setup.ts', '<rootDir>/test/helpers/fresh-limiters.ts'],
 };

@@ -3,6 +3,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { FreepikTask } from '../helpers/types';
 import { excerpt, toNodeApiError, type HttpFailure } from './errors';
+import { sharedLimiter } from './limiterRegistry';
 import { FREEPIK_RATE_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
 
 export const API_PATH = '/v1/ai/audio-isolation';
@@ -141,7 +142,7 @@ export class FreepikClient {
 		private readonly apiKey: string,
 		readonly options: ClientOptions,
 	) {
-		this.limiter = new RateLimiter(options.rateLimits);
+		this.limiter = sharedLimiter(baseUrl, apiKey, options.rateLimits);
 	}
 
 	static async create(ctx: IExecuteFunctions, options: Partial<ClientOptions> = {}) {
