@@ -95,6 +95,26 @@ async function rateLimitedBatch() {
 	};
 }
 
+/**
+ * K executions of one workflow at once in this process, on one API key: they share one rate limit,
+ * so the account sees one client. Floor: the shortest time Freepik's limits (50/s for at most 5 s,
+ * then 10/s) allow for the requests made, or the longest task plus one poll if that is longer.
+ */
+async function concurrentExecutions(k = 3, n = 30) {
+	const sim = await createSimulator({ apiKey: API_KEY, rateLimit: true });
+	const ds = durations(n, 1000, 2000);
+	const started = Date.now();
+	await Promise.all(Array.from({ length: k }, async () => await isolateBatch(sim, ds, { nodeOptions: { maxTasksInFlight: n } })));
+	const wallMs = Date.now() - started;
+	const stats = sim.stats();
+	await sim.close();
+	const requests = stats.creates + stats.gets + stats.rateLimited;
+	const bucket = (50 - 10) * 5 + 1;
+	const rateFloorMs = Math.max(requests / 50, (requests - bucket) / 10) * 1000;
+	const floorMs = Math.round(Math.max(rateFloorMs, Math.max(...ds) + 1000));
+	return { k, n, rateLimited429: stats.rateLimited, tasksCreated: stats.creates, requests, wallMs, floorMs, ratioToFloor: +(wallMs / floorMs).toFixed(2) };
+}
+
 /** The simulator runs in its own process here, so the CPU time measured is the node's alone. */
 async function overheadPerItem() {
 	const child = spawn(process.execPath, [path.join(__dirname, '../test/simulator/cli.js'), '--api-key', API_KEY], {
@@ -154,6 +174,7 @@ async function memory() {
 	const started = Date.now();
 	const batch = await batchVsSequential();
 	const limited = await rateLimitedBatch();
+	const concurrent = await concurrentExecutions();
 	const mem = await memory();
 	const overhead = await overheadPerItem();
 	const rows = [
@@ -163,6 +184,8 @@ async function memory() {
 		['batch N=200 vs simulator at 10/s avg, 50 burst: 429s', String(limited.rateLimited429), '0'],
 		['  requests per task (bound 2 + ceil(d/poll))', `${limited.requestsPerTask} (bound ${limited.requestsPerTaskBound})`, '<= bound'],
 		['  achieved submit rate', `${limited.submitRatePerSecond} tasks/s, wall ${limited.wallMs} ms`, 'info'],
+		[`${concurrent.k} executions x ${concurrent.n} tasks at once, one key: 429s`, String(concurrent.rateLimited429), '<= 2'],
+		['  tasks created / wall vs rate-limit floor', `${concurrent.tasksCreated} / ${concurrent.wallMs} ms vs ${concurrent.floorMs} ms = ${concurrent.ratioToFloor}`, `${concurrent.k * concurrent.n} / info`],
 		['200 MB result download, filesystem mode: peak RSS growth', `${mem.download.peakGrowthMB} MB`, '<= 64 MB'],
 		['50 MB binary input, filesystem mode: peak RSS growth', `${mem.uploadFs.peakGrowthMB} MB = ${mem.uploadFs.ratioToFile}x file`, '<= 2.5x'],
 		['50 MB binary input, memory mode (incl. n8n keeping it as base64)', `${mem.uploadMem.peakGrowthMB} MB = ${mem.uploadMem.ratioToFile}x file`, 'info'],
@@ -171,7 +194,7 @@ async function memory() {
 	const width = Math.max(...rows.map((r) => r[0].length));
 	console.log(`\nFreepik node benchmark — ${os.cpus().length} cores, Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s\n`);
 	for (const [what, value, target] of rows) console.log(`${what.padEnd(width)}  ${value.padEnd(44)}  target ${target}`);
-	console.log(JSON.stringify({ cores: os.cpus().length, node: process.version, batch, limited, memory: mem, overhead }));
+	console.log(JSON.stringify({ cores: os.cpus().length, node: process.version, batch, limited, concurrent, memory: mem, overhead }));
 	process.exit(0);
 })().catch((error) => {
 	console.error(error);

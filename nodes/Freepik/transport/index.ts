@@ -2,6 +2,7 @@ import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { FreepikTask } from '../helpers/types';
+import { uploadTimeoutMs } from '../helpers/uploadSlots';
 import { excerpt, toNodeApiError, type HttpFailure } from './errors';
 import { sharedLimiter } from './limiterRegistry';
 import { FREEPIK_RATE_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
@@ -307,7 +308,7 @@ export class FreepikClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: this.options.timeoutMs,
+			timeout: Buffer.isBuffer(payload) ? uploadTimeoutMs(payload.length, this.options.timeoutMs) : this.options.timeoutMs,
 			encoding: 'text',
 			json: false,
 			abortSignal: this.options.signal,

@@ -14,6 +14,7 @@ import {
 	LIMITS,
 	MAX_DESCRIPTION_LENGTH,
 } from '../../helpers/validation';
+import { maxParallelUploadsField, readMaxParallelUploads, UploadSlots, withUploadSlot } from '../../helpers/uploadSlots';
 import { FreepikClient } from '../../transport';
 import {
 	batchOptionFields,
@@ -148,6 +149,7 @@ const properties: INodeProperties[] = [
 				displayOptions: { show: { '/waitForCompletion': [true] } },
 			})),
 			...batchOptionFields,
+			{ ...maxParallelUploadsField, displayOptions: { show: { '/inputSource': ['binary'] } } },
 		],
 	},
 ];
@@ -262,12 +264,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 	if (plans.length) {
 		const client = await FreepikClient.create(this, settings.client);
+		const uploads = new UploadSlots(readMaxParallelUploads(this, readOptions(this, 0)));
 		const jobs: TaskJob[] = plans.map((plan) => {
 			const body = requestBody(this, plan);
 			return {
 				itemIndex: plan.itemIndex,
 				wait: plan.wait,
-				submit: async () => await client.createTask(body, plan.itemIndex),
+				submit: async () =>
+					'value' in plan.input
+						? await client.createTask(body, plan.itemIndex)
+						: await withUploadSlot(uploads, async () => await client.createTask(body, plan.itemIndex)),
 			};
 		});
 		results.push(...(await runTaskJobs(this, client, jobs, { ...settings.engine, stopOnFirstError: !continueOnFail })));
