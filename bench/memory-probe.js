@@ -9,6 +9,9 @@ const MB = 1024 * 1024;
 
 (async () => {
 	const fileBytes = 50 * MB;
+	// upload-batch: 12 binary items of 50 MB at once (one buffer reused, so the inputs cost 50 MB before the baseline).
+	const itemCount = scenario === 'upload-batch' ? 12 : 1;
+	const uploadSlots = 2;
 	const mode = scenario === 'upload-memory' ? 'default' : 'filesystem';
 	await useBinaryMode(mode);
 	const input = scenario.startsWith('upload') ? Buffer.alloc(fileBytes, 7) : undefined;
@@ -29,9 +32,11 @@ const MB = 1024 * 1024;
 			...(input
 				? { inputSource: 'binary', binaryPropertyName: 'data', waitForCompletion: false }
 				: { inputSource: 'url', url: 'https://example.com/long.wav', waitForCompletion: true, downloadResult: true }),
-			options: { pollInterval: 1 },
+			options: { pollInterval: 1, ...(itemCount > 1 ? { maxParallelUploads: uploadSlots } : {}) },
 		},
-		items: [input ? { json: {}, binary: { data: { data: input, fileName: 'in.wav', mimeType: 'audio/wav' } } } : { json: {} }],
+		items: Array.from({ length: itemCount }, () =>
+			input ? { json: {}, binary: { data: { data: input, fileName: 'in.wav', mimeType: 'audio/wav' } } } : { json: {} },
+		),
 	});
 	clearInterval(sampler);
 	peak = Math.max(peak, process.memoryUsage().rss);
@@ -43,6 +48,9 @@ const MB = 1024 * 1024;
 			scenario,
 			peakGrowthMB: +growth.toFixed(1),
 			ratioToFile: input ? +(growth / (fileBytes / MB)).toFixed(2) : undefined,
+			items: itemCount > 1 ? itemCount : undefined,
+			tasksCreated: itemCount > 1 ? result.items.filter((item) => item.json.task_id).length : undefined,
+			ratioToSlotsTimesFile: itemCount > 1 ? +(growth / ((uploadSlots * fileBytes) / MB)).toFixed(2) : undefined,
 			downloadedBytes: downloaded,
 		}),
 	);

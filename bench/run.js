@@ -13,7 +13,7 @@ const { Freepik } = require('../dist/nodes/Freepik/Freepik.node');
 const { FreepikApi } = require('../dist/credentials/FreepikApi.credentials');
 
 const API_KEY = 'bench-key';
-const deadline = Date.now() + 175_000;
+const deadline = Date.now() + 260_000;
 
 /** Deterministic durations 1–4 s (a fixed LCG), so every run benchmarks the same batch. */
 function durations(n, minMs, maxMs) {
@@ -95,6 +95,26 @@ async function rateLimitedBatch() {
 	};
 }
 
+/**
+ * K executions of one workflow at once in this process, on one API key: they share one rate limit,
+ * so the account sees one client. Floor: the shortest time Freepik's limits (50/s for at most 5 s,
+ * then 10/s) allow for the requests made, or the longest task plus one poll if that is longer.
+ */
+async function concurrentExecutions(k = 3, n = 30) {
+	const sim = await createSimulator({ apiKey: API_KEY, rateLimit: true });
+	const ds = durations(n, 1000, 2000);
+	const started = Date.now();
+	await Promise.all(Array.from({ length: k }, async () => await isolateBatch(sim, ds, { nodeOptions: { maxTasksInFlight: n } })));
+	const wallMs = Date.now() - started;
+	const stats = sim.stats();
+	await sim.close();
+	const requests = stats.creates + stats.gets + stats.rateLimited;
+	const bucket = (50 - 10) * 5 + 1;
+	const rateFloorMs = Math.max(requests / 50, (requests - bucket) / 10) * 1000;
+	const floorMs = Math.round(Math.max(rateFloorMs, Math.max(...ds) + 1000));
+	return { k, n, rateLimited429: stats.rateLimited, tasksCreated: stats.creates, requests, wallMs, floorMs, ratioToFloor: +(wallMs / floorMs).toFixed(2) };
+}
+
 /** The simulator runs in its own process here, so the CPU time measured is the node's alone. */
 async function overheadPerItem() {
 	const child = spawn(process.execPath, [path.join(__dirname, '../simulator/cli.js'), '--api-key', API_KEY], {
@@ -129,7 +149,7 @@ function memoryProbe(scenario, sim) {
 		});
 		let out = '';
 		child.stdout.on('data', (d) => (out += d));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+		const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
 		child.on('exit', (code) => {
 			clearTimeout(timer);
 			try {
@@ -146,14 +166,16 @@ async function memory() {
 	const download = await memoryProbe('download', sim);
 	const uploadFs = await memoryProbe('upload-filesystem', sim);
 	const uploadMem = await memoryProbe('upload-memory', sim);
+	const uploadBatch = await memoryProbe('upload-batch', sim);
 	await sim.close();
-	return { download, uploadFs, uploadMem };
+	return { download, uploadFs, uploadMem, uploadBatch };
 }
 
 (async () => {
 	const started = Date.now();
 	const batch = await batchVsSequential();
 	const limited = await rateLimitedBatch();
+	const concurrent = await concurrentExecutions();
 	const mem = await memory();
 	const overhead = await overheadPerItem();
 	const rows = [
@@ -163,15 +185,18 @@ async function memory() {
 		['batch N=200 vs simulator at 10/s avg, 50 burst: 429s', String(limited.rateLimited429), '0'],
 		['  requests per task (bound 2 + ceil(d/poll))', `${limited.requestsPerTask} (bound ${limited.requestsPerTaskBound})`, '<= bound'],
 		['  achieved submit rate', `${limited.submitRatePerSecond} tasks/s, wall ${limited.wallMs} ms`, 'info'],
+		[`${concurrent.k} executions x ${concurrent.n} tasks at once, one key: 429s`, String(concurrent.rateLimited429), '<= 2'],
+		['  tasks created / wall vs rate-limit floor', `${concurrent.tasksCreated} / ${concurrent.wallMs} ms vs ${concurrent.floorMs} ms = ${concurrent.ratioToFloor}`, `${concurrent.k * concurrent.n} / info`],
 		['200 MB result download, filesystem mode: peak RSS growth', `${mem.download.peakGrowthMB} MB`, '<= 64 MB'],
 		['50 MB binary input, filesystem mode: peak RSS growth', `${mem.uploadFs.peakGrowthMB} MB = ${mem.uploadFs.ratioToFile}x file`, '<= 2.5x'],
 		['50 MB binary input, memory mode (incl. n8n keeping it as base64)', `${mem.uploadMem.peakGrowthMB} MB = ${mem.uploadMem.ratioToFile}x file`, 'info'],
+		['12 x 50 MB binary inputs, filesystem mode, 2 upload slots: peak RSS growth', `${mem.uploadBatch.peakGrowthMB} MB = ${mem.uploadBatch.ratioToSlotsTimesFile}x (slots x file), ${mem.uploadBatch.tasksCreated} created`, '<= 2.5x, 12'],
 		['node overhead per item: CPU in the n8n process (1000 items)', `${overhead.cpuMsPerItem} ms (wall ${overhead.wallMsPerItemWithLoopbackServer} ms incl. server)`, '< 2 ms'],
 	];
 	const width = Math.max(...rows.map((r) => r[0].length));
 	console.log(`\nFreepik node benchmark — ${os.cpus().length} cores, Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s\n`);
 	for (const [what, value, target] of rows) console.log(`${what.padEnd(width)}  ${value.padEnd(44)}  target ${target}`);
-	console.log(JSON.stringify({ cores: os.cpus().length, node: process.version, batch, limited, memory: mem, overhead }));
+	console.log(JSON.stringify({ cores: os.cpus().length, node: process.version, batch, limited, concurrent, memory: mem, overhead }));
 	process.exit(0);
 })().catch((error) => {
 	console.error(error);

@@ -3,7 +3,7 @@
 // scripts/e2e-chains.js: status rows and the run data of each execution. Reads go through the
 // provisioned Node 24's built-in node:sqlite (read-only), so no SQLite package is needed here.
 const path = require('node:path');
-const { run } = require('./proc');
+const { run } = require('../../harness/proc');
 const Q = require('./queue-mode');
 
 const QUERY_SCRIPT = `

@@ -14,7 +14,7 @@ const path = require('node:path');
 const http = require('node:http');
 const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
-const { run, spawnTracked, freePort } = require('./proc');
+const { run, spawnTracked, freePort } = require('../../harness/proc');
 const Q = require('./queue-mode');
 
 const log = (...a) => console.error('[chains]', ...a);

@@ -4,7 +4,7 @@
 // short for a test run (the schedule, the poll interval). Everything else runs as shipped.
 const fs = require('node:fs');
 const path = require('node:path');
-const H = require('./n8n-headless');
+const H = require('../../harness/n8n-headless');
 
 const EXAMPLES = path.join(H.REPO, 'examples');
 

@@ -146,7 +146,8 @@ const validArb: fc.Arbitrary<Valid> = fc
 		let binary: Sample['binary'];
 		if (m.kind === 'url') {
 			parameters.url = m.url;
-			body[r.inputType] = m.url.trim();
+			// Sent normalised, as the URL standard writes it (lower-case scheme and host, %-escapes).
+			body[r.inputType] = new URL(m.url.trim()).href;
 		} else if (m.kind === 'base64') {
 			parameters.base64Data = m.b64.value;
 			body[r.inputType] = m.b64.expected;
@@ -164,6 +165,54 @@ const validArb: fc.Arbitrary<Valid> = fc
 		if (r.webhook) body.webhook_url = r.webhook.trim();
 		return { inputType: r.inputType, source: r.source, sample: { parameters, binary, expectedBody: body } };
 	});
+
+// ----------------------------------------------------------------------------- File URLs Freepik cannot fetch
+
+const octet = fc.integer({ min: 0, max: 255 });
+/** IPv4 addresses inside the ranges that are not on the public internet, with the range's name. */
+const nonPublicIpv4Arb = fc.oneof(
+	fc.tuple(octet, octet, octet).map(([b, c, d]) => `127.${b}.${c}.${d}`),
+	fc.tuple(octet, octet, octet).map(([b, c, d]) => `10.${b}.${c}.${d}`),
+	fc.tuple(fc.integer({ min: 16, max: 31 }), octet, octet).map(([b, c, d]) => `172.${b}.${c}.${d}`),
+	fc.tuple(octet, octet).map(([c, d]) => `192.168.${c}.${d}`),
+	fc.tuple(octet, octet).map(([c, d]) => `169.254.${c}.${d}`),
+	fc.constant('0.0.0.0'),
+);
+/** Other spellings of non-public hosts that URL parsers accept. */
+const nonPublicHostArb = fc.oneof(
+	nonPublicIpv4Arb,
+	fc.constantFrom(
+		'localhost',
+		'LOCALHOST',
+		'localhost.',
+		'files.localhost',
+		'2130706433', // 127.0.0.1 as one number
+		'0x7f.1',
+		'127.1',
+		'0177.0.0.1',
+		'[::1]',
+		'[0:0:0:0:0:0:0:1]',
+		'[::]',
+		'[fc00::1]',
+		'[fd12:3456:789a::1]',
+		'[fe80::1]',
+		'[febf::abcd]',
+		'[::ffff:127.0.0.1]',
+		'[::ffff:192.168.1.20]',
+		'[::ffff:a9fe:a9fe]', // 169.254.169.254, the cloud metadata address
+	),
+);
+const urlTailArb = fc.tuple(fc.option(fc.integer({ min: 1, max: 65535 })), fc.webPath()).map(
+	([port, path]) => `${port === null ? '' : `:${port}`}${path}`,
+);
+const unreachableUrlArb = fc.oneof(
+	fc.tuple(nonPublicHostArb, urlTailArb).map(([host, tail]) => `https://${host}${tail}`),
+	fc
+		.tuple(fc.constantFrom('alice:hunter2@', 'alice@', ':s3cr3t@', 'a%40b:hunter2@'), fc.domain(), urlTailArb)
+		.map(([auth, host, tail]) => `https://${auth}${host}${tail}`),
+);
+/** Public IPv4 addresses just outside the ranges above. */
+const publicEdgeIpv4Arb = fc.constantFrom('126.255.255.255', '128.0.0.1', '9.255.255.255', '11.0.0.1', '172.15.255.255', '172.32.0.1', '192.167.255.255', '192.169.0.1', '169.253.0.1', '169.255.0.1', '1.0.0.0', '8.8.8.8');
 
 // ----------------------------------------------------------------------------- one defect each
 
@@ -429,6 +478,49 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 				},
 			),
 			{ numRuns: Math.max(10, Math.round(NUM_RUNS / 5)), asyncReporter: async (d) => compactReporter(d) },
+		);
+	});
+
+	it(`a File URL on a loopback, private or link-local host, or with user:password@, is refused before any request`, async () => {
+		await fc.assert(
+			fc.asyncProperty(unreachableUrlArb, async (url) => {
+				sim.reset();
+				const result = await runFreepik(sim, {
+					operation: 'isolate',
+					description: 'A person speaking',
+					inputType: 'audio',
+					inputSource: 'url',
+					url,
+					waitForCompletion: false,
+				});
+				expect({ url, requests: sim.requests.length }).toEqual({ url, requests: 0 });
+				expect(result.error?.message).toMatch(/^Invalid "File URL": /);
+				expect(result.error?.message).toMatch(/Freepik must be able to fetch the file from the internet/);
+				// The password the user typed is not repeated in the error.
+				expect(result.error?.message).not.toMatch(/hunter2|s3cr3t/);
+			}),
+			{ numRuns: Math.max(20, Math.round(NUM_RUNS / 3)), asyncReporter: async (d) => compactReporter(d) },
+		);
+	});
+
+	it('a File URL on a public address next to those ranges is sent, normalised', async () => {
+		await fc.assert(
+			fc.asyncProperty(publicEdgeIpv4Arb, fc.webPath(), async (host, path) => {
+				sim.reset();
+				const url = `https://${host}${path}/take one.mp3`;
+				const result = await runFreepik(sim, {
+					operation: 'isolate',
+					description: 'A person speaking',
+					inputType: 'audio',
+					inputSource: 'url',
+					url,
+					waitForCompletion: false,
+				});
+				expect(result.error?.message).toBeUndefined();
+				const sent = sim.requestsTo('create')[0]?.body as Record<string, unknown>;
+				expect(sent.audio).toBe(`https://${host}${path}/take%20one.mp3`);
+			}),
+			{ numRuns: 20, asyncReporter: async (d) => compactReporter(d) },
 		);
 	});
 

@@ -6,6 +6,7 @@ import type { EngineOptions, TaskClient, TaskJob, TaskOutcome } from '../engine/
 import { FreepikClient, type ClientOptions, type RequestBody } from '../transport';
 import { downloadGeneratedFiles, type DownloadOptions } from './binary';
 import { itemError, presentError } from './outputs';
+import { isUpload, UploadSlots } from './uploadSlots';
 
 /**
  * Settings a caller can change without parameters: the node's constructor takes them (tests pass
@@ -46,9 +47,16 @@ function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): E
 }
 
 /** The engine's three calls on top of the Freepik client and the binary downloader. */
-export function taskClient(client: FreepikClient, ctx: IExecuteFunctions, download: DownloadOptions): TaskClient<RequestBody> {
+export function taskClient(
+	client: FreepikClient,
+	ctx: IExecuteFunctions,
+	download: DownloadOptions,
+	uploads: UploadSlots,
+): TaskClient<RequestBody> {
+	const create = async (body: RequestBody, itemIndex: number) => await client.createTask(body, itemIndex);
 	return {
-		create: async (body, itemIndex) => await client.createTask(body, itemIndex),
+		create: async (body, itemIndex) =>
+			isUpload(body) ? await uploads.run(async () => await create(body, itemIndex)) : await create(body, itemIndex),
 		get: async (taskId, itemIndex, deadline) => await client.getTask(taskId, itemIndex, deadline),
 		download: async (task, propertyName, itemIndex) =>
 			await downloadGeneratedFiles(ctx, task, propertyName, {
@@ -63,6 +71,8 @@ export function taskClient(client: FreepikClient, ctx: IExecuteFunctions, downlo
 export interface BatchSettings {
 	client: Partial<ClientOptions>;
 	engine: Pick<EngineOptions, 'maxInFlight' | 'downloadConcurrency' | 'signal'>;
+	/** Creates that inline a file, sent at once (each holds its body in memory while in flight). */
+	maxParallelUploads: number;
 }
 
 /** One client (one rate limiter) and one engine wait for the whole batch. */
@@ -74,7 +84,7 @@ export async function runJobs(
 ): Promise<TaskOutcome[]> {
 	if (!jobs.length) return [];
 	const client = await FreepikClient.create(ctx, { ...tuning.client, ...settings.client });
-	const engine = new WaitingEngine(taskClient(client, ctx, tuning.download ?? {}), jobs, {
+	const engine = new WaitingEngine(taskClient(client, ctx, tuning.download ?? {}, new UploadSlots(settings.maxParallelUploads)), jobs, {
 		...tuning.engine,
 		...settings.engine,
 		stopOnFirstError: !ctx.continueOnFail(),

@@ -5,7 +5,9 @@ import { sleepUnlessAborted } from '../engine/clock';
 import { DEFAULTS } from '../helpers/limits';
 import type { FreepikTask } from '../helpers/types';
 import { credentialApiHost } from './apiHost';
+import { uploadTimeoutMs } from '../helpers/uploadSlots';
 import { excerpt, toNodeApiError, type ErrorContext, type HttpFailure } from './errors';
+import { sharedLimiter } from './limiterRegistry';
 import { networkCode } from './networkErrors';
 import { FREEPIK_RATE_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
 import { hostOf, parseJson, taskIn, tasksIn } from './responses';
@@ -70,7 +72,7 @@ export class FreepikClient {
 		private readonly apiKey: string,
 		readonly options: ClientOptions,
 	) {
-		this.limiter = new RateLimiter(options.rateLimits);
+		this.limiter = sharedLimiter(baseUrl, apiKey, options.rateLimits);
 	}
 
 	static async create(ctx: IExecuteFunctions, options: Partial<ClientOptions> = {}) {
@@ -170,7 +172,7 @@ export class FreepikClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: this.options.timeoutMs,
+			timeout: Buffer.isBuffer(payload) ? uploadTimeoutMs(payload.length, this.options.timeoutMs) : this.options.timeoutMs,
 			encoding: 'text',
 			json: false,
 			abortSignal: this.options.signal,

@@ -61,6 +61,8 @@ export class RateLimiter {
 	private lastDecreaseAt = -Infinity;
 	private nextSlot = 0;
 	private queue: Promise<void> = Promise.resolve();
+	private waiting = 0;
+	private lastUsedAt: number;
 	rateLimitedResponses = 0;
 
 	constructor(
@@ -81,19 +83,41 @@ export class RateLimiter {
 		);
 		this.bucket = this.bucketCapacity;
 		this.bucketUpdatedAt = this.now();
+		this.lastUsedAt = this.bucketUpdatedAt;
+	}
+
+	/** Marks the limiter as in use (the shared registry keeps limiters in use). */
+	touch(): void {
+		this.lastUsedAt = this.now();
+	}
+
+	/**
+	 * Nobody waits and nothing happened for the longest window: every rule is back to a fresh
+	 * limiter's state, so dropping it loses nothing but the adaptive rate.
+	 */
+	isIdle(): boolean {
+		const t = this.now();
+		return this.waiting === 0 && t >= this.pausedUntil && t - this.lastUsedAt >= this.windowMs;
 	}
 
 	/** Resolves when one more request may be sent; requests are granted in call order. */
 	async acquire(signal?: AbortSignal): Promise<void> {
+		this.waiting++;
 		const turn = this.queue.then(async () => await this.waitForSlot(signal));
 		this.queue = turn.catch(() => undefined);
-		await turn;
+		try {
+			await turn;
+		} finally {
+			this.waiting--;
+			this.touch();
+		}
 	}
 
 	/** A 429 came back: pause everyone (Retry-After when given) and halve the adaptive rate. */
 	onRateLimited(retryAfterMs?: number): number {
 		this.rateLimitedResponses++;
 		const t = this.now();
+		this.lastUsedAt = t;
 		// At most one decrease per second: a volley of 429s answers one overshoot, not several.
 		if (t - this.lastDecreaseAt >= 1000) {
 			this.adaptiveRate = Math.max(MIN_ADAPTIVE_RATE, Math.min(this.adaptiveRate, this.recentRate()) / 2);
@@ -106,12 +130,13 @@ export class RateLimiter {
 
 	/** Additive increase: each success wins back a little of the rate lost to 429s. */
 	onSuccess(): void {
+		this.touch();
 		if (this.adaptiveRate === Infinity) return;
 		this.adaptiveRate += ADDITIVE_INCREASE / this.adaptiveRate;
 		if (this.adaptiveRate >= this.limits.burstPerSecond) this.adaptiveRate = Infinity;
 	}
 
-	/** What this execution really sent over the last 5 s, per second: the rate to halve. */
+	/** What this process really sent on this account over the last 5 s, per second: the rate to halve. */
 	private recentRate(): number {
 		return this.countSince(this.now() - 5000) / 5;
 	}

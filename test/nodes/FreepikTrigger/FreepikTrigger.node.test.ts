@@ -313,6 +313,36 @@ describe('FreepikTrigger.webhook() in a real n8n-core WebhookContext', () => {
 			expect(allLogText(logs)).toMatch(/download/i);
 		});
 
+		it('never fetches a URL from an unsigned event, and says why on the item', async () => {
+			const internal = `${server.baseUrl}/signed/a.wav?internal=admin`;
+			const { result, response, logs } = await runTriggerWebhook({
+				credentials: { apiKey: 'k', baseUrl: 'https://api.freepik.com', webhookSecret: '' },
+				parameters: { downloadResult: true },
+				headers: { 'content-type': 'application/json' },
+				rawBody: Buffer.from(JSON.stringify(completed([internal]))),
+			});
+			expect(server.requests).toHaveLength(0);
+			const [[item]] = result.workflowData!;
+			expect(item.binary).toBeUndefined();
+			expect(item.json).toMatchObject({ task_id: 'task-123', status: 'COMPLETED', generated: [internal] });
+			expect(item.json.downloadSkipped).toMatch(/Webhook Secret/);
+			expect(item.json.downloadError).toBeUndefined();
+			// n8n answers the request itself (no early acknowledgement was needed).
+			expect(response.headersSent).toBe(false);
+			expect(result.noWebhookResponse).toBeUndefined();
+			expect(allLogText(logs)).toMatch(/not downloaded/);
+		});
+
+		it('fetches only http(s) URLs from a signed event', async () => {
+			const { result } = await deliver(completed(['file:///etc/passwd', `${server.baseUrl}/signed/a.wav`]), {
+				parameters: { downloadResult: true },
+			});
+			const [[item]] = result.workflowData!;
+			expect(item.binary).toBeUndefined();
+			expect(item.json.downloadError).toMatch(/not an http\(s\) URL/);
+			expect(server.requests).toHaveLength(0);
+		});
+
 		it('does not download for FAILED events or when the option is off', async () => {
 			await deliver({ task_id: 't-f', status: 'FAILED', generated: [`${server.baseUrl}/signed/a.wav`] }, {
 				parameters: { downloadResult: true },

@@ -15,6 +15,7 @@ import {
 	LIMITS,
 	MAX_DESCRIPTION_LENGTH,
 } from '../../helpers/validation';
+import { asUpload, maxParallelUploadsField } from '../../helpers/uploadSlots';
 import type { RequestBody } from '../../transport';
 import {
 	batchOptionFields,
@@ -149,6 +150,7 @@ const properties: INodeProperties[] = [
 				displayOptions: { show: { '/waitForCompletion': [true] } },
 			})),
 			...batchOptionFields,
+			{ ...maxParallelUploadsField, displayOptions: { show: { '/inputSource': ['binary'] } } },
 		],
 	},
 ];
@@ -259,8 +261,10 @@ function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan): RequestBody {
 	const { input, fields, inputType } = plan;
 	if ('value' in input) return () => ({ ...fields, [inputType]: input.value });
 	// Built when the task is submitted (not during validation) so a batch never holds every file at once.
-	return async () =>
-		await jsonBodyWithBase64File(ctx, plan.itemIndex, input.binaryPropertyName, input.binaryData, fields, inputType);
+	return asUpload(
+		async () =>
+			await jsonBodyWithBase64File(ctx, plan.itemIndex, input.binaryPropertyName, input.binaryData, fields, inputType),
+	);
 }
 
 function jobOf(ctx: IExecuteFunctions, plan: IsolatePlan): TaskJob<RequestBody> {

@@ -4,6 +4,7 @@ import type { TaskJob, WaitSettings } from '../../engine/types';
 import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../helpers/batch';
 import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';
+import { readMaxParallelUploads } from '../../helpers/uploadSlots';
 import { checkRange, invalid, LIMITS } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
 import { FREEPIK_RATE_LIMITS } from '../../transport/rateLimiter';
@@ -137,6 +138,7 @@ export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 			downloadConcurrency: DEFAULTS.downloadConcurrency,
 			signal,
 		},
+		maxParallelUploads: readMaxParallelUploads(ctx, options),
 	};
 }
 

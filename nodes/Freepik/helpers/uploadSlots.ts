@@ -1,0 +1,91 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { checkRange } from './validation';
+
+/**
+ * Freepik takes files as base64 inside the JSON body, so every upload in flight holds a body of
+ * about 1.33x its file. Uploads get a concurrency of their own (smaller than Max Tasks in Flight):
+ * a body is built only once a slot is free, just before sending, and is released with the slot.
+ */
+export const MAX_PARALLEL_UPLOADS = { min: 1, max: 50 } as const;
+export const DEFAULT_MAX_PARALLEL_UPLOADS = 2;
+
+export const maxParallelUploadsField: INodeProperties = {
+	displayName: 'Max Parallel Uploads',
+	name: 'maxParallelUploads',
+	type: 'number',
+	typeOptions: { minValue: MAX_PARALLEL_UPLOADS.min, maxValue: MAX_PARALLEL_UPLOADS.max },
+	default: DEFAULT_MAX_PARALLEL_UPLOADS,
+	description:
+		'For binary inputs: how many files are encoded and sent at once. Each one in flight holds about 1.4 times the file in memory. Read from the first item.',
+};
+
+/** The batch-wide Max Parallel Uploads, read once from the first item's options. */
+export function readMaxParallelUploads(ctx: IExecuteFunctions, options: IDataObject): number {
+	const value = options.maxParallelUploads ?? DEFAULT_MAX_PARALLEL_UPLOADS;
+	return checkRange(ctx, 0, 'Max Parallel Uploads', value, MAX_PARALLEL_UPLOADS, true);
+}
+
+/** Time a request carrying `bodyBytes` may take: `baseMs` plus one second per MB (a slow 1 MB/s link). */
+export const UPLOAD_BYTES_PER_SECOND = 1024 * 1024;
+export function uploadTimeoutMs(bodyBytes: number, baseMs: number): number {
+	return baseMs + Math.ceil((Math.max(0, bodyBytes) / UPLOAD_BYTES_PER_SECOND) * 1000);
+}
+
+/** A counting semaphore: at most `size` holders at once, granted in call order. */
+export class UploadSlots {
+	private free: number;
+	private readonly waiters: Array<() => void> = [];
+
+	constructor(readonly size: number) {
+		this.free = Math.max(1, Math.floor(size));
+	}
+
+	get inUse(): number {
+		return Math.max(1, Math.floor(this.size)) - this.free;
+	}
+
+	get queued(): number {
+		return this.waiters.length;
+	}
+
+	private async acquire(): Promise<void> {
+		if (this.free > 0 && this.waiters.length === 0) {
+			this.free--;
+			return;
+		}
+		await new Promise<void>((resolve) => this.waiters.push(resolve));
+	}
+
+	private release(): void {
+		const next = this.waiters.shift();
+		// The slot passes straight to the next waiter, so nobody can overtake it.
+		if (next) next();
+		else this.free++;
+	}
+
+	/**
+	 * Runs `work` holding one slot; the slot is released however `work` ends. A cancelled execution
+	 * is left to `work` (the client checks the cancel signal before building or sending anything).
+	 */
+	async run<T>(work: () => Promise<T>): Promise<T> {
+		await this.acquire();
+		try {
+			return await work();
+		} finally {
+			this.release();
+		}
+	}
+}
+
+const UPLOAD_BODIES = new WeakSet<object>();
+
+/** Marks a request body that inlines a file: its create waits for an upload slot. */
+export function asUpload<T extends object>(body: T): T {
+	UPLOAD_BODIES.add(body);
+	return body;
+}
+
+export function isUpload(body: object): boolean {
+	return UPLOAD_BODIES.has(body);
+}

@@ -1,0 +1,198 @@
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { downloadGeneratedFiles } from '../Freepik/helpers/binary';
+import type { FreepikTask } from '../Freepik/helpers/types';
+import { parseWebhookTask } from './payload';
+import { dedupeScope, rememberWebhookId } from './seenWebhookIds';
+import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from './signature';
+
+/** The parts of n8n's request object this node reads. */
+export interface RawRequest {
+	headers: Record<string, string | string[] | undefined>;
+	rawBody?: unknown;
+	readRawBody?: () => Promise<void>;
+}
+
+/** One received webhook request, read once. */
+export interface Delivery {
+	req: RawRequest;
+	rawBody: Buffer;
+	webhookId?: string;
+	nodeName: string;
+}
+
+interface TriggerOptions {
+	toleranceSeconds?: number;
+}
+
+const INVALID_SIGNATURE = 'Invalid webhook signature';
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+
+/** Put on the item instead of downloading when the event could not be verified. */
+export const UNSIGNED_DOWNLOAD_NOTE =
+	'Not downloaded: this event was not signed, so its file URLs could come from anyone. ' +
+	'Downloading needs a Webhook Secret in the Freepik API credential (then events are verified first). ' +
+	'Use the Freepik node\'s Get operation with this task ID to download the result.';
+
+function header(req: RawRequest, name: string): string | undefined {
+	const value = req.headers[name];
+	return Array.isArray(value) ? value.join(' ') : value;
+}
+
+/**
+ * The exact received bytes. Node version 1 gets `rawBody` from n8n; when it is absent
+ * (later n8n versions fill it only for some content types) n8n reads it on demand.
+ */
+async function readRawBody(req: RawRequest): Promise<Buffer> {
+	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') {
+		await req.readRawBody();
+	}
+	const raw = req.rawBody;
+	if (Buffer.isBuffer(raw)) return raw;
+	if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
+	return Buffer.alloc(0);
+}
+
+export async function readDelivery(ctx: IWebhookFunctions): Promise<Delivery> {
+	const req = ctx.getRequestObject() as unknown as RawRequest;
+	return {
+		req,
+		rawBody: await readRawBody(req),
+		webhookId: header(req, 'webhook-id'),
+		nodeName: ctx.getNode().name,
+	};
+}
+
+async function readWebhookSecret(ctx: IWebhookFunctions): Promise<string> {
+	const credentials = await ctx.getCredentials('freepikApi');
+	const secret = credentials.webhookSecret;
+	return typeof secret === 'string' ? secret.trim() : '';
+}
+
+/** Answers the request here and starts no execution. */
+export function answerWithoutRun(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json({ message });
+	return { noWebhookResponse: true };
+}
+
+/**
+ * Checks the signature when the credential has a webhook secret. Returns whether the event is
+ * verified, or the refusal to answer with.
+ */
+export async function authenticate(
+	ctx: IWebhookFunctions,
+	delivery: Delivery,
+): Promise<{ signed: boolean; refusal?: IWebhookResponseData }> {
+	const secret = await readWebhookSecret(ctx);
+	if (secret === '') {
+		ctx.logger.warn(
+			`Freepik Trigger "${delivery.nodeName}": no Webhook Secret in the Freepik API credential, so events are unverified and accepted as they come (their results are not downloaded)`,
+		);
+		return { signed: false };
+	}
+	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
+	const check = verifyWebhookSignature(
+		{
+			webhookId: delivery.webhookId,
+			timestamp: header(delivery.req, 'webhook-timestamp'),
+			signatureHeader: header(delivery.req, 'webhook-signature'),
+			rawBody: delivery.rawBody,
+		},
+		{ secret, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
+	);
+	if (check.valid) return { signed: true };
+	ctx.logger.warn(`Freepik Trigger "${delivery.nodeName}": refused a webhook request (${check.reason})`, {
+		reason: check.reason,
+		webhookId: delivery.webhookId ?? null,
+	});
+	return { signed: false, refusal: answerWithoutRun(ctx, 401, INVALID_SIGNATURE) };
+}
+
+/**
+ * The task the event carries, once per webhook-id and only for a selected status; otherwise the
+ * answer to give without a run.
+ */
+export function acceptTask(
+	ctx: IWebhookFunctions,
+	delivery: Delivery,
+): { task: FreepikTask; skip?: undefined } | { task?: undefined; skip: IWebhookResponseData } {
+	const task = parseWebhookTask(delivery.rawBody, ctx.getBodyData());
+	if (task === undefined) {
+		ctx.logger.warn(`Freepik Trigger "${delivery.nodeName}": webhook body has no task_id/status`);
+		return { skip: answerWithoutRun(ctx, 400, 'Invalid webhook payload') };
+	}
+	// Per-process memory, see seenWebhookIds.ts for why not workflow static data.
+	if (delivery.webhookId) {
+		const scope = dedupeScope(ctx.getWorkflow().id, ctx.getNode().id);
+		if (rememberWebhookId(scope, delivery.webhookId)) {
+			ctx.logger.debug(`Freepik Trigger "${delivery.nodeName}": duplicate delivery ${delivery.webhookId} ignored`);
+			return { skip: { webhookResponse: { message: 'Duplicate event ignored' } } };
+		}
+	}
+	const events = ctx.getNodeParameter('events', []) as string[];
+	if (!events.includes(task.status.toUpperCase())) {
+		return { skip: { webhookResponse: { message: `Event ${task.status} ignored` } } };
+	}
+	return { task };
+}
+
+export function taskItem(task: FreepikTask, delivery: Delivery): INodeExecutionData {
+	return {
+		json: {
+			task_id: task.task_id,
+			status: task.status,
+			generated: task.generated,
+			webhookId: delivery.webhookId ?? null,
+			receivedAt: new Date().toISOString(),
+		},
+	};
+}
+
+function isHttpUrl(text: string): boolean {
+	try {
+		const { protocol } = new URL(text);
+		return protocol === 'https:' || protocol === 'http:';
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Downloads the results of a signed COMPLETED event into the item (after acknowledging, so
+ * Freepik is not kept waiting). Unsigned events are never fetched: anyone could have chosen the URLs.
+ */
+export async function attachResults(
+	ctx: IWebhookFunctions,
+	delivery: Delivery,
+	task: FreepikTask,
+	item: INodeExecutionData,
+	signed: boolean,
+): Promise<IWebhookResponseData> {
+	const downloadResult = ctx.getNodeParameter('downloadResult', false) as boolean;
+	if (!downloadResult || task.status.toUpperCase() !== 'COMPLETED' || task.generated.length === 0) {
+		return { workflowData: [[item]] };
+	}
+	const json = item.json as IDataObject;
+	if (!signed) {
+		json.downloadSkipped = UNSIGNED_DOWNLOAD_NOTE;
+		return { workflowData: [[item]] };
+	}
+	const urls = task.generated.filter(isHttpUrl);
+	if (urls.length < task.generated.length) {
+		json.downloadError = 'Not downloaded: a generated file URL is not an http(s) URL';
+		return { workflowData: [[item]] };
+	}
+	ctx.getResponseObject().status(200).json({ message: 'Workflow was started' });
+	const propertyName = ctx.getNodeParameter('outputBinaryPropertyName', 'data') as string;
+	try {
+		// Shared helper: plain httpRequest, so the API key never reaches the file host.
+		item.binary = await downloadGeneratedFiles(ctx, task, propertyName, { timeoutMs: DOWNLOAD_TIMEOUT_MS });
+	} catch (error) {
+		// The event was acknowledged: hand it on with the reason instead of losing it. The
+		// task can be fetched again with the Freepik node while the URLs are still valid.
+		const message = error instanceof Error ? error.message : String(error);
+		json.downloadError = message;
+		ctx.logger.warn(`Freepik Trigger "${delivery.nodeName}": downloading the result failed: ${message}`);
+	}
+	return { noWebhookResponse: true, workflowData: [[item]] };
+}

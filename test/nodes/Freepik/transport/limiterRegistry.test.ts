@@ -1,0 +1,156 @@
+import {
+	clearSharedLimiters,
+	MAX_HELD_LIMITERS,
+	sharedLimiter,
+	sharedLimiterStats,
+} from '../../../../nodes/Freepik/transport/limiterRegistry';
+import { FREEPIK_RATE_LIMITS, type RateLimiter } from '../../../../nodes/Freepik/transport/rateLimiter';
+// The simulator's server-side model of Freepik's limits, used here as the referee.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { RateLimiter: ServerModel, DEFAULT_RATE_LIMIT } = require('../../../simulator/rate-limit');
+
+const API = 'https://api.freepik.com';
+const KEY = 'FPSX-secret-key-0123456789';
+
+/** A virtual clock for the limiters (they read time only through it). */
+function virtualClock() {
+	const clock = { t: 1_000_000, now: () => clock.t };
+	return clock;
+}
+
+/**
+ * Executions that each take their limiter from the registry (as FreepikClient.create does) and
+ * send whenever it allows, round-robin, on a virtual clock; the server model judges every request.
+ */
+function executionsSendingFlatOut(limiters: RateLimiter[], clock: { t: number }, seconds: number) {
+	const server = new ServerModel(DEFAULT_RATE_LIMIT, () => clock.t);
+	let rejected = 0;
+	let sent = 0;
+	const end = clock.t + seconds * 1000;
+	for (let guard = 0; clock.t < end && guard < 1_000_000; guard++) {
+		let nextWait = Infinity;
+		for (const limiter of limiters) {
+			const wait = limiter.tryAcquire();
+			if (wait > 0) {
+				nextWait = Math.min(nextWait, wait);
+				continue;
+			}
+			sent++;
+			if (!server.take().allowed) rejected++;
+			nextWait = 0;
+		}
+		if (nextWait > 0) clock.t += Math.max(1, Math.ceil(nextWait));
+	}
+	return { sent, rejected };
+}
+
+beforeEach(() => clearSharedLimiters());
+
+describe('shared rate limiter per account (base URL + API key) in one process', () => {
+	it('gives every execution on the same account the same limiter, so together they stay under the account limit', () => {
+		const clock = virtualClock();
+		const executions = [1, 2, 3].map(() => sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS, clock.now));
+		expect(new Set(executions).size).toBe(1);
+		const { sent, rejected } = executionsSendingFlatOut(executions, clock, 30);
+		expect(rejected).toBe(0);
+		expect(sent).toBeGreaterThan(300);
+	});
+
+	it('the referee catches what separate limiters per execution do (the old behaviour)', () => {
+		const clock = virtualClock();
+		// Three keys that differ only in the last character: three budgets.
+		const separate = ['a', 'b', 'c'].map((k) => sharedLimiter(API, KEY + k, FREEPIK_RATE_LIMITS, clock.now));
+		expect(new Set(separate).size).toBe(3);
+		// Judged as if they were one account, they overshoot it.
+		expect(executionsSendingFlatOut(separate, clock, 10).rejected).toBeGreaterThan(20);
+	});
+
+	it('keeps accounts apart: another key, another base URL or other configured limits get their own limiter', () => {
+		const base = sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS);
+		expect(sharedLimiter(API, 'another-key', FREEPIK_RATE_LIMITS)).not.toBe(base);
+		expect(sharedLimiter('http://127.0.0.1:9999', KEY, FREEPIK_RATE_LIMITS)).not.toBe(base);
+		expect(sharedLimiter(API, KEY, { ...FREEPIK_RATE_LIMITS, averagePerSecond: 5 })).not.toBe(base);
+		expect(sharedLimiter(API, KEY, { ...FREEPIK_RATE_LIMITS })).toBe(base);
+	});
+
+	it('shares what a 429 taught: a later execution starts at the lowered rate', () => {
+		const first = sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS);
+		for (let i = 0; i < 20; i++) first.tryAcquire();
+		first.onRateLimited(1000);
+		expect(first.currentRate).toBeLessThan(Infinity);
+		expect(sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS).currentRate).toBe(first.currentRate);
+	});
+
+	it('never keeps the API key itself, only its SHA-256', () => {
+		sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS);
+		const { keys } = sharedLimiterStats();
+		expect(keys).toHaveLength(1);
+		expect(keys[0]).not.toContain(KEY);
+		expect(keys[0]).not.toContain(KEY.slice(5, 15));
+		expect(keys[0]).toContain(require('crypto').createHash('sha256').update(KEY).digest('hex'));
+	});
+
+	it('lets go of a limiter idle for its longest window (virtual clock); an execution still holding it keeps sharing it', () => {
+		const clock = virtualClock();
+		let limiter: RateLimiter | undefined = sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS, clock.now);
+		limiter.tryAcquire();
+		limiter.onRateLimited(500);
+		clock.t += FREEPIK_RATE_LIMITS.averageWindowSeconds * 1000 - 1;
+		expect(sharedLimiterStats().held).toBe(1);
+		clock.t += 2;
+		expect(sharedLimiterStats().held).toBe(0);
+		// While an execution still holds it, the next one shares it all the same.
+		expect(sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS, clock.now)).toBe(limiter);
+		limiter = undefined;
+	});
+
+	it('does not let go of a limiter someone is waiting on', async () => {
+		const clock = virtualClock();
+		const limiter = sharedLimiter(API, KEY, { ...FREEPIK_RATE_LIMITS, burstPerSecond: 1, averagePerSecond: 1 }, clock.now);
+		limiter.tryAcquire();
+		const controller = new AbortController();
+		const waiting = limiter.acquire(controller.signal);
+		clock.t += 10 * 60_000;
+		expect(limiter.isIdle()).toBe(false);
+		controller.abort();
+		await waiting;
+		clock.t += FREEPIK_RATE_LIMITS.averageWindowSeconds * 1000;
+		expect(limiter.isIdle()).toBe(true);
+	});
+
+	it(`keeps at most ${MAX_HELD_LIMITERS} limiters alive by itself`, () => {
+		for (let i = 0; i < MAX_HELD_LIMITERS + 40; i++) sharedLimiter(API, `key-${i}`, FREEPIK_RATE_LIMITS);
+		expect(sharedLimiterStats().held).toBe(MAX_HELD_LIMITERS);
+	});
+});
+
+describe('concurrent executions through n8n-core (3 executions x 30 tasks, account allows 50 requests in any second)', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { runFreepik, startSimulator, isolateFromUrl } = require('../../../helpers/freepik') as typeof import('../../../helpers/freepik');
+
+	it('shares one budget: at most 2 answers 429 and every task is created exactly once', async () => {
+		const sim = await startSimulator({ rateLimit: true, taskDurationMs: 500 });
+		try {
+			const items = (run: number) =>
+				Array.from({ length: 30 }, (_, n) => ({ json: { url: `https://example.com/run-${run}/clip-${n}.wav` } }));
+			const results = await Promise.all(
+				[0, 1, 2].map(
+					async (run) =>
+						await runFreepik(sim, isolateFromUrl({ url: '={{ $json.url }}', downloadResult: false }), { items: items(run) }),
+				),
+			);
+			for (const result of results) {
+				expect(result.error?.message).toBeUndefined();
+				expect(result.items).toHaveLength(30);
+				expect(result.items.every((item) => item.json.status === 'COMPLETED')).toBe(true);
+			}
+			const stats = sim.stats();
+			expect(stats.rateLimited).toBeLessThanOrEqual(2);
+			const created = sim.requestsTo('create').filter((r) => r.status === 200).map((r) => (r.body as { audio: string }).audio);
+			expect(created).toHaveLength(90);
+			expect(new Set(created).size).toBe(90);
+		} finally {
+			await sim.close();
+		}
+	});
+});
