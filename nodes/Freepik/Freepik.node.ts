@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as audioIsolation from './actions/audioIsolation';
+import { toolDescriptionFields } from './actions/audioIsolation/tool';
 import { router } from './actions/router';
 
 export class Freepik implements INodeType {
@@ -28,6 +29,7 @@ export class Freepik implements INodeType {
 				options: [{ name: 'Audio Isolation', value: 'audioIsolation' }],
 				default: 'audioIsolation',
 			},
+			...toolDescriptionFields,
 			...audioIsolation.description,
 		],
 	};

@@ -4,26 +4,31 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { toOutputItems } from '../../helpers/outputs';
 import { runTaskJobs, type JobResult, type TaskJob } from '../../helpers/polling';
 import { checkTaskId } from '../../helpers/validation';
+import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
 import { FreepikClient } from '../../transport';
 import { batchOptionFields, readBatchSettings, readOptions, readWaitSettings, waitFields, waitOptionFields } from './shared';
+import { FROM_AI_HINTS } from './tool';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 046b6c7f-0b8a-43b9-b35d-6489e6daee91',
-		description: 'The task_id returned by the Isolate operation or a Freepik Trigger',
-	},
+	...withToolVariant(
+		{
+			displayName: 'Task ID',
+			name: 'taskId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 046b6c7f-0b8a-43b9-b35d-6489e6daee91',
+			description: 'The task_id returned by the Isolate operation or a Freepik Trigger',
+		},
+		{ default: `={{ $fromAI('Task_ID', ${JSON.stringify(FROM_AI_HINTS.taskId)}, 'string') }}` },
+	),
 	...waitFields(false),
 	{
 		displayName: 'Download Result',
 		name: 'downloadResult',
 		type: 'boolean',
 		default: true,
-		displayOptions: { show: { waitForCompletion: [false] } },
+		displayOptions: { show: { waitForCompletion: [false], '@tool': [false] } },
 		description: 'Whether to download the isolated WAV into the output binary field if the task is already COMPLETED',
 	},
 	{
@@ -49,7 +54,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const taskId = checkTaskId(this, i, this.getNodeParameter('taskId', i));
-			const settingsForItem = readWaitSettings(this, i, readOptions(this, i), this.getNodeParameter('downloadResult', i, true) as boolean);
+			const settingsForItem = readWaitSettings(this, i, readOptions(this, i), !isToolMode(this) && (this.getNodeParameter('downloadResult', i, true) as boolean));
 			const wait = this.getNodeParameter('waitForCompletion', i, false) as boolean;
 			jobs.push(wait ? { itemIndex: i, taskId, wait: settingsForItem } : { itemIndex: i, taskId, downloadIfCompleted: settingsForItem });
 		} catch (error) {
@@ -61,5 +66,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const client = await FreepikClient.create(this, settings.client);
 		results.push(...(await runTaskJobs(this, client, jobs, { ...settings.engine, stopOnFirstError: !continueOnFail })));
 	}
-	return toOutputItems(this, results, continueOnFail);
+	const output = toOutputItems(this, results, continueOnFail);
+	return isToolMode(this) ? noteTemporaryLinks(output) : output;
 }
