@@ -36,7 +36,6 @@ const API_NAMES: Record<string, string> = {
 /** How to fix a field, where "fix it" says too little. */
 const FIXES: Record<string, string> = {
 	'File URL': 'pass a public https:// link to the audio or video file',
-	'Task ID': 'pass the task_id an Isolate call returned',
 };
 
 /**
