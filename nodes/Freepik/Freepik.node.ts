@@ -21,6 +21,7 @@ export class Freepik implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'freepikApi', required: true }],
 		properties: [
+			...toolDescriptionFields,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -29,7 +30,6 @@ export class Freepik implements INodeType {
 				options: [{ name: 'Audio Isolation', value: 'audioIsolation' }],
 				default: 'audioIsolation',
 			},
-			...toolDescriptionFields,
 			...audioIsolation.description,
 		],
 	};

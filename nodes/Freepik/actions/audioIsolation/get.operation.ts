@@ -7,7 +7,7 @@ import { checkTaskId } from '../../helpers/validation';
 import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
 import { FreepikClient } from '../../transport';
 import { batchOptionFields, readBatchSettings, readOptions, readWaitSettings, waitFields, waitOptionFields } from './shared';
-import { FROM_AI_HINTS } from './tool';
+import { FROM_AI_HINTS, fromAi } from './tool';
 
 const properties: INodeProperties[] = [
 	...withToolVariant(
@@ -20,7 +20,7 @@ const properties: INodeProperties[] = [
 			placeholder: 'e.g. 046b6c7f-0b8a-43b9-b35d-6489e6daee91',
 			description: 'The task_id returned by the Isolate operation or a Freepik Trigger',
 		},
-		{ default: `={{ $fromAI('Task_ID', ${JSON.stringify(FROM_AI_HINTS.taskId)}, 'string') }}` },
+		{ default: fromAi('Task_ID', FROM_AI_HINTS.taskId) },
 	),
 	...waitFields(false),
 	{

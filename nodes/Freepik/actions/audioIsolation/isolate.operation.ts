@@ -24,7 +24,7 @@ import {
 	waitFields,
 	waitOptionFields,
 } from './shared';
-import { FROM_AI_HINTS } from './tool';
+import { FROM_AI_HINTS, fromAi } from './tool';
 
 const BOUNDING_BOX = ['x1', 'y1', 'x2', 'y2'] as const;
 
@@ -40,7 +40,8 @@ const properties: INodeProperties[] = [
 			placeholder: 'e.g. A person speaking',
 			description: `Describe the sound to keep, e.g. "A person speaking" or "The acoustic guitar"; everything else is removed. At most ${MAX_DESCRIPTION_LENGTH} characters.`,
 		},
-		{ default: `={{ $fromAI('Sound_to_Isolate', ${JSON.stringify(FROM_AI_HINTS.description)}, 'string') }}` },
+		// n8n's editor offers no "let the model define this" for a parameter named `description`.
+		{ default: fromAi('Sound_to_Isolate', FROM_AI_HINTS.description, { editorChip: false }) },
 	),
 	{
 		displayName: 'Input Type',
@@ -83,7 +84,7 @@ const properties: INodeProperties[] = [
 				'Public https:// link to the audio (WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, AVI) file. Freepik downloads it itself, so it must not need a login.',
 			displayOptions: { show: { inputSource: ['url'] } },
 		},
-		{ default: `={{ $fromAI('File_URL', ${JSON.stringify(FROM_AI_HINTS.url)}, 'string') }}` },
+		{ default: fromAi('File_URL', FROM_AI_HINTS.url) },
 	),
 	{
 		displayName: 'Input Binary Field',

@@ -57,3 +57,12 @@ export const FROM_AI_HINTS = {
 	url: 'Public https:// URL of the audio (WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, AVI) file; Freepik must be able to download it without a login',
 	taskId: 'The task_id an earlier isolate call returned',
 } as const;
+
+/**
+ * A tool-variant default that lets the model fill the field. For fields the editor allows, the
+ * marker makes it show the value as its "Defined automatically by the model" chip.
+ */
+export function fromAi(key: string, hint: string, { editorChip = true } = {}): string {
+	const marker = editorChip ? '/* n8n-auto-generated-override */ ' : '';
+	return `={{ ${marker}$fromAI('${key}', ${JSON.stringify(hint)}, 'string') }}`;
+}
