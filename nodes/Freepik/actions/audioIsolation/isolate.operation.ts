@@ -40,8 +40,7 @@ const properties: INodeProperties[] = [
 			placeholder: 'e.g. A person speaking',
 			description: `Describe the sound to keep, e.g. "A person speaking" or "The acoustic guitar"; everything else is removed. At most ${MAX_DESCRIPTION_LENGTH} characters.`,
 		},
-		// n8n's editor offers no "let the model define this" for a parameter named `description`.
-		{ default: fromAi('Sound_to_Isolate', FROM_AI_HINTS.description, { editorChip: false }) },
+		{ default: fromAi('Sound_to_Isolate', FROM_AI_HINTS.description) },
 	),
 	{
 		displayName: 'Input Type',

@@ -58,11 +58,7 @@ export const FROM_AI_HINTS = {
 	taskId: 'The task_id an earlier isolate call returned',
 } as const;
 
-/**
- * A tool-variant default that lets the model fill the field. For fields the editor allows, the
- * marker makes it show the value as its "Defined automatically by the model" chip.
- */
-export function fromAi(key: string, hint: string, { editorChip = true } = {}): string {
-	const marker = editorChip ? '/* n8n-auto-generated-override */ ' : '';
-	return `={{ ${marker}$fromAI('${key}', ${JSON.stringify(hint)}, 'string') }}`;
+/** A tool-variant default that lets the model fill the field, described by `hint`. */
+export function fromAi(key: string, hint: string): string {
+	return `={{ $fromAI('${key}', ${JSON.stringify(hint)}, 'string') }}`;
 }
