@@ -12,6 +12,8 @@ const REPO = path.resolve(__dirname, '..');
 const files = fs
 	.readdirSync(path.join(REPO, 'test', 'e2e'))
 	.filter((f) => f.endsWith('.e2e.js'))
+	// `node scripts/e2e.js agent` runs only test/e2e/agent.e2e.js (npm run e2e:agent).
+	.filter((f) => process.argv.length <= 2 || process.argv.slice(2).some((name) => f === `${name}.e2e.js`))
 	.map((f) => path.join('test', 'e2e', f));
 
 (async () => {

@@ -9,6 +9,8 @@
 //   workflow-run.png           the demo workflow (Read file -> Freepik -> Write file) after a test
 //                              run from the editor's "Execute workflow" button, against the simulator
 //   trigger-node.png           Freepik Trigger with its webhook URLs and notice
+//   agent-tool.png             examples/agent-isolate.json: the Freepik tool of an AI Agent, with
+//                              its default Tool Description and $fromAI fields
 //
 //   node scripts/screenshots.js [--only name,name] [--port N] [--keep] [--timeout S]
 //     --only      take only these shots (file names without .png)
@@ -133,6 +135,17 @@ function demoWorkflow() {
 	return wf;
 }
 
+/** examples/agent-isolate.json with this run's credentials (the OpenAI one is never used: nothing runs). */
+const OPENAI_CREDENTIAL = { id: 'fpDemoOpenAiCred', name: 'OpenAI account' };
+function agentWorkflow() {
+	const wf = JSON.parse(fs.readFileSync(path.join(H.REPO, 'examples', 'agent-isolate.json'), 'utf8'));
+	for (const node of wf.nodes) {
+		if (node.credentials?.freepikApi) node.credentials.freepikApi = credentials.freepikApi;
+		if (node.credentials?.openAiApi) node.credentials.openAiApi = OPENAI_CREDENTIAL;
+	}
+	return wf;
+}
+
 // ---------------------------------------------------------------- editor helpers
 
 /** Hide things that are not about the package: toasts of other origins, tooltips, banners, chat. */
@@ -245,6 +258,12 @@ const SHOTS = {
 		await shoot(page, 'workflow-run');
 	},
 
+	'agent-tool': async (page, base) => {
+		await openWorkflow(page, base, 'fpAgentIsolate01');
+		await openNode(page, 'Isolate Sound');
+		await shoot(page, 'agent-tool');
+	},
+
 	'trigger-node': async (page, base) => {
 		await openWorkflow(page, base, TRIGGER.id);
 		await openNode(page, 'Freepik Trigger');
@@ -295,8 +314,9 @@ async function main() {
 		say(`simulator on ${sim.apiUrl}; importing credential and workflows`);
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, type: 'freepikApi', data: { apiKey: sim.apiKey, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET } },
+			{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-not-used', url: 'http://127.0.0.1:9/v1' } },
 		]);
-		await n8n.importWorkflows([ISOLATE_URL, ISOLATE_VIDEO, TRIGGER, demoWorkflow()]);
+		await n8n.importWorkflows([ISOLATE_URL, ISOLATE_VIDEO, TRIGGER, demoWorkflow(), agentWorkflow()]);
 
 		const port = Number(option('--port', 0)) || (await H.freePort());
 		say(`starting n8n ${runtime.version} on http://127.0.0.1:${port} ...`);

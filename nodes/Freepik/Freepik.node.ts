@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as audioIsolation from './actions/audioIsolation';
 import type { Tuning } from './helpers/batch';
+import { toolDescriptionFields } from './actions/audioIsolation/tool';
 import { router } from './actions/router';
 
 export class Freepik implements INodeType {
@@ -21,6 +22,7 @@ export class Freepik implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'freepikApi', required: true }],
 		properties: [
+			...toolDescriptionFields,
 			{
 				displayName: 'Resource',
 				name: 'resource',

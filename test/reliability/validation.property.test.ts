@@ -448,7 +448,8 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 					message = result.error!.message;
 					description = result.error!.description ?? '';
 				}
-				expect(message).toMatch(new RegExp(`^Invalid "(?:${sample.field!.source})[^"]*": \\S`));
+				expect(message).toMatch(new RegExp(`^Invalid "(?:${sample.field!.source})[^"]*"(?: \\([^)]+\\))?: \\S`));
+				expect(message).toMatch(/Nothing was sent to Freepik/);
 				expect(description).toMatch(/Nothing was sent to Freepik/);
 				expect(message).not.toMatch(/\bundefined\b|\[object Object\]/);
 			}),

@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Failure, TaskOutcome } from '../engine/types';
+import { failedTaskMessage } from './messages';
+import { isToolMode } from './toolMode';
 import type { FreepikTask } from './types';
 
 /**
@@ -12,9 +14,13 @@ import type { FreepikTask } from './types';
 
 type Described = Error & { description?: string | null; context?: IDataObject };
 
-/** The node runs as an AI-agent tool: n8n names its tool variant `<type>Tool`. */
-export function isToolMode(ctx: IExecuteFunctions): boolean {
-	return String(ctx.getNode().type ?? '').endsWith('Tool');
+export { isToolMode } from './toolMode';
+
+/** Marks an error whose message already says everything (what, why, whether anything was sent, the fix). */
+export function standsAlone<E extends Error>(error: E): E {
+	const described = error as Described;
+	described.context = { ...(described.context ?? {}), standsAlone: true };
+	return error;
 }
 
 /**
@@ -22,8 +28,8 @@ export function isToolMode(ctx: IExecuteFunctions): boolean {
  * message carries the fix that people find in the description.
  */
 export function presentError(ctx: IExecuteFunctions, error: Error): Error {
-	const { description } = error as Described;
-	if (isToolMode(ctx) && description && !error.message.endsWith(description)) {
+	const { description, context } = error as Described;
+	if (isToolMode(ctx) && description && !context?.standsAlone && !error.message.endsWith(description)) {
 		error.message = `${error.message} ${description}`;
 	}
 	return error;
@@ -46,6 +52,7 @@ function failureError(ctx: IExecuteFunctions, failure: Exclude<Failure, { kind: 
 	const id = task.task_id;
 	switch (failure.kind) {
 		case 'failed':
+			if (isToolMode(ctx)) return standsAlone(taskError(ctx, task, failedTaskMessage(id), `Task ID: ${id}`));
 			return taskError(ctx, task, `Freepik task ${id} FAILED`, `Freepik reported status FAILED for task ${id} and gave no reason. Check that the input is a supported, non-silent file and that the description names a sound in it. Task ID: ${id}`);
 		case 'timeout':
 			return taskError(ctx, task, `Freepik task ${id} did not finish within ${Math.round(failure.maxWaitMs / 1000)} s (last status: ${task.status})`, `The task is still running on Freepik and was not cancelled. Task ID: ${id}. Pick it up later with the Get operation (Wait for Completion on), or raise "Max Wait Time".`);

@@ -2,15 +2,53 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MAX_DESCRIPTION_LENGTH } from './limits';
+import { standsAlone } from './outputs';
+import { isToolMode } from './toolMode';
 
 export { LIMITS, MAX_DESCRIPTION_LENGTH } from './limits';
 
+/** Freepik's name for the fields whose n8n label differs (fields of n8n's own have none). */
+const API_NAMES: Record<string, string> = {
+	'Sound to Isolate': 'description',
+	'File URL': 'audio or video',
+	'Base64 Data': 'audio or video',
+	'Input Binary Field': 'audio or video',
+	'Bounding Box': 'x1, y1, x2, y2',
+	'Bounding Box X1': 'x1',
+	'Bounding Box Y1': 'y1',
+	'Bounding Box X2': 'x2',
+	'Bounding Box Y2': 'y2',
+	'Frame Sample Rate (FPS)': 'sample_fps',
+	'Reranking Candidates': 'reranking_candidates',
+	'Predict Spans': 'predict_spans',
+	'Webhook URL': 'webhook_url',
+	'Task ID': 'task_id',
+};
+
+/** How to fix a field, where "fix it" says too little. */
+const FIXES: Record<string, string> = {
+	'File URL': 'pass a public https:// link to the audio or video file',
+};
+
+/**
+ * The whole error in one line, because an AI Agent receives only the message: the field by label
+ * and Freepik name, the rule, that nothing was sent, and the fix. E.g.
+ * `Invalid "Sound to Isolate" (description): is 2600 characters long; the limit is 2500. Nothing was
+ * sent to Freepik; shorten it and call again.`
+ */
+export function invalidMessage(field: string, rule: string, fix = FIXES[field] ?? 'correct it', toolMode = false): string {
+	const apiName = API_NAMES[field];
+	const label = apiName ? `"${field}" (${apiName})` : `"${field}"`;
+	return `Invalid ${label}: ${rule}. Nothing was sent to Freepik; ${fix} and ${toolMode ? 'call' : 'run'} again.`;
+}
+
 /** Throws a NodeOperationError naming the field and the rule; `itemIndex` lets n8n point at the item. */
-export function invalid(ctx: IExecuteFunctions, itemIndex: number, field: string, rule: string): never {
-	throw new NodeOperationError(ctx.getNode(), `Invalid "${field}": ${rule}`, {
+export function invalid(ctx: IExecuteFunctions, itemIndex: number, field: string, rule: string, fix?: string): never {
+	const error = new NodeOperationError(ctx.getNode(), invalidMessage(field, rule, fix, isToolMode(ctx)), {
 		itemIndex,
 		description: `Fix the "${field}" field of item ${itemIndex} and run again. Nothing was sent to Freepik.`,
 	});
+	throw standsAlone(error);
 }
 
 export function checkRange(
@@ -35,11 +73,19 @@ export const DESCRIPTION_FIELD = 'Sound to Isolate';
 
 export function checkDescription(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
 	const text = typeof value === 'string' ? value.trim() : '';
-	if (!text) invalid(ctx, itemIndex, DESCRIPTION_FIELD, 'must not be empty: say which sound to isolate, e.g. "A person speaking"');
+	if (!text) {
+		invalid(ctx, itemIndex, DESCRIPTION_FIELD, 'must not be empty', 'say which sound to keep, e.g. "A person speaking",');
+	}
 	// Characters as Freepik counts them (code points), so an emoji counts once.
 	const length = [...text].length;
 	if (length > MAX_DESCRIPTION_LENGTH) {
-		invalid(ctx, itemIndex, DESCRIPTION_FIELD, `is ${length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH}`);
+		invalid(
+			ctx,
+			itemIndex,
+			DESCRIPTION_FIELD,
+			`is ${length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH}`,
+			`shorten it to at most ${MAX_DESCRIPTION_LENGTH} characters (name just the sound to keep)`,
+		);
 	}
 	return text;
 }

@@ -6,24 +6,29 @@ import type { Tuning } from '../../helpers/batch';
 import { checkTaskId } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
 import { batchOptionFields, readOptions, readWaitSettings, runTaskOperation, waitFields, waitOptionFields } from './shared';
+import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
+import { FROM_AI_HINTS, fromAi } from './tool';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 046b6c7f-0b8a-43b9-b35d-6489e6daee91',
-		description: 'The task_id returned by the Isolate operation or a Freepik Trigger',
-	},
+	...withToolVariant(
+		{
+			displayName: 'Task ID',
+			name: 'taskId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 046b6c7f-0b8a-43b9-b35d-6489e6daee91',
+			description: 'The task_id returned by the Isolate operation or a Freepik Trigger',
+		},
+		{ default: fromAi('Task_ID', FROM_AI_HINTS.taskId) },
+	),
 	...waitFields(false),
 	{
 		displayName: 'Download Result',
 		name: 'downloadResult',
 		type: 'boolean',
 		default: true,
-		displayOptions: { show: { waitForCompletion: [false] } },
+		displayOptions: { show: { waitForCompletion: [false], '@tool': [false] } },
 		description: 'Whether to download the isolated WAV into the output binary field if the task is already COMPLETED',
 	},
 	{
@@ -43,7 +48,7 @@ export const description = updateDisplayOptions(
 
 function jobOf(ctx: IExecuteFunctions, i: number): TaskJob<RequestBody> {
 	const taskId = checkTaskId(ctx, i, ctx.getNodeParameter('taskId', i));
-	const download = ctx.getNodeParameter('downloadResult', i, true) as boolean;
+	const download = !isToolMode(ctx) && (ctx.getNodeParameter('downloadResult', i, true) as boolean);
 	const wait = readWaitSettings(ctx, i, readOptions(ctx, i), download);
 	if (ctx.getNodeParameter('waitForCompletion', i, false) as boolean) return { kind: 'getAndWait', itemIndex: i, taskId, wait };
 	return { kind: 'getOnce', itemIndex: i, taskId, downloadTo: wait.downloadTo, pollIntervalMs: wait.pollIntervalMs };
@@ -54,5 +59,6 @@ export async function execute(
 	items: INodeExecutionData[],
 	tuning: Tuning = {},
 ): Promise<INodeExecutionData[]> {
-	return await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, i));
+	const output = await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, i));
+	return isToolMode(this) ? noteTemporaryLinks(output) : output;
 }

@@ -17,6 +17,7 @@ import {
 } from '../../helpers/validation';
 import { asUpload, maxParallelUploadsField } from '../../helpers/uploadSlots';
 import type { RequestBody } from '../../transport';
+import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
 import {
 	batchOptionFields,
 	readOptions,
@@ -25,20 +26,24 @@ import {
 	waitFields,
 	waitOptionFields,
 } from './shared';
+import { FROM_AI_HINTS, fromAi } from './tool';
 
 const BOUNDING_BOX = ['x1', 'y1', 'x2', 'y2'] as const;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Sound to Isolate',
-		name: 'description',
-		type: 'string',
-		typeOptions: { rows: 2 },
-		default: '',
-		required: true,
-		placeholder: 'e.g. A person speaking',
-		description: `Describe the sound to keep, e.g. "A person speaking" or "The acoustic guitar". At most ${MAX_DESCRIPTION_LENGTH} characters.`,
-	},
+	...withToolVariant(
+		{
+			displayName: 'Sound to Isolate',
+			name: 'description',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			required: true,
+			placeholder: 'e.g. A person speaking',
+			description: `Describe the sound to keep, e.g. "A person speaking" or "The acoustic guitar"; everything else is removed. At most ${MAX_DESCRIPTION_LENGTH} characters.`,
+		},
+		{ default: fromAi('Sound_to_Isolate', FROM_AI_HINTS.description) },
+	),
 	{
 		displayName: 'Input Type',
 		name: 'inputType',
@@ -53,27 +58,35 @@ const properties: INodeProperties[] = [
 		],
 		default: 'audio',
 	},
-	{
-		displayName: 'Input Source',
-		name: 'inputSource',
-		type: 'options',
-		options: [
-			{ name: 'Binary File', value: 'binary', description: 'A file from a previous node' },
-			{ name: 'URL', value: 'url', description: 'A public https:// link Freepik downloads' },
-			{ name: 'Base64', value: 'base64', description: 'The file as base64 text (or a data: URI)' },
-		],
-		default: 'binary',
-	},
-	{
-		displayName: 'File URL',
-		name: 'url',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/interview.mp3',
-		description: 'Public https:// link to the audio or video file',
-		displayOptions: { show: { inputSource: ['url'] } },
-	},
+	// An AI Agent has no binary files to pass: the tool variant takes a URL by default.
+	...withToolVariant(
+		{
+			displayName: 'Input Source',
+			name: 'inputSource',
+			type: 'options',
+			options: [
+				{ name: 'Binary File', value: 'binary', description: 'A file from a previous node' },
+				{ name: 'URL', value: 'url', description: 'A public https:// link Freepik downloads' },
+				{ name: 'Base64', value: 'base64', description: 'The file as base64 text (or a data: URI)' },
+			],
+			default: 'binary',
+		},
+		{ default: 'url' },
+	),
+	...withToolVariant(
+		{
+			displayName: 'File URL',
+			name: 'url',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/interview.mp3',
+			description:
+				'Public https:// link to the audio (WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, AVI) file. Freepik downloads it itself, so it must not need a login.',
+			displayOptions: { show: { inputSource: ['url'] } },
+		},
+		{ default: fromAi('File_URL', FROM_AI_HINTS.url) },
+	),
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
@@ -184,7 +197,7 @@ function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 	const input = readInput(ctx, i, inputType);
 	const waitForCompletion = ctx.getNodeParameter('waitForCompletion', i, true) as boolean;
 	const wait = waitForCompletion
-		? readWaitSettings(ctx, i, options, ctx.getNodeParameter('downloadResult', i, true) as boolean)
+		? readWaitSettings(ctx, i, options, !isToolMode(ctx) && (ctx.getNodeParameter('downloadResult', i, true) as boolean))
 		: undefined;
 	return { itemIndex: i, inputType, fields, input, wait };
 }
@@ -278,5 +291,6 @@ export async function execute(
 	items: INodeExecutionData[],
 	tuning: Tuning = {},
 ): Promise<INodeExecutionData[]> {
-	return await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, planItem(this, i)));
+	const output = await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, planItem(this, i)));
+	return isToolMode(this) ? noteTemporaryLinks(output) : output;
 }

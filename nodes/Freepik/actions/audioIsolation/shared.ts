@@ -27,7 +27,8 @@ export function waitFields(waitDefault: boolean): INodeProperties[] {
 			name: 'downloadResult',
 			type: 'boolean',
 			default: true,
-			displayOptions: { show: { waitForCompletion: [true] } },
+			// An AI Agent passes only JSON to the model: the tool variant never downloads.
+			displayOptions: { show: { waitForCompletion: [true], '@tool': [false] } },
 			description:
 				'Whether to download the isolated WAV into the output binary field when the task completes (the links Freepik returns expire)',
 		},
