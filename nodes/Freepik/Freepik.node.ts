@@ -1,9 +1,17 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as audioIsolation from './actions/audioIsolation';
 import type { Tuning } from './helpers/batch';
 import { router } from './actions/router';
+import { resumeOnCallback } from './resume/callback';
 
 export class Freepik implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,6 +28,8 @@ export class Freepik implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'freepikApi', required: true }],
+		// Freepik's callbacks to a waiting execution (Isolate with Wait Mode "Resume on Webhook").
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -35,10 +45,15 @@ export class Freepik implements INodeType {
 
 	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
+	webhook: (this: IWebhookFunctions) => Promise<IWebhookResponseData>;
+
 	/** n8n constructs the node without arguments; tests pass shorter retry waits or a virtual clock. */
 	constructor(tuning: Tuning = {}) {
 		this.execute = async function (this: IExecuteFunctions) {
 			return await router.call(this, tuning);
+		};
+		this.webhook = async function (this: IWebhookFunctions) {
+			return await resumeOnCallback(this, tuning);
 		};
 	}
 }
