@@ -47,6 +47,15 @@ export class Freepik implements INodeType {
 
 	webhook: (this: IWebhookFunctions) => Promise<IWebhookResponseData>;
 
+	/** Nothing to register: each task carries its execution's resume URL as `webhook_url`. */
+	webhookMethods = {
+		default: {
+			checkExists: async () => true,
+			create: async () => true,
+			delete: async () => true,
+		},
+	};
+
 	/** n8n constructs the node without arguments; tests pass shorter retry waits or a virtual clock. */
 	constructor(tuning: Tuning = {}) {
 		this.execute = async function (this: IExecuteFunctions) {
