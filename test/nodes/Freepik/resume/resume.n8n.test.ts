@@ -169,3 +169,18 @@ describe('Resume on Webhook: a batch', () => {
 		expect((creates + lookUps) / 4).toBeLessThanOrEqual(2);
 	});
 });
+
+describe('Resume on Webhook: callbacks at the same time', () => {
+	it('two final callbacks (and a repeated one) together resume the execution exactly once', async () => {
+		const from = receiver.received.length;
+		const waiting = await submit(sim, receiver, resumeParameters(), { items: [{ json: { d: 'a' } }, { json: { d: 'b' } }] });
+		const [first, second] = await Promise.all(
+			keptBatch(waiting)!.taskIds.map(async (id) => await receiver.next((cb) => taskIdOf(cb) === id && isFinal(cb), from)),
+		);
+		const outcomes = await Promise.all([deliver(waiting, first), deliver(waiting, second), deliver(waiting, second)]);
+		expect(outcomes.map((o) => o.response.statusCode)).toEqual([200, 200, 200]);
+		const resumed = outcomes.filter((o) => o.result.workflowData);
+		expect(resumed).toHaveLength(1);
+		expect(resumed[0].items.map((item) => item.json.status)).toEqual(['COMPLETED', 'COMPLETED']);
+	});
+});
