@@ -122,6 +122,8 @@ function setUpContainer() {
  * @param {boolean} [opts.continueOnFail]
  * @param {'default'|'filesystem'} [opts.binaryMode]
  * @param {number} [opts.cancelAfterMs]  cancel the execution (as the Stop button does) after this long
+ * @param {object} [opts.additionalData]  overrides of n8n's additional data (e.g. webhookWaitingBaseUrl)
+ * @param {string} [opts.resumeToken]  the token n8n 2.x puts into `$execution.resumeUrl`
  */
 async function runNode(opts) {
 	setUpContainer();
@@ -155,8 +157,10 @@ async function runNode(opts) {
 		webhookTestBaseUrl: '', formWaitingBaseUrl: '', variables: {}, currentNodeParameters: undefined,
 		instanceBaseUrl: '', userId: 'user', executeWorkflow: async () => ({}), getRunExecutionData: async () => undefined,
 		setExecutionStatus: () => {}, sendDataToUI: () => {}, logAiEvent: () => {},
+		...(opts.additionalData || {}),
 	};
 	const runExecutionData = {
+		...(opts.resumeToken ? { resumeToken: opts.resumeToken } : {}),
 		resultData: { runData: {} },
 		executionData: {
 			metadata: {}, contextData: {}, waitingExecution: {}, waitingExecutionSource: null,
@@ -177,6 +181,10 @@ async function runNode(opts) {
 		status: result.status,
 		durationMs: Date.now() - started,
 		logs: capturedLogs,
+		// What a waiting execution's webhook() needs: the saved run data, the workflow, n8n's additional data.
+		run: result,
+		workflow,
+		additionalData,
 	};
 }
 

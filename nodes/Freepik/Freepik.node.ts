@@ -1,10 +1,18 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as audioIsolation from './actions/audioIsolation';
 import type { Tuning } from './helpers/batch';
 import { toolDescriptionFields } from './actions/audioIsolation/tool';
 import { router } from './actions/router';
+import { resumeOnCallback } from './resume/callback';
 
 export class Freepik implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,6 +29,8 @@ export class Freepik implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'freepikApi', required: true }],
+		// Freepik's callbacks to a waiting execution (Isolate with Wait Mode "Resume on Webhook").
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: [
 			...toolDescriptionFields,
 			{
@@ -37,10 +47,24 @@ export class Freepik implements INodeType {
 
 	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
+	webhook: (this: IWebhookFunctions) => Promise<IWebhookResponseData>;
+
+	/** Nothing to register: each task carries its execution's resume URL as `webhook_url`. */
+	webhookMethods = {
+		default: {
+			checkExists: async () => true,
+			create: async () => true,
+			delete: async () => true,
+		},
+	};
+
 	/** n8n constructs the node without arguments; tests pass shorter retry waits or a virtual clock. */
 	constructor(tuning: Tuning = {}) {
 		this.execute = async function (this: IExecuteFunctions) {
 			return await router.call(this, tuning);
+		};
+		this.webhook = async function (this: IWebhookFunctions) {
+			return await resumeOnCallback(this, tuning);
 		};
 	}
 }

@@ -9,7 +9,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const path = require('node:path');
-const H = require('../../scripts/lib/n8n-headless');
+const H = require('../../harness/n8n-headless');
 const E = require('./harness');
 const { startLlmStub } = require('./llm-stub');
 

@@ -6,7 +6,7 @@ import type { EngineOptions, TaskClient, TaskJob, TaskOutcome } from '../engine/
 import { FreepikClient, type ClientOptions, type RequestBody } from '../transport';
 import { downloadGeneratedFiles, type DownloadOptions } from './binary';
 import { itemError, presentError } from './outputs';
-import { isUpload, UploadSlots } from './uploadSlots';
+import { DEFAULT_MAX_PARALLEL_UPLOADS, isUpload, UploadSlots } from './uploadSlots';
 
 /**
  * Settings a caller can change without parameters: the node's constructor takes them (tests pass
@@ -51,7 +51,7 @@ export function taskClient(
 	client: FreepikClient,
 	ctx: IExecuteFunctions,
 	download: DownloadOptions,
-	uploads: UploadSlots,
+	uploads = new UploadSlots(DEFAULT_MAX_PARALLEL_UPLOADS),
 ): TaskClient<RequestBody> {
 	const create = async (body: RequestBody, itemIndex: number) => await client.createTask(body, itemIndex);
 	return {

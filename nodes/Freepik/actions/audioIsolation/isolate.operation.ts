@@ -18,6 +18,8 @@ import {
 import { asUpload, maxParallelUploadsField } from '../../helpers/uploadSlots';
 import type { RequestBody } from '../../transport';
 import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
+import { waitModeField } from '../../resume/description';
+import { submitForCallbacks, type CallbackJob } from '../../resume/submit';
 import {
 	batchOptionFields,
 	readOptions,
@@ -107,6 +109,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { inputSource: ['base64'] } },
 	},
 	...waitFields(true),
+	waitModeField,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -286,11 +289,22 @@ function jobOf(ctx: IExecuteFunctions, plan: IsolatePlan): TaskJob<RequestBody> 
 	return wait ? { kind: 'createAndWait', itemIndex, body, wait } : { kind: 'createOnly', itemIndex, body };
 }
 
+/** Resume on Webhook: the task calls this execution back instead of being polled. */
+function callbackJobOf(ctx: IExecuteFunctions, plan: IsolatePlan, webhookUrl: string): CallbackJob {
+	if (plan.fields.webhook_url !== undefined) {
+		invalid(ctx, plan.itemIndex, 'Webhook URL', 'must be empty with Wait Mode "Resume on Webhook": Freepik calls this execution back instead');
+	}
+	plan.fields.webhook_url = webhookUrl;
+	return { job: { kind: 'createOnly', itemIndex: plan.itemIndex, body: requestBody(ctx, plan) }, wait: plan.wait! };
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	tuning: Tuning = {},
 ): Promise<INodeExecutionData[]> {
+	const resumes = this.getNodeParameter('waitForCompletion', 0, true) && this.getNodeParameter('waitMode', 0, 'poll') === 'webhook';
+	if (resumes) return await submitForCallbacks(this, items.length, tuning, (i, url) => callbackJobOf(this, planItem(this, i), url));
 	const output = await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, planItem(this, i)));
 	return isToolMode(this) ? noteTemporaryLinks(output) : output;
 }

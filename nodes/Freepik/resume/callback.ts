@@ -1,0 +1,207 @@
+import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from '../../FreepikTrigger/signature';
+import { parseWebhookTask } from '../../FreepikTrigger/payload';
+import type { TaskClient, TaskOutcome } from '../engine/types';
+import { taskClient, type Tuning } from '../helpers/batch';
+import { DEFAULTS } from '../helpers/limits';
+import { toOutputItems } from '../helpers/outputs';
+import { hasStatus, type FreepikTask } from '../helpers/types';
+import { FreepikClient } from '../transport';
+import { unpackBatch, type ResumeBatch } from './packing';
+import { progressOf, type BatchProgress } from './progress';
+import { ITEM_PARAM } from './urls';
+
+/** The parts of n8n's request object read here. */
+interface RawRequest {
+	headers: Record<string, string | string[] | undefined>;
+	rawBody?: unknown;
+	readRawBody?: () => Promise<void>;
+}
+
+const isFinal = (task: FreepikTask) => hasStatus(task, 'COMPLETED') || hasStatus(task, 'FAILED');
+
+function header(req: RawRequest, name: string): string | undefined {
+	const value = req.headers[name];
+	return Array.isArray(value) ? value.join(' ') : value;
+}
+
+async function rawBodyOf(req: RawRequest): Promise<Buffer> {
+	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
+	const raw = req.rawBody;
+	if (Buffer.isBuffer(raw)) return raw;
+	return Buffer.from(typeof raw === 'string' ? raw : '', 'utf8');
+}
+
+/** Answers the request here; the execution keeps waiting unless workflowData comes with it. */
+function answer(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	const res = ctx.getResponseObject();
+	if (!res.headersSent) res.status(status).json({ message });
+	return { noWebhookResponse: true };
+}
+
+/**
+ * The shared helpers (Freepik client, downloads, output items) take an execute context; the
+ * webhook context has every member they use (credentials, HTTP and binary helpers, logger, node).
+ */
+const asExecuteContext = (ctx: IWebhookFunctions) => ctx as unknown as IExecuteFunctions;
+
+function readBatch(ctx: IWebhookFunctions): ResumeBatch | undefined {
+	try {
+		const customData = (ctx as unknown as { customData?: { getAll(): Record<string, unknown> } }).customData;
+		return customData ? unpackBatch(customData.getAll()) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The item a callback is about: the `item` query parameter, confirmed by the task id. */
+function itemOf(ctx: IWebhookFunctions, batch: ResumeBatch, task: FreepikTask): number {
+	const fromQuery = Number((ctx.getQueryData() as Record<string, unknown>)[ITEM_PARAM]);
+	if (batch.taskIds[fromQuery] === task.task_id) return fromQuery;
+	return batch.taskIds.indexOf(task.task_id);
+}
+
+/**
+ * The node's webhook(): Freepik's callbacks to the execution's resume URL. Never throws (n8n would
+ * resume the execution with empty data): every path answers the request itself and only returns
+ * workflowData when every task of the batch is final.
+ */
+export async function resumeOnCallback(ctx: IWebhookFunctions, tuning: Tuning): Promise<IWebhookResponseData> {
+	try {
+		return await handleCallback(ctx, tuning);
+	} catch (error) {
+		ctx.logger.error(`Freepik: a callback could not be handled, the execution keeps waiting: ${(error as Error).message}`);
+		return answer(ctx, 500, 'The callback could not be handled');
+	}
+}
+
+async function handleCallback(ctx: IWebhookFunctions, tuning: Tuning): Promise<IWebhookResponseData> {
+	const nodeName = ctx.getNode().name;
+	const batch = readBatch(ctx);
+	if (!batch) {
+		ctx.logger.warn(`Freepik "${nodeName}": a callback arrived but this execution holds no Freepik tasks`);
+		return answer(ctx, 409, 'This execution is not waiting for Freepik tasks');
+	}
+
+	const req = ctx.getRequestObject() as unknown as RawRequest;
+	const rawBody = await rawBodyOf(req);
+	const credentials = await ctx.getCredentials('freepikApi');
+	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret.trim() : '';
+	const check = verifyWebhookSignature(
+		{
+			webhookId: header(req, 'webhook-id'),
+			timestamp: header(req, 'webhook-timestamp'),
+			signatureHeader: header(req, 'webhook-signature'),
+			rawBody,
+		},
+		{ secret: secret || '\u0000no secret', toleranceSeconds: DEFAULT_TOLERANCE_SECONDS },
+	);
+	if (!secret || !check.valid) {
+		ctx.logger.warn(`Freepik "${nodeName}": refused a callback (${secret ? (check as { reason: string }).reason : 'no Webhook Secret'})`);
+		return answer(ctx, 401, 'Invalid webhook signature');
+	}
+
+	const task = parseWebhookTask(rawBody, ctx.getBodyData());
+	if (!task) return answer(ctx, 400, 'Invalid webhook payload');
+	const itemIndex = itemOf(ctx, batch, task);
+	if (itemIndex < 0) {
+		ctx.logger.warn(`Freepik "${nodeName}": a callback for task ${task.task_id}, which is not part of this execution, was ignored`);
+		return answer(ctx, 200, 'Not a task of this execution: ignored');
+	}
+	if (!isFinal(task)) return answer(ctx, 200, `Task ${task.task_id} is ${task.status}: still waiting`);
+
+	const batchKey = batch.taskIds.join(',');
+	const { progress, fresh } = progressOf(batchKey);
+	progress.final.set(itemIndex, task);
+	// Acknowledge at once: Freepik is not kept waiting (or led to retry) during look-ups and downloads.
+	answer(ctx, 200, `Task ${task.task_id} is ${task.status}`);
+	if (progress.resuming) return { noWebhookResponse: true };
+
+	const client = await FreepikClient.create(asExecuteContext(ctx), tuning.client);
+	// A process that has not seen this batch before may have missed callbacks (a restart, another
+	// webhook process): look the unfinished tasks up once. Otherwise their own callbacks will come.
+	if (fresh) await lookUpUnfinished(ctx, batch, progress, client);
+	if (!allFinal(batch, progress) || progress.resuming) return { noWebhookResponse: true };
+
+	// Kept (not forgotten) so a repeated callback during the downloads cannot resume a second time.
+	progress.resuming = true;
+	ctx.logger.info(`Freepik "${nodeName}": every task of the batch is final, resuming the execution`);
+	const outcomes = await outcomesOf(ctx, batch, progress, taskClient(client, asExecuteContext(ctx), tuning.download ?? {}));
+	return { noWebhookResponse: true, workflowData: [outputItems(ctx, outcomes)] };
+}
+
+const unfinishedItems = (batch: ResumeBatch, progress: BatchProgress) =>
+	batch.taskIds.flatMap((id, index) => (id !== null && !progress.final.has(index) ? [index] : []));
+
+const allFinal = (batch: ResumeBatch, progress: BatchProgress) => unfinishedItems(batch, progress).length === 0;
+
+async function lookUpUnfinished(ctx: IWebhookFunctions, batch: ResumeBatch, progress: BatchProgress, client: FreepikClient) {
+	await Promise.all(
+		unfinishedItems(batch, progress).map(async (index) => {
+			try {
+				const task = await client.getTask(batch.taskIds[index]!, index);
+				if (isFinal(task)) progress.final.set(index, task);
+			} catch (error) {
+				ctx.logger.warn(`Freepik: looking up task ${batch.taskIds[index]} failed, waiting for its callback: ${(error as Error).message}`);
+			}
+		}),
+	);
+}
+
+const noTaskError = (ctx: IWebhookFunctions) =>
+	new NodeOperationError(ctx.getNode(), 'No task was created for this item', {
+		description:
+			'Its parameters were invalid or Freepik refused it before the execution waited (Continue On Fail); the reason is in the n8n log of that run.',
+	});
+
+/** Each item's outcome, results downloaded a few at a time. */
+async function outcomesOf(
+	ctx: IWebhookFunctions,
+	batch: ResumeBatch,
+	progress: BatchProgress,
+	client: TaskClient<unknown>,
+): Promise<TaskOutcome[]> {
+	const outcomes: TaskOutcome[] = new Array(batch.taskIds.length);
+	const pending = batch.taskIds.map((_, index) => index);
+	const worker = async () => {
+		for (let index = pending.shift(); index !== undefined; index = pending.shift()) {
+			outcomes[index] = await outcomeOf(ctx, batch, index, progress.final.get(index), client);
+		}
+	};
+	await Promise.all(Array.from({ length: DEFAULTS.downloadConcurrency }, worker));
+	return outcomes;
+}
+
+async function outcomeOf(
+	ctx: IWebhookFunctions,
+	batch: ResumeBatch,
+	itemIndex: number,
+	known: FreepikTask | undefined,
+	client: TaskClient<unknown>,
+): Promise<TaskOutcome> {
+	if (!known) return { itemIndex, ok: false, failure: { kind: 'error', error: noTaskError(ctx) } };
+	let task = known;
+	if (hasStatus(task, 'FAILED')) return { itemIndex, ok: false, failure: { kind: 'failed' }, task };
+	if (batch.downloadTo === undefined) return { itemIndex, ok: true, task };
+	try {
+		// A callback may come a moment before Freepik lists the files: ask once more.
+		if (!task.generated.length) task = await client.get(task.task_id, itemIndex);
+		if (!task.generated.length) return { itemIndex, ok: false, failure: { kind: 'noResultFiles' }, task };
+		return { itemIndex, ok: true, task, binary: await client.download(task, batch.downloadTo, itemIndex) };
+	} catch (error) {
+		return { itemIndex, ok: false, failure: { kind: 'error', error: error as Error }, task };
+	}
+}
+
+/**
+ * Output items as in Poll mode, except that a failed item is always an error item
+ * `{ task_id, status, error, errorDescription }`: webhook() cannot fail the execution without
+ * n8n dropping its run data.
+ */
+function outputItems(ctx: IWebhookFunctions, outcomes: TaskOutcome[]): INodeExecutionData[] {
+	const failed = outcomes.filter((o) => !o.ok).length;
+	if (failed) ctx.logger.warn(`Freepik "${ctx.getNode().name}": ${failed} of ${outcomes.length} item(s) resume as error items`);
+	return toOutputItems(asExecuteContext(ctx), outcomes, true);
+}

@@ -1,0 +1,112 @@
+/**
+ * What survives while an execution waits for Freepik's callbacks: the batch's task ids and where
+ * to put the results, packed into n8n's execution custom data. n8n keeps at most 10 keys per
+ * execution (keys beyond that are dropped silently) and cuts every value at 512 characters.
+ *
+ * Layout: one header key `freepik_resume` = `1|<item count>|<output binary field or empty>`, and
+ * id keys `freepik_ids_0`, `freepik_ids_1`, … holding one entry per input item, in item order:
+ * a task id that is a UUID as 22 characters of base64url (its 16 bytes), `~` for an item that has
+ * no task (Continue On Fail), any other id as `*<base64url of its UTF-8>*`.
+ */
+
+export const CUSTOM_DATA_KEY_LIMIT = 10;
+export const CUSTOM_DATA_VALUE_LIMIT = 512;
+export const HEADER_KEY = 'freepik_resume';
+export const IDS_KEY_PREFIX = 'freepik_ids_';
+const FORMAT_VERSION = '1';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PACKED_UUID_LENGTH = 22;
+const NO_TASK = '~';
+const OTHER_ID = '*';
+/** Whole UUID entries that fit in one value. */
+export const IDS_PER_KEY = Math.floor(CUSTOM_DATA_VALUE_LIMIT / PACKED_UUID_LENGTH);
+/** Longest output binary field name the header keeps. */
+export const MAX_FIELD_NAME_LENGTH = 200;
+
+export interface ResumeBatch {
+	/** One entry per input item: its task id, or null when the item has no task. */
+	taskIds: Array<string | null>;
+	/** Output binary field for the WAVs; undefined: no download. */
+	downloadTo?: string;
+}
+
+/** Keys the batch needs (header included): the same for any ids, so it can be checked before any request. */
+export const keysNeeded = (itemCount: number) => 1 + Math.max(1, Math.ceil(itemCount / IDS_PER_KEY));
+
+/** The largest batch that fits beside `keysInUse` custom data keys the workflow already set. */
+export const largestBatch = (keysInUse = 0) => Math.max(0, CUSTOM_DATA_KEY_LIMIT - keysInUse - 1) * IDS_PER_KEY;
+
+function encodeId(taskId: string | null): string {
+	if (taskId === null) return NO_TASK;
+	if (UUID.test(taskId)) return Buffer.from(taskId.replace(/-/g, ''), 'hex').toString('base64url');
+	return `${OTHER_ID}${Buffer.from(taskId, 'utf8').toString('base64url')}${OTHER_ID}`;
+}
+
+function decodeUuid(packed: string): string {
+	const hex = Buffer.from(packed, 'base64url').toString('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Custom data entries for a batch; entries never straddle two values. Throws when the ids do not
+ * fit into `maxKeys` (only possible with ids that are not UUIDs, which Freepik does not return).
+ */
+export function packBatch(batch: ResumeBatch, maxKeys = CUSTOM_DATA_KEY_LIMIT): Record<string, string> {
+	const values: string[] = [''];
+	for (const taskId of batch.taskIds) {
+		const entry = encodeId(taskId);
+		if (entry.length > CUSTOM_DATA_VALUE_LIMIT) throw new Error(`task id too long to keep: ${taskId}`);
+		if (values[values.length - 1].length + entry.length > CUSTOM_DATA_VALUE_LIMIT) values.push('');
+		values[values.length - 1] += entry;
+	}
+	if (values.length + 1 > maxKeys) {
+		throw new Error(`${batch.taskIds.length} task ids need ${values.length + 1} custom data keys, ${maxKeys} are free`);
+	}
+	const packed: Record<string, string> = {
+		[HEADER_KEY]: `${FORMAT_VERSION}|${batch.taskIds.length}|${batch.downloadTo ?? ''}`,
+	};
+	values.forEach((value, index) => (packed[`${IDS_KEY_PREFIX}${index}`] = value));
+	return packed;
+}
+
+function splitEntries(text: string): Array<string | null> | undefined {
+	const ids: Array<string | null> = [];
+	for (let at = 0; at < text.length; ) {
+		if (text[at] === NO_TASK) {
+			ids.push(null);
+			at += 1;
+		} else if (text[at] === OTHER_ID) {
+			const end = text.indexOf(OTHER_ID, at + 1);
+			if (end < 0) return undefined;
+			ids.push(Buffer.from(text.slice(at + 1, end), 'base64url').toString('utf8'));
+			at = end + 1;
+		} else {
+			const packed = text.slice(at, at + PACKED_UUID_LENGTH);
+			if (!/^[A-Za-z0-9_-]{22}$/.test(packed)) return undefined;
+			ids.push(decodeUuid(packed));
+			at += PACKED_UUID_LENGTH;
+		}
+	}
+	return ids;
+}
+
+/** The batch kept in custom data, or undefined when it is absent or damaged. */
+export function unpackBatch(customData: Record<string, unknown>): ResumeBatch | undefined {
+	const header = customData[HEADER_KEY];
+	if (typeof header !== 'string') return undefined;
+	const [version, count, ...field] = header.split('|');
+	const itemCount = Number(count);
+	if (version !== FORMAT_VERSION || !Number.isInteger(itemCount) || itemCount < 1) return undefined;
+	let text = '';
+	for (let index = 0; typeof customData[`${IDS_KEY_PREFIX}${index}`] === 'string'; index++) {
+		text += customData[`${IDS_KEY_PREFIX}${index}`] as string;
+	}
+	const taskIds = splitEntries(text);
+	if (!taskIds || taskIds.length !== itemCount) return undefined;
+	const downloadTo = field.join('|');
+	return { taskIds, ...(downloadTo ? { downloadTo } : {}) };
+}
+
+/** Custom data keys this mode writes (so the capacity check does not count a previous wait's keys). */
+export const isOwnKey = (key: string) => key === HEADER_KEY || key.startsWith(IDS_KEY_PREFIX);

@@ -1,0 +1,161 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { TaskJob, TaskOutcome, WaitSettings } from '../engine/types';
+import { eachItem, runJobs, type Tuning } from '../helpers/batch';
+import { isToolMode, toOutputItems } from '../helpers/outputs';
+import type { RequestBody } from '../transport';
+import { readBatchSettings } from '../actions/audioIsolation/shared';
+import {
+	CUSTOM_DATA_KEY_LIMIT,
+	isOwnKey,
+	keysNeeded,
+	largestBatch,
+	MAX_FIELD_NAME_LENGTH,
+	packBatch,
+	unpackBatch,
+	type ResumeBatch,
+} from './packing';
+import { callbackUrl, isLocalUrl } from './urls';
+
+/** The execution custom data API of n8n 2.x (absent on 1.x). */
+interface CustomData {
+	setAll(values: Record<string, string>): void;
+	getAll(): Record<string, unknown>;
+}
+
+/** One item's create request in Resume on Webhook mode, and how long to wait for it. */
+export interface CallbackJob {
+	job: Extract<TaskJob<RequestBody>, { kind: 'createOnly' }>;
+	wait: WaitSettings;
+}
+
+const MODE = 'Wait Mode "Resume on Webhook"';
+
+function fail(ctx: IExecuteFunctions, message: string, description: string): never {
+	throw new NodeOperationError(ctx.getNode(), message, { description: `${description} Nothing was sent to Freepik.` });
+}
+
+function customDataOf(ctx: IExecuteFunctions): CustomData | undefined {
+	try {
+		const data = (ctx as unknown as { customData?: CustomData }).customData;
+		return typeof data?.setAll === 'function' && typeof data.getAll === 'function' ? data : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Everything this mode needs from n8n and the credential, checked before any request. */
+async function checkPrerequisites(ctx: IExecuteFunctions): Promise<{ customData: CustomData; resumeUrl: string }> {
+	if (isToolMode(ctx)) {
+		fail(ctx, `${MODE} is not available when the node runs as an AI tool`, 'An agent needs the result in the same run: set Wait Mode to "Poll".');
+	}
+	const customData = customDataOf(ctx);
+	const resumeUrl = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
+	if (!customData || !/[?&]signature=/.test(resumeUrl)) {
+		fail(
+			ctx,
+			`${MODE} needs n8n 2.0 or later`,
+			'This n8n cannot keep the task ids while the execution waits (no execution custom data or resume token). Set Wait Mode to "Poll", or update n8n.',
+		);
+	}
+	const credentials = await ctx.getCredentials('freepikApi');
+	if (typeof credentials.webhookSecret !== 'string' || credentials.webhookSecret.trim() === '') {
+		fail(
+			ctx,
+			`${MODE} needs a Webhook Secret in the Freepik API credential`,
+			"The node only resumes on callbacks signed with your Freepik webhook secret. Add it to the credential (Freepik dashboard → webhooks), or set Wait Mode to \"Poll\".",
+		);
+	}
+	return { customData, resumeUrl };
+}
+
+/** Refuses a batch whose task ids would not fit into the custom data n8n keeps. */
+function checkCapacity(ctx: IExecuteFunctions, customData: CustomData, itemCount: number): number {
+	const keysInUse = Object.keys(customData.getAll()).filter((key) => !isOwnKey(key)).length;
+	const largest = largestBatch(keysInUse);
+	if (keysNeeded(itemCount) > CUSTOM_DATA_KEY_LIMIT - keysInUse) {
+		const others = keysInUse ? ` (this execution already uses ${keysInUse} of n8n's ${CUSTOM_DATA_KEY_LIMIT} custom data keys)` : '';
+		fail(
+			ctx,
+			`${MODE} takes at most ${largest} items per run, got ${itemCount}${others}`,
+			'n8n keeps the task ids of a waiting execution in its custom data (10 keys of 512 characters). Split the input (Loop Over Items) or set Wait Mode to "Poll".',
+		);
+	}
+	return CUSTOM_DATA_KEY_LIMIT - keysInUse;
+}
+
+function sameDownloadField(ctx: IExecuteFunctions, jobs: CallbackJob[]): string | undefined {
+	const fields = new Set(jobs.map(({ wait }) => wait.downloadTo ?? ''));
+	if (fields.size > 1) {
+		fail(ctx, `${MODE}: "Download Result" and "Output Binary Field" must be the same for every item`, 'The whole batch resumes at once with one setting.');
+	}
+	const field = jobs[0]?.wait.downloadTo;
+	if (field !== undefined && field.length > MAX_FIELD_NAME_LENGTH) {
+		fail(ctx, `Invalid "Output Binary Field": at most ${MAX_FIELD_NAME_LENGTH} characters with ${MODE}`, 'The field name is kept with the waiting execution.');
+	}
+	return field;
+}
+
+/** The task id each input item got, or null; the ids always reach the user, here or in an error. */
+function taskIdsOf(itemCount: number, outcomes: TaskOutcome[]): Array<string | null> {
+	const ids: Array<string | null> = new Array(itemCount).fill(null);
+	for (const outcome of outcomes) ids[outcome.itemIndex] = outcome.task?.task_id ?? null;
+	return ids;
+}
+
+function keep(ctx: IExecuteFunctions, customData: CustomData, batch: ResumeBatch, freeKeys: number): void {
+	const listed = batch.taskIds.filter(Boolean).join(', ');
+	try {
+		customData.setAll(packBatch(batch, freeKeys));
+		const kept = unpackBatch(customData.getAll());
+		if (kept && kept.taskIds.join(',') === batch.taskIds.join(',')) return;
+		throw new Error('n8n did not keep the custom data');
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `The task ids could not be kept while the execution waits: ${(error as Error).message}`, {
+			description: `The tasks were created and keep running on Freepik; pick them up with the Get operation. Task IDs: ${listed}`,
+		});
+	}
+}
+
+/**
+ * Resume on Webhook: submits every item's task with this execution's resume URL as its
+ * `webhook_url`, keeps the task ids in the execution's custom data and puts the execution to wait
+ * until the last Max Wait Time. Nothing keeps running meanwhile; the node's webhook() takes over.
+ */
+export async function submitForCallbacks(
+	ctx: IExecuteFunctions,
+	itemCount: number,
+	tuning: Tuning,
+	jobOf: (itemIndex: number, webhookUrl: string) => CallbackJob,
+): Promise<INodeExecutionData[]> {
+	const { customData, resumeUrl } = await checkPrerequisites(ctx);
+	const freeKeys = checkCapacity(ctx, customData, itemCount);
+	const settings = readBatchSettings(ctx);
+	const continueOnFail = ctx.continueOnFail();
+	const { done, failed } = await eachItem(ctx, itemCount, (i) => jobOf(i, callbackUrl(resumeUrl, i)));
+	const jobs = done.map(({ value }) => value);
+	const downloadTo = sameDownloadField(ctx, jobs);
+	if (isLocalUrl(resumeUrl)) {
+		ctx.logger.warn(
+			`Freepik: the resume URL ${new URL(resumeUrl).origin} is local, so Freepik cannot call it back. Set WEBHOOK_URL to n8n's public address.`,
+		);
+	}
+
+	const outcomes = [...failed, ...(await runJobs(ctx, tuning, settings, jobs.map(({ job }) => job)))];
+	const taskIds = taskIdsOf(itemCount, outcomes);
+	if (!continueOnFail && outcomes.some((o) => !o.ok)) return toOutputItems(ctx, outcomes, false);
+	if (taskIds.every((id) => id === null)) return toOutputItems(ctx, outcomes, continueOnFail);
+	for (const outcome of outcomes) {
+		if (!outcome.ok) ctx.logger.warn(`Freepik: item ${outcome.itemIndex} has no task and resumes as an error item`);
+	}
+
+	keep(ctx, customData, { taskIds, ...(downloadTo !== undefined ? { downloadTo } : {}) }, freeKeys);
+	const maxWaitMs = Math.max(...jobs.map(({ wait }) => wait.maxWaitMs));
+	const deadline = new Date(Date.now() + maxWaitMs);
+	await ctx.putExecutionToWait(deadline);
+	ctx.logger.info(
+		`Freepik: ${taskIds.filter(Boolean).length} task(s) submitted; the execution waits for Freepik's callbacks until ${deadline.toISOString()}`,
+	);
+	return ctx.getInputData().map((item, index) => ({ ...item, pairedItem: { item: index } }) as INodeExecutionData & { json: IDataObject });
+}

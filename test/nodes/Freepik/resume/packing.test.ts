@@ -1,0 +1,56 @@
+import { randomUUID } from 'crypto';
+
+import {
+	CUSTOM_DATA_KEY_LIMIT,
+	CUSTOM_DATA_VALUE_LIMIT,
+	HEADER_KEY,
+	keysNeeded,
+	largestBatch,
+	packBatch,
+	unpackBatch,
+} from '../../../../nodes/Freepik/resume/packing';
+
+const uuids = (n: number) => Array.from({ length: n }, () => randomUUID());
+
+describe('custom data packing of a waiting batch', () => {
+	it('keeps 207 task ids in the 10 keys n8n allows, every value within 512 characters', () => {
+		expect(largestBatch()).toBe(207);
+		const taskIds = uuids(207);
+		const packed = packBatch({ taskIds, downloadTo: 'data' });
+		expect(Object.keys(packed)).toHaveLength(CUSTOM_DATA_KEY_LIMIT);
+		for (const value of Object.values(packed)) expect(value.length).toBeLessThanOrEqual(CUSTOM_DATA_VALUE_LIMIT);
+		expect(unpackBatch(packed)).toEqual({ taskIds, downloadTo: 'data' });
+	});
+
+	it('needs an 11th key for 208 ids, and says so before anything is created', () => {
+		expect(keysNeeded(207)).toBe(10);
+		expect(keysNeeded(208)).toBe(11);
+		expect(() => packBatch({ taskIds: uuids(208) })).toThrow('need 11 custom data keys, 10 are free');
+	});
+
+	it('shrinks the largest batch by the keys the workflow already uses', () => {
+		expect(largestBatch(3)).toBe(6 * 23);
+		expect(largestBatch(9)).toBe(0);
+		expect(() => packBatch({ taskIds: uuids(24) }, 2)).toThrow('2 are free');
+	});
+
+	it('keeps items without a task, ids that are not UUIDs, and a field name with a bar, in item order', () => {
+		const taskIds = [randomUUID(), null, 'task-42|x*', null, randomUUID().toUpperCase()];
+		const batch = unpackBatch(packBatch({ taskIds, downloadTo: 'wav|out' }));
+		expect(batch!.taskIds).toEqual([taskIds[0], null, 'task-42|x*', null, taskIds[4]!.toLowerCase()]);
+		expect(batch!.downloadTo).toBe('wav|out');
+	});
+
+	it('keeps "no download" apart from a download field', () => {
+		expect(unpackBatch(packBatch({ taskIds: uuids(1) }))!.downloadTo).toBeUndefined();
+	});
+
+	it('reads damaged or foreign custom data as no batch', () => {
+		const packed = packBatch({ taskIds: uuids(3) });
+		expect(unpackBatch({})).toBeUndefined();
+		expect(unpackBatch({ ...packed, [HEADER_KEY]: '2|3|' })).toBeUndefined();
+		expect(unpackBatch({ ...packed, [HEADER_KEY]: '1|4|' })).toBeUndefined();
+		expect(unpackBatch({ ...packed, freepik_ids_0: packed.freepik_ids_0.slice(0, 50) })).toBeUndefined();
+		expect(unpackBatch({ ...packed, freepik_ids_0: `${packed.freepik_ids_0.slice(0, 43)}!` })).toBeUndefined();
+	});
+});
