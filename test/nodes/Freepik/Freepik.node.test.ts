@@ -5,6 +5,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { Freepik } from '../../../nodes/Freepik/Freepik.node';
+import { DEFAULTS } from '../../../nodes/Freepik/helpers/limits';
 import { FREEPIK_RATE_LIMITS } from '../../../nodes/Freepik/transport/rateLimiter';
 
 const properties = new Freepik().description.properties;
@@ -31,5 +32,22 @@ describe('Freepik node panel defaults', () => {
 		const options = field('options', 'isolate');
 		expect(option(options, 'averageRequestsPerSecond').default).toBe(FREEPIK_RATE_LIMITS.averagePerSecond);
 		expect(option(options, 'burstRequestsPerSecond').default).toBe(FREEPIK_RATE_LIMITS.burstPerSecond);
+	});
+
+	it('shows the defaults the code falls back to, for every field that has one in DEFAULTS', () => {
+		const seen: string[] = [];
+		const visit = (list: INodeProperties[]) => {
+			for (const p of list) {
+				if (p.name in DEFAULTS) {
+					expect({ field: p.name, default: p.default }).toEqual({ field: p.name, default: DEFAULTS[p.name as keyof typeof DEFAULTS] });
+					seen.push(p.name);
+				}
+				if (p.type === 'collection' && Array.isArray(p.options)) visit(p.options as INodeProperties[]);
+			}
+		};
+		visit(properties);
+		expect(new Set(seen)).toEqual(
+			new Set(['limit', 'sampleFps', 'rerankingCandidates', 'pollInterval', 'maxWaitTime', 'outputBinaryPropertyName', 'maxTasksInFlight', 'requestTimeout', 'averageRequestsPerSecond', 'burstRequestsPerSecond']),
+		);
 	});
 });

@@ -21,7 +21,7 @@ const properties: INodeProperties[] = [
 		name: 'limit',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: DEFAULTS.limit,
+		default: 50, // DEFAULTS.limit (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},

@@ -4,7 +4,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { jsonBodyWithBase64File, unsupportedFormatReason, type InputType } from '../../helpers/binary';
 import type { TaskJob, WaitSettings } from '../../engine/types';
 import type { Tuning } from '../../helpers/batch';
-import { DEFAULTS } from '../../helpers/limits';
 import {
 	checkBase64,
 	checkDescription,
@@ -133,7 +132,7 @@ const properties: INodeProperties[] = [
 				name: 'sampleFps',
 				type: 'number',
 				typeOptions: { minValue: LIMITS.sampleFps.min, maxValue: LIMITS.sampleFps.max, numberPrecision: 1 },
-				default: DEFAULTS.sampleFps,
+				default: 2, // DEFAULTS.sampleFps (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
 				description: 'Video frames per second to analyse (1–5); higher is more precise and slower',
 				displayOptions: { show: { '/inputType': ['video'] } },
 			},
@@ -142,7 +141,7 @@ const properties: INodeProperties[] = [
 				name: 'rerankingCandidates',
 				type: 'number',
 				typeOptions: { minValue: LIMITS.rerankingCandidates.min, maxValue: LIMITS.rerankingCandidates.max },
-				default: DEFAULTS.rerankingCandidates,
+				default: 1, // DEFAULTS.rerankingCandidates (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
 				description: 'Quality versus speed (1–8): more candidates give a better result and take longer',
 			},
 			{

@@ -41,7 +41,7 @@ export const waitOptionFields: INodeProperties[] = [
 		name: 'pollInterval',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.pollInterval.min, maxValue: LIMITS.pollInterval.max },
-		default: DEFAULTS.pollInterval,
+		default: 5, // DEFAULTS.pollInterval (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
 		description:
 			'The longest gap between two checks of a task while waiting. Checks start half a second after submitting and slow down to this.',
 	},
@@ -50,7 +50,7 @@ export const waitOptionFields: INodeProperties[] = [
 		name: 'maxWaitTime',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.maxWaitTime.min, maxValue: LIMITS.maxWaitTime.max },
-		default: DEFAULTS.maxWaitTime,
+		default: 600, // DEFAULTS.maxWaitTime (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
 		description:
 			'Give up waiting after this long; the error names the task ID so it can be picked up later with Get',
 	},
@@ -58,7 +58,7 @@ export const waitOptionFields: INodeProperties[] = [
 		displayName: 'Output Binary Field',
 		name: 'outputBinaryPropertyName',
 		type: 'string',
-		default: DEFAULTS.outputBinaryPropertyName,
+		default: 'data', // DEFAULTS.outputBinaryPropertyName (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
 		description:
 			'Binary field that receives the isolated WAV; further results go to &lt;name&gt;_1, &lt;name&gt;_2, …',
 	},
@@ -70,7 +70,7 @@ export const batchOptionFields: INodeProperties[] = [
 		name: 'maxTasksInFlight',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.maxTasksInFlight.min, maxValue: LIMITS.maxTasksInFlight.max },
-		default: DEFAULTS.maxTasksInFlight,
+		default: 25, // DEFAULTS.maxTasksInFlight (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
 		description:
 			'For batches: how many tasks may be submitted and not yet finished at once. Read from the first item.',
 	},
@@ -79,7 +79,7 @@ export const batchOptionFields: INodeProperties[] = [
 		name: 'requestTimeout',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.requestTimeout.min, maxValue: LIMITS.requestTimeout.max },
-		default: DEFAULTS.requestTimeout,
+		default: 120, // DEFAULTS.requestTimeout (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
 		description: 'How long one HTTP request to Freepik may take before it is abandoned',
 	},
 	{
