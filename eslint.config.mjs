@@ -5,6 +5,16 @@ import { config } from '@n8n/node-cli/eslint';
 // that ships: nodes/, credentials/ and package.json. Tests, scripts and benchmarks never reach
 // n8n, and node-only rules (no setTimeout, no process) do not apply to them.
 export default [
-	globalIgnores(['dist', 'test', 'scripts', 'bench', 'docs', 'examples', 'coverage', 'output', '.tmp']),
+	globalIgnores([
+		'dist',
+		'test',
+		'scripts',
+		'bench',
+		'docs',
+		'examples',
+		'coverage',
+		'output',
+		'.tmp',
+	]),
 	...config,
 ];

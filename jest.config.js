@@ -13,7 +13,10 @@ module.exports = {
 	// The suites mostly wait on loopback servers, not on the CPU: four workers keep two cores busy.
 	maxWorkers: 4,
 	// Every test file's node runs, logs and file-host requests are scanned for the API key.
-	setupFilesAfterEnv: ['<rootDir>/test/reliability/leak-setup.ts', '<rootDir>/test/helpers/fresh-limiters.ts'],
+	setupFilesAfterEnv: [
+		'<rootDir>/test/reliability/leak-setup.ts',
+		'<rootDir>/test/helpers/fresh-limiters.ts',
+	],
 	collectCoverageFrom: ['nodes/**/*.ts'],
 	coverageReporters: ['text', 'json-summary'],
 };

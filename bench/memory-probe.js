@@ -31,11 +31,18 @@ const MB = 1024 * 1024;
 			inputType: 'audio',
 			...(input
 				? { inputSource: 'binary', binaryPropertyName: 'data', waitForCompletion: false }
-				: { inputSource: 'url', url: 'https://example.com/long.wav', waitForCompletion: true, downloadResult: true }),
+				: {
+						inputSource: 'url',
+						url: 'https://example.com/long.wav',
+						waitForCompletion: true,
+						downloadResult: true,
+					}),
 			options: { pollInterval: 1, ...(itemCount > 1 ? { maxParallelUploads: uploadSlots } : {}) },
 		},
 		items: Array.from({ length: itemCount }, () =>
-			input ? { json: {}, binary: { data: { data: input, fileName: 'in.wav', mimeType: 'audio/wav' } } } : { json: {} },
+			input
+				? { json: {}, binary: { data: { data: input, fileName: 'in.wav', mimeType: 'audio/wav' } } }
+				: { json: {} },
 		),
 	});
 	clearInterval(sampler);
@@ -49,8 +56,10 @@ const MB = 1024 * 1024;
 			peakGrowthMB: +growth.toFixed(1),
 			ratioToFile: input ? +(growth / (fileBytes / MB)).toFixed(2) : undefined,
 			items: itemCount > 1 ? itemCount : undefined,
-			tasksCreated: itemCount > 1 ? result.items.filter((item) => item.json.task_id).length : undefined,
-			ratioToSlotsTimesFile: itemCount > 1 ? +(growth / ((uploadSlots * fileBytes) / MB)).toFixed(2) : undefined,
+			tasksCreated:
+				itemCount > 1 ? result.items.filter((item) => item.json.task_id).length : undefined,
+			ratioToSlotsTimesFile:
+				itemCount > 1 ? +(growth / ((uploadSlots * fileBytes) / MB)).toFixed(2) : undefined,
 			downloadedBytes: downloaded,
 		}),
 	);

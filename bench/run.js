@@ -42,7 +42,9 @@ async function isolateBatch(sim, durationsMs, options = {}) {
 			downloadResult: true,
 			options: { pollInterval: 1, maxWaitTime: 120, ...options.nodeOptions },
 		},
-		items: durationsMs.map((ms, i) => ({ json: { description: `Voice of episode ${i} [sim:duration=${ms}]` } })),
+		items: durationsMs.map((ms, i) => ({
+			json: { description: `Voice of episode ${i} [sim:duration=${ms}]` },
+		})),
 	});
 	if (result.error) throw new Error(`batch failed: ${result.error.message}`);
 	return { ms: Date.now() - started, items: result.items };
@@ -53,9 +55,13 @@ async function batchVsSequential() {
 	const ds = durations(30, 1000, 4000);
 	const ideal = Math.max(...ds) + 1000;
 	const batch = await isolateBatch(sim, ds);
-	const inOrder = batch.items.every((item, i) => item.pairedItem.item === i && item.json.status === 'COMPLETED');
+	const inOrder = batch.items.every(
+		(item, i) => item.pairedItem.item === i && item.json.status === 'COMPLETED',
+	);
 	sim.reset();
-	const plain = await isolateBatch(sim, ds, { nodeOptions: { burstRequestsPerSecond: 10, averageRequestsPerSecond: 10 } });
+	const plain = await isolateBatch(sim, ds, {
+		nodeOptions: { burstRequestsPerSecond: 10, averageRequestsPerSecond: 10 },
+	});
 	sim.reset();
 	// What every peer node does: one item at a time, each waited for before the next is sent.
 	let sequentialMs = 0;
@@ -80,7 +86,10 @@ async function rateLimitedBatch() {
 	const ds = durations(n, 1000, 2000);
 	const { ms } = await isolateBatch(sim, ds, { nodeOptions: { maxTasksInFlight: 200 } });
 	const stats = sim.stats();
-	const creates = sim.requestsTo('create').filter((r) => r.status === 200).map((r) => r.at);
+	const creates = sim
+		.requestsTo('create')
+		.filter((r) => r.status === 200)
+		.map((r) => r.at);
 	const bound = ds.reduce((sum, d) => sum + 2 + Math.ceil(d / 1000), 0) / n;
 	await sim.close();
 	return {
@@ -91,7 +100,9 @@ async function rateLimitedBatch() {
 		apiRequests: stats.creates + stats.gets + stats.rateLimited,
 		requestsPerTask: +((stats.creates + stats.gets + stats.rateLimited) / n).toFixed(2),
 		requestsPerTaskBound: +bound.toFixed(2),
-		submitRatePerSecond: +(n / Math.max(0.001, (Math.max(...creates) - Math.min(...creates)) / 1000)).toFixed(1),
+		submitRatePerSecond: +(
+			n / Math.max(0.001, (Math.max(...creates) - Math.min(...creates)) / 1000)
+		).toFixed(1),
 	};
 }
 
@@ -104,7 +115,12 @@ async function concurrentExecutions(k = 3, n = 30) {
 	const sim = await createSimulator({ apiKey: API_KEY, rateLimit: true });
 	const ds = durations(n, 1000, 2000);
 	const started = Date.now();
-	await Promise.all(Array.from({ length: k }, async () => await isolateBatch(sim, ds, { nodeOptions: { maxTasksInFlight: n } })));
+	await Promise.all(
+		Array.from(
+			{ length: k },
+			async () => await isolateBatch(sim, ds, { nodeOptions: { maxTasksInFlight: n } }),
+		),
+	);
 	const wallMs = Date.now() - started;
 	const stats = sim.stats();
 	await sim.close();
@@ -112,21 +128,38 @@ async function concurrentExecutions(k = 3, n = 30) {
 	const bucket = (50 - 10) * 5 + 1;
 	const rateFloorMs = Math.max(requests / 50, (requests - bucket) / 10) * 1000;
 	const floorMs = Math.round(Math.max(rateFloorMs, Math.max(...ds) + 1000));
-	return { k, n, rateLimited429: stats.rateLimited, tasksCreated: stats.creates, requests, wallMs, floorMs, ratioToFloor: +(wallMs / floorMs).toFixed(2) };
+	return {
+		k,
+		n,
+		rateLimited429: stats.rateLimited,
+		tasksCreated: stats.creates,
+		requests,
+		wallMs,
+		floorMs,
+		ratioToFloor: +(wallMs / floorMs).toFixed(2),
+	};
 }
 
 /** The simulator runs in its own process here, so the CPU time measured is the node's alone. */
 async function overheadPerItem() {
-	const child = spawn(process.execPath, [path.join(__dirname, '../simulator/cli.js'), '--api-key', API_KEY], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const child = spawn(
+		process.execPath,
+		[path.join(__dirname, '../simulator/cli.js'), '--api-key', API_KEY],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	const sim = await new Promise((resolve, reject) => {
 		child.stdout.once('data', (d) => resolve(JSON.parse(String(d).split('\n')[0])));
 		child.once('exit', () => reject(new Error('simulator exited')));
 	});
 	try {
 		const n = 1000;
-		const nodeOptions = { averageRequestsPerSecond: 1000, burstRequestsPerSecond: 1000, maxTasksInFlight: 100 };
+		const nodeOptions = {
+			averageRequestsPerSecond: 1000,
+			burstRequestsPerSecond: 1000,
+			maxTasksInFlight: 100,
+		};
 		await isolateBatch(sim, new Array(50).fill(1000), { wait: false, nodeOptions }); // warm-up
 		const cpuBefore = process.cpuUsage();
 		const { ms } = await isolateBatch(sim, new Array(n).fill(1000), { wait: false, nodeOptions });
@@ -144,9 +177,13 @@ async function overheadPerItem() {
 /** Memory is measured in a child process so the simulator and earlier scenarios do not blur it. */
 function memoryProbe(scenario, sim) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'memory-probe.js'), scenario, sim.apiUrl, API_KEY], {
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
+		const child = spawn(
+			process.execPath,
+			['--expose-gc', path.join(__dirname, 'memory-probe.js'), scenario, sim.apiUrl, API_KEY],
+			{
+				stdio: ['ignore', 'pipe', 'inherit'],
+			},
+		);
 		let out = '';
 		child.stdout.on('data', (d) => (out += d));
 		const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
@@ -162,7 +199,11 @@ function memoryProbe(scenario, sim) {
 }
 
 async function memory() {
-	const sim = await createSimulator({ apiKey: API_KEY, resultBytes: 200 * 1024 * 1024, taskDurationMs: 200 });
+	const sim = await createSimulator({
+		apiKey: API_KEY,
+		resultBytes: 200 * 1024 * 1024,
+		taskDurationMs: 200,
+	});
 	const download = await memoryProbe('download', sim);
 	const uploadFs = await memoryProbe('upload-filesystem', sim);
 	const uploadMem = await memoryProbe('upload-memory', sim);
@@ -179,24 +220,85 @@ async function memory() {
 	const mem = await memory();
 	const overhead = await overheadPerItem();
 	const rows = [
-		['batch N=30, 1-4 s tasks, poll 1 s: wall / ideal', `${batch.batchMs} ms / ${batch.idealMs} ms = ${batch.ratioToIdeal}`, '<= 1.3'],
-		['  vs sequential per-item (same run)', `${batch.sequentialMs} ms -> ${batch.speedupVsSequential}x faster`, '>= 5x'],
-		['  vs plain 10/s token bucket', `${batch.plain10PerSecondBucketMs} ms -> ${batch.speedupVsPlainBucket}x faster`, 'info'],
+		[
+			'batch N=30, 1-4 s tasks, poll 1 s: wall / ideal',
+			`${batch.batchMs} ms / ${batch.idealMs} ms = ${batch.ratioToIdeal}`,
+			'<= 1.3',
+		],
+		[
+			'  vs sequential per-item (same run)',
+			`${batch.sequentialMs} ms -> ${batch.speedupVsSequential}x faster`,
+			'>= 5x',
+		],
+		[
+			'  vs plain 10/s token bucket',
+			`${batch.plain10PerSecondBucketMs} ms -> ${batch.speedupVsPlainBucket}x faster`,
+			'info',
+		],
 		['batch N=200 vs simulator at 10/s avg, 50 burst: 429s', String(limited.rateLimited429), '0'],
-		['  requests per task (bound 2 + ceil(d/poll))', `${limited.requestsPerTask} (bound ${limited.requestsPerTaskBound})`, '<= bound'],
-		['  achieved submit rate', `${limited.submitRatePerSecond} tasks/s, wall ${limited.wallMs} ms`, 'info'],
-		[`${concurrent.k} executions x ${concurrent.n} tasks at once, one key: 429s`, String(concurrent.rateLimited429), '<= 2'],
-		['  tasks created / wall vs rate-limit floor', `${concurrent.tasksCreated} / ${concurrent.wallMs} ms vs ${concurrent.floorMs} ms = ${concurrent.ratioToFloor}`, `${concurrent.k * concurrent.n} / info`],
-		['200 MB result download, filesystem mode: peak RSS growth', `${mem.download.peakGrowthMB} MB`, '<= 64 MB'],
-		['50 MB binary input, filesystem mode: peak RSS growth', `${mem.uploadFs.peakGrowthMB} MB = ${mem.uploadFs.ratioToFile}x file`, '<= 2.5x'],
-		['50 MB binary input, memory mode (incl. n8n keeping it as base64)', `${mem.uploadMem.peakGrowthMB} MB = ${mem.uploadMem.ratioToFile}x file`, 'info'],
-		['12 x 50 MB binary inputs, filesystem mode, 2 upload slots: peak RSS growth', `${mem.uploadBatch.peakGrowthMB} MB = ${mem.uploadBatch.ratioToSlotsTimesFile}x (slots x file), ${mem.uploadBatch.tasksCreated} created`, '<= 2.5x, 12'],
-		['node overhead per item: CPU in the n8n process (1000 items)', `${overhead.cpuMsPerItem} ms (wall ${overhead.wallMsPerItemWithLoopbackServer} ms incl. server)`, '< 2 ms'],
+		[
+			'  requests per task (bound 2 + ceil(d/poll))',
+			`${limited.requestsPerTask} (bound ${limited.requestsPerTaskBound})`,
+			'<= bound',
+		],
+		[
+			'  achieved submit rate',
+			`${limited.submitRatePerSecond} tasks/s, wall ${limited.wallMs} ms`,
+			'info',
+		],
+		[
+			`${concurrent.k} executions x ${concurrent.n} tasks at once, one key: 429s`,
+			String(concurrent.rateLimited429),
+			'<= 2',
+		],
+		[
+			'  tasks created / wall vs rate-limit floor',
+			`${concurrent.tasksCreated} / ${concurrent.wallMs} ms vs ${concurrent.floorMs} ms = ${concurrent.ratioToFloor}`,
+			`${concurrent.k * concurrent.n} / info`,
+		],
+		[
+			'200 MB result download, filesystem mode: peak RSS growth',
+			`${mem.download.peakGrowthMB} MB`,
+			'<= 64 MB',
+		],
+		[
+			'50 MB binary input, filesystem mode: peak RSS growth',
+			`${mem.uploadFs.peakGrowthMB} MB = ${mem.uploadFs.ratioToFile}x file`,
+			'<= 2.5x',
+		],
+		[
+			'50 MB binary input, memory mode (incl. n8n keeping it as base64)',
+			`${mem.uploadMem.peakGrowthMB} MB = ${mem.uploadMem.ratioToFile}x file`,
+			'info',
+		],
+		[
+			'12 x 50 MB binary inputs, filesystem mode, 2 upload slots: peak RSS growth',
+			`${mem.uploadBatch.peakGrowthMB} MB = ${mem.uploadBatch.ratioToSlotsTimesFile}x (slots x file), ${mem.uploadBatch.tasksCreated} created`,
+			'<= 2.5x, 12',
+		],
+		[
+			'node overhead per item: CPU in the n8n process (1000 items)',
+			`${overhead.cpuMsPerItem} ms (wall ${overhead.wallMsPerItemWithLoopbackServer} ms incl. server)`,
+			'< 2 ms',
+		],
 	];
 	const width = Math.max(...rows.map((r) => r[0].length));
-	console.log(`\nFreepik node benchmark — ${os.cpus().length} cores, Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s\n`);
-	for (const [what, value, target] of rows) console.log(`${what.padEnd(width)}  ${value.padEnd(44)}  target ${target}`);
-	console.log(JSON.stringify({ cores: os.cpus().length, node: process.version, batch, limited, concurrent, memory: mem, overhead }));
+	console.log(
+		`\nFreepik node benchmark — ${os.cpus().length} cores, Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s\n`,
+	);
+	for (const [what, value, target] of rows)
+		console.log(`${what.padEnd(width)}  ${value.padEnd(44)}  target ${target}`);
+	console.log(
+		JSON.stringify({
+			cores: os.cpus().length,
+			node: process.version,
+			batch,
+			limited,
+			concurrent,
+			memory: mem,
+			overhead,
+		}),
+	);
 	process.exit(0);
 })().catch((error) => {
 	console.error(error);

@@ -1,4 +1,10 @@
-import type { IAuthenticate, Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticate,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { API_HOSTS, authenticateRequest } from '../nodes/Freepik/transport/apiHost';
 
@@ -22,7 +28,8 @@ export class FreepikApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Your API key, from the API dashboard on freepik.com or magnific.com (the same API under two names)',
+			description:
+				'Your API key, from the API dashboard on freepik.com or magnific.com (the same API under two names)',
 		},
 		{
 			displayName: 'API Host',
@@ -48,7 +55,8 @@ export class FreepikApi implements ICredentialType {
 			// Custom with Freepik's URL and header: a credential saved before this field existed (only a
 			// Base URL) is read with this default and keeps sending the key where it did.
 			default: 'custom',
-			description: 'Freepik and Magnific are the same API; use the host whose dashboard issued your key',
+			description:
+				'Freepik and Magnific are the same API; use the host whose dashboard issued your key',
 		},
 		{
 			displayName: 'Base URL',

@@ -9,8 +9,13 @@ const os = require('os');
 const path = require('path');
 const { Container } = require('@n8n/di');
 const { Logger } = require('@n8n/backend-common');
-const { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute, InstanceSettings } = require('n8n-core');
-const { ICredentialsHelper, NodeHelpers, Workflow } = require("n8n-workflow");
+const {
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	WorkflowExecute,
+	InstanceSettings,
+} = require('n8n-core');
+const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
 
 function createDeferredPromise() {
 	let resolve;
@@ -23,8 +28,15 @@ class SourceNode {
 	constructor(items) {
 		this.items = items;
 		this.description = {
-			displayName: 'Source', name: 'source', group: ['input'], version: 1, description: '',
-			defaults: { name: 'Source' }, inputs: ['main'], outputs: ['main'], properties: [],
+			displayName: 'Source',
+			name: 'source',
+			group: ['input'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Source' },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [],
 		};
 	}
 	async execute() {
@@ -35,7 +47,11 @@ class SourceNode {
 			const item = { json, pairedItem: { item: 0 } };
 			for (const [key, file] of Object.entries(binary)) {
 				item.binary = item.binary || {};
-				item.binary[key] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+				item.binary[key] = await this.helpers.prepareBinaryData(
+					file.data,
+					file.fileName,
+					file.mimeType,
+				);
 			}
 			out.push(item);
 		}
@@ -50,38 +66,60 @@ class CredentialsHelper extends ICredentialsHelper {
 		this.types = types;
 		this.data = {};
 	}
-	getParentTypes() { return []; }
+	getParentTypes() {
+		return [];
+	}
 	async authenticate(credentials, typeName, requestOptions) {
 		const auth = this.types[typeName]?.authenticate;
 		if (!auth) return requestOptions;
 		if (typeof auth === 'function') return await auth(credentials, requestOptions);
 		const resolve = (v) =>
-			typeof v === 'string' ? v.replace(/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/, (_, k) => String(credentials[k] ?? '')) : v;
+			typeof v === 'string'
+				? v.replace(/^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/, (_, k) => String(credentials[k] ?? ''))
+				: v;
 		const headers = { ...(requestOptions.headers || {}) };
 		for (const [k, v] of Object.entries(auth.properties.headers || {})) headers[k] = resolve(v);
 		return { ...requestOptions, headers };
 	}
-	async preAuthentication() { return undefined; }
-	async runPreAuthentication() { return undefined; }
-	getCredentialsProperties() { return []; }
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	getCredentialsProperties() {
+		return [];
+	}
 	/** Like n8n: stored fields plus the defaults of missing ones, hidden fields dropped (NodeHelpers.getNodeParameters). */
 	async getDecrypted(_a, _n, type) {
 		const properties = this.types[type]?.properties;
 		const stored = this.data[type] || {};
-		return properties ? NodeHelpers.getNodeParameters(properties, stored, true, false, null, null) : stored;
+		return properties
+			? NodeHelpers.getNodeParameters(properties, stored, true, false, null, null)
+			: stored;
 	}
-	async getCredentials() { throw new Error('not used'); }
+	async getCredentials() {
+		throw new Error('not used');
+	}
 	async updateCredentials() {}
 	async updateCredentialsOauthTokenData() {}
-	isCredentialUsableByNode() { return true; }
+	isCredentialUsableByNode() {
+		return true;
+	}
 }
 
 const capturedLogs = [];
-const logger = new Proxy({}, {
-	get: (_t, level) => (level === 'scoped' ? () => logger : (message, meta) => {
-		capturedLogs.push({ level: String(level), message: String(message), meta });
-	}),
-});
+const logger = new Proxy(
+	{},
+	{
+		get: (_t, level) =>
+			level === 'scoped'
+				? () => logger
+				: (message, meta) => {
+						capturedLogs.push({ level: String(level), message: String(message), meta });
+					},
+	},
+);
 
 let binaryMode;
 let binaryDir;
@@ -90,7 +128,12 @@ async function useBinaryMode(mode) {
 	if (binaryMode === mode) return;
 	binaryDir = binaryDir || fs.mkdtempSync(path.join(os.tmpdir(), 'freepik-binary-'));
 	const service = new BinaryDataService(
-		{ mode, availableModes: ['default', 'filesystem'], localStoragePath: binaryDir, signingSecret: 'test' },
+		{
+			mode,
+			availableModes: ['default', 'filesystem'],
+			localStoragePath: binaryDir,
+			signingSecret: 'test',
+		},
 		{ error() {}, warn() {}, info() {} },
 		logger,
 	);
@@ -106,7 +149,12 @@ function setUpContainer() {
 	try {
 		Container.get(InstanceSettings);
 	} catch {
-		Container.set(InstanceSettings, { n8nFolder: os.tmpdir(), instanceId: 'test', encryptionKey: 'test', instanceType: 'main' });
+		Container.set(InstanceSettings, {
+			n8nFolder: os.tmpdir(),
+			instanceId: 'test',
+			encryptionKey: 'test',
+			instanceType: 'main',
+		});
 	}
 	setUp = true;
 }
@@ -138,32 +186,67 @@ async function runNode(opts) {
 		getKnownTypes: () => ({}),
 	};
 	const nodes = [
-		{ id: '1', name: 'Source', type: 'test.source', typeVersion: 1, position: [0, 0], parameters: {} },
 		{
-			id: '2', name: 'Node', type: typeName, typeVersion: 1, position: [200, 0], parameters: opts.parameters,
+			id: '1',
+			name: 'Source',
+			type: 'test.source',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: '2',
+			name: 'Node',
+			type: typeName,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: opts.parameters,
 			credentials: { freepikApi: { id: '1', name: 'Freepik' } },
 			...(opts.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 		},
 	];
 	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
-	const workflow = new Workflow({ id: 'wf', nodes, connections, nodeTypes, active: false, settings: {} });
+	const workflow = new Workflow({
+		id: 'wf',
+		nodes,
+		connections,
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
 	const credentialsHelper = new CredentialsHelper(opts.credentialTypes || {});
 	credentialsHelper.data = opts.credentials || {};
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf', nodes, connections });
 	const done = createDeferredPromise();
 	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
 	const additionalData = {
-		hooks, credentialsHelper, executionId: 'exec-1', restApiUrl: '', webhookBaseUrl: '', webhookWaitingBaseUrl: '',
-		webhookTestBaseUrl: '', formWaitingBaseUrl: '', variables: {}, currentNodeParameters: undefined,
-		instanceBaseUrl: '', userId: 'user', executeWorkflow: async () => ({}), getRunExecutionData: async () => undefined,
-		setExecutionStatus: () => {}, sendDataToUI: () => {}, logAiEvent: () => {},
+		hooks,
+		credentialsHelper,
+		executionId: 'exec-1',
+		restApiUrl: '',
+		webhookBaseUrl: '',
+		webhookWaitingBaseUrl: '',
+		webhookTestBaseUrl: '',
+		formWaitingBaseUrl: '',
+		variables: {},
+		currentNodeParameters: undefined,
+		instanceBaseUrl: '',
+		userId: 'user',
+		executeWorkflow: async () => ({}),
+		getRunExecutionData: async () => undefined,
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+		logAiEvent: () => {},
 		...(opts.additionalData || {}),
 	};
 	const runExecutionData = {
 		...(opts.resumeToken ? { resumeToken: opts.resumeToken } : {}),
 		resultData: { runData: {} },
 		executionData: {
-			metadata: {}, contextData: {}, waitingExecution: {}, waitingExecutionSource: null,
+			metadata: {},
+			contextData: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	};
@@ -171,21 +254,26 @@ async function runNode(opts) {
 	const started = Date.now();
 	const run = execute.processRunExecutionData(workflow);
 	let cancelTimer;
-	if (opts.cancelAfterMs !== undefined) cancelTimer = setTimeout(() => run.cancel(), opts.cancelAfterMs);
+	if (opts.cancelAfterMs !== undefined)
+		cancelTimer = setTimeout(() => run.cancel(), opts.cancelAfterMs);
 	const result = await done.promise;
 	clearTimeout(cancelTimer);
 	const nodeRun = result.data.resultData.runData.Node?.[0];
-	return {
+	const outcome = {
 		items: nodeRun?.data?.main?.[0] || [],
 		error: nodeRun?.error || result.data.resultData.error,
 		status: result.status,
 		durationMs: Date.now() - started,
 		logs: capturedLogs,
-		// What a waiting execution's webhook() needs: the saved run data, the workflow, n8n's additional data.
-		run: result,
-		workflow,
-		additionalData,
 	};
+	// What a waiting execution's webhook() needs: the saved run data, the workflow, n8n's additional
+	// data. Not enumerable: they hold the test credential, and leak scans serialise the outcome.
+	Object.defineProperties(outcome, {
+		run: { value: result },
+		workflow: { value: workflow },
+		additionalData: { value: additionalData },
+	});
+	return outcome;
 }
 
 /** Reads an output binary back from wherever n8n stored it. */

@@ -32,15 +32,23 @@ async function ensureBuilt({ force = false } = {}) {
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	if (!fs.existsSync(path.join(REPO, 'node_modules', '.bin', 'tsc'))) {
 		log('node_modules missing: npm ci');
-		const r = await run(npm, ['ci', '--no-audit', '--no-fund'], { cwd: REPO, timeoutMs: 15 * 60e3, onStderr: (d) => process.stderr.write(d) });
+		const r = await run(npm, ['ci', '--no-audit', '--no-fund'], {
+			cwd: REPO,
+			timeoutMs: 15 * 60e3,
+			onStderr: (d) => process.stderr.write(d),
+		});
 		if (r.code !== 0) throw new Error(`npm ci failed (exit ${r.code})`);
 	}
-	const src = Math.max(newestMtime(path.join(REPO, 'nodes')), newestMtime(path.join(REPO, 'credentials')));
+	const src = Math.max(
+		newestMtime(path.join(REPO, 'nodes')),
+		newestMtime(path.join(REPO, 'credentials')),
+	);
 	const out = newestMtime(path.join(REPO, 'dist'));
 	if (force || out === 0 || src > out) {
 		log(out === 0 ? 'dist/ missing: npm run build' : 'sources changed: npm run build');
 		const r = await run(npm, ['run', 'build'], { cwd: REPO, timeoutMs: 10 * 60e3 });
-		if (r.code !== 0) throw new Error(`npm run build failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
+		if (r.code !== 0)
+			throw new Error(`npm run build failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
 		return true;
 	}
 	return false;
@@ -60,9 +68,13 @@ async function provision({ line = process.env.N8N_LINE || '2', quiet = false } =
 	const nodeBin = value('NODE_BIN');
 	const n8nBin = value('N8N_BIN');
 	if (r.code !== 0 || !nodeBin || !n8nBin) {
-		throw new Error(`provisioning n8n failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${r.stderr.slice(-3000)}`);
+		throw new Error(
+			`provisioning n8n failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${r.stderr.slice(-3000)}`,
+		);
 	}
-	const version = JSON.parse(fs.readFileSync(path.join(path.dirname(n8nBin), '..', 'package.json'), 'utf8')).version;
+	const version = JSON.parse(
+		fs.readFileSync(path.join(path.dirname(n8nBin), '..', 'package.json'), 'utf8'),
+	).version;
 	return { nodeBin, n8nBin, version, major: Number(version.split('.')[0]), ms: r.ms };
 }
 
@@ -74,7 +86,11 @@ async function pack() {
 		packed = (async () => {
 			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'freepik-pack-'));
 			process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-			const r = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: REPO, timeoutMs: 120e3 });
+			const r = await run(
+				'npm',
+				['pack', '--json', '--ignore-scripts', '--pack-destination', dir],
+				{ cwd: REPO, timeoutMs: 120e3 },
+			);
 			if (r.code !== 0) throw new Error(`npm pack failed:\n${r.stderr}`);
 			const info = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')))[0];
 			return { tarball: path.join(dir, info.filename), files: info.files.map((f) => f.path) };
@@ -98,7 +114,9 @@ async function packAndInstall(userFolder, { location = 'nodes' } = {}) {
 	const dir = path.join(userFolder, '.n8n', location, 'node_modules', PKG_NAME);
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
-	const r = await run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1'], { timeoutMs: 60e3 });
+	const r = await run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1'], {
+		timeoutMs: 60e3,
+	});
 	if (r.code !== 0) throw new Error(`unpacking ${tarball} failed:\n${r.stderr}`);
 	return { dir, typePrefix: location === 'custom' ? 'CUSTOM.' : REGISTRY_PREFIX, files };
 }
@@ -109,7 +127,9 @@ function withTypePrefix(workflow, typePrefix) {
 	return {
 		...workflow,
 		nodes: workflow.nodes.map((n) =>
-			n.type.startsWith(REGISTRY_PREFIX) ? { ...n, type: typePrefix + n.type.slice(REGISTRY_PREFIX.length) } : n,
+			n.type.startsWith(REGISTRY_PREFIX)
+				? { ...n, type: typePrefix + n.type.slice(REGISTRY_PREFIX.length) }
+				: n,
 		),
 	};
 }
@@ -147,7 +167,12 @@ class N8n {
 		const env = {};
 		// Only our settings: an N8N_*/DB_* variable from the caller's shell must not change the run.
 		for (const [k, v] of Object.entries(process.env)) {
-			if (!/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_ENV$|NODE_FUNCTION_ALLOW)/.test(k)) env[k] = v;
+			if (
+				!/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_ENV$|NODE_FUNCTION_ALLOW)/.test(
+					k,
+				)
+			)
+				env[k] = v;
 		}
 		return {
 			...env,
@@ -178,7 +203,10 @@ class N8n {
 
 	async #cliOk(args, what, opts) {
 		const r = await this.cli(args, opts);
-		if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+		if (r.code !== 0)
+			throw new Error(
+				`${what} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${(r.stdout + r.stderr).slice(-3000)}`,
+			);
 		return r;
 	}
 
@@ -210,13 +238,22 @@ class N8n {
 	 */
 	async execute(workflowId, { timeoutMs = 120e3 } = {}) {
 		const r = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { timeoutMs });
-		return { exitCode: r.code, output: parseRawOutput(r.stdout), stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut, ms: r.ms };
+		return {
+			exitCode: r.code,
+			output: parseRawOutput(r.stdout),
+			stdout: r.stdout,
+			stderr: r.stderr,
+			timedOut: r.timedOut,
+			ms: r.ms,
+		};
 	}
 
 	/** Make a workflow active on the next `n8n start` (n8n must be stopped). */
 	async publishWorkflow(id) {
-		if (this.runtime.major >= 2) await this.#cliOk(['publish:workflow', `--id=${id}`], 'n8n publish:workflow');
-		else await this.#cliOk(['update:workflow', `--id=${id}`, '--active=true'], 'n8n update:workflow');
+		if (this.runtime.major >= 2)
+			await this.#cliOk(['publish:workflow', `--id=${id}`], 'n8n publish:workflow');
+		else
+			await this.#cliOk(['update:workflow', `--id=${id}`, '--active=true'], 'n8n update:workflow');
 	}
 
 	/**
@@ -272,7 +309,8 @@ class N8n {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const res = await request(url, { method, body, headers, timeoutMs: 30e3 });
-			if (res.status !== 404 || !/not registered/.test(res.text) || Date.now() > deadline) return res;
+			if (res.status !== 404 || !/not registered/.test(res.text) || Date.now() > deadline)
+				return res;
 			await sleep(250);
 		}
 	}
@@ -315,7 +353,10 @@ async function startSimulator(args = [], { timeoutMs = 20e3 } = {}) {
 	child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-5000)));
 	const info = await new Promise((resolve, reject) => {
 		let buf = '';
-		const timer = setTimeout(() => reject(new Error(`simulator did not start:\n${stderr}`)), timeoutMs);
+		const timer = setTimeout(
+			() => reject(new Error(`simulator did not start:\n${stderr}`)),
+			timeoutMs,
+		);
 		child.stdout.on('data', (d) => {
 			buf += d;
 			const nl = buf.indexOf('\n');
@@ -359,12 +400,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Minimal HTTP client for 127.0.0.1 (JSON in/out). Resolves { status, headers, text, json }. */
 function request(url, { method = 'GET', body, headers = {}, timeoutMs = 10e3 } = {}) {
 	return new Promise((resolve, reject) => {
-		const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+		const data =
+			body === undefined
+				? undefined
+				: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 		const req = http.request(
 			url,
 			{
 				method,
-				headers: { ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}), ...headers },
+				headers: {
+					...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}),
+					...headers,
+				},
 				timeout: timeoutMs,
 			},
 			(res) => {

@@ -26,7 +26,8 @@ function* files(dir) {
 	}
 }
 
-const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+const packageOf = (spec) =>
+	spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
 const isBuiltin = (spec) => spec.startsWith('node:') || builtinModules.includes(packageOf(spec));
 
 const missing = new Map();
@@ -43,6 +44,9 @@ for (const file of files(ROOT)) {
 if (missing.size === 0) {
 	console.log('check:deps: every required package is declared in package.json');
 } else {
-	for (const [name, where] of missing) console.error(`check:deps: ${name} is not declared in package.json (used in ${[...new Set(where)].join(', ')})`);
+	for (const [name, where] of missing)
+		console.error(
+			`check:deps: ${name} is not declared in package.json (used in ${[...new Set(where)].join(', ')})`,
+		);
 	process.exit(1);
 }

@@ -36,7 +36,11 @@ async function main() {
 	const io = path.join(root, 'io');
 	fs.mkdirSync(io);
 	fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-	const n8n = new H.N8n({ runtime, userFolder: path.join(root, 'n8n'), fileAccess: [io, OUTPUT_DIR] });
+	const n8n = new H.N8n({
+		runtime,
+		userFolder: path.join(root, 'n8n'),
+		fileAccess: [io, OUTPUT_DIR],
+	});
 	let sim;
 	try {
 		let api;
@@ -48,7 +52,9 @@ async function main() {
 			api = { apiKey: realKey, baseUrl: 'https://api.freepik.com' };
 		} else {
 			sim = await H.startSimulator(['--task-duration-ms', '1500']);
-			say(`using the local Freepik API simulator at ${sim.apiUrl} (set FREEPIK_API_KEY to use the real API)`);
+			say(
+				`using the local Freepik API simulator at ${sim.apiUrl} (set FREEPIK_API_KEY to use the real API)`,
+			);
 			api = { apiKey: sim.apiKey, baseUrl: sim.apiUrl };
 		}
 
@@ -74,17 +80,30 @@ async function main() {
 		const [item] = H.nodeItems(run.output, 'Isolate voice') ?? [];
 		const error = H.executionError(run.output);
 		if (run.exitCode !== 0 || !item) {
-			if (error) throw new Error(`the workflow failed: ${error.message}${error.description ? `\n  ${error.description}` : ''}`);
+			if (error)
+				throw new Error(
+					`the workflow failed: ${error.message}${error.description ? `\n  ${error.description}` : ''}`,
+				);
 			const why = run.timedOut ? 'n8n timed out' : `n8n exited with ${run.exitCode}`;
-			throw new Error(`the workflow failed (${why})\n--- n8n output (end) ---\n${(run.stdout + run.stderr).slice(-3000)}`);
+			throw new Error(
+				`the workflow failed (${why})\n--- n8n output (end) ---\n${(run.stdout + run.stderr).slice(-3000)}`,
+			);
 		}
 		say(`task ${item.json.task_id}: ${item.json.status}`);
-		if (!fs.existsSync(OUTPUT_FILE)) throw new Error(`the workflow ran but wrote no ${OUTPUT_FILE}`);
+		if (!fs.existsSync(OUTPUT_FILE))
+			throw new Error(`the workflow ran but wrote no ${OUTPUT_FILE}`);
 		const out = fs.readFileSync(OUTPUT_FILE);
-		if (!isWav(out)) throw new Error(`${OUTPUT_FILE} is not a WAV file (starts with ${JSON.stringify(out.subarray(0, 12).toString('latin1'))})`);
+		if (!isWav(out))
+			throw new Error(
+				`${OUTPUT_FILE} is not a WAV file (starts with ${JSON.stringify(out.subarray(0, 12).toString('latin1'))})`,
+			);
 
-		say(`isolated audio: ${path.relative(process.cwd(), OUTPUT_FILE) || OUTPUT_FILE} (${out.length} bytes, RIFF/WAVE)`);
-		say(`timings: build ${secs(timings.build)}, provision ${secs(timings.provision)}, install+import ${secs(timings.setup)}, execute ${secs(timings.execute)}`);
+		say(
+			`isolated audio: ${path.relative(process.cwd(), OUTPUT_FILE) || OUTPUT_FILE} (${out.length} bytes, RIFF/WAVE)`,
+		);
+		say(
+			`timings: build ${secs(timings.build)}, provision ${secs(timings.provision)}, install+import ${secs(timings.setup)}, execute ${secs(timings.execute)}`,
+		);
 	} finally {
 		if (sim) await sim.stop();
 		fs.rmSync(root, { recursive: true, force: true });

@@ -21,7 +21,12 @@ const PORT = Number(option('--port', process.env.N8N_DEV_PORT || 5678));
 const LINE = process.env.N8N_LINE || '2';
 const STATE = path.join(H.REPO, '.tmp', `dev-n8n${LINE}`);
 const FILES = path.join(STATE, 'files'); // the folder Read/Write File may use in the editor
-const OWNER = { email: 'dev@example.com', password: 'Freepik-dev-1', firstName: 'Dev', lastName: 'Owner' };
+const OWNER = {
+	email: 'dev@example.com',
+	password: 'Freepik-dev-1',
+	firstName: 'Dev',
+	lastName: 'Owner',
+};
 const CREDENTIAL = { id: 'fpDevSimulator01', name: 'Freepik (local simulator)' };
 const WEBHOOK_SECRET = 'dev-webhook-secret';
 
@@ -48,24 +53,40 @@ async function main() {
 	// Copies, not a symlink to the repo: through a symlink the node would load the repo's own
 	// devDependency copy of n8n-workflow instead of n8n's, unlike a real install.
 	syncPackage(n8n.userFolder);
-	const sim = await H.startSimulator(['--webhook-secret', WEBHOOK_SECRET, '--task-duration-ms', '3000']);
+	const sim = await H.startSimulator([
+		'--webhook-secret',
+		WEBHOOK_SECRET,
+		'--task-duration-ms',
+		'3000',
+	]);
 
 	// Re-imported on every start: the simulator's port changes.
 	await n8n.importCredentials([
-		{ ...CREDENTIAL, type: 'freepikApi', data: { apiKey: sim.apiKey, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET } },
+		{
+			...CREDENTIAL,
+			type: 'freepikApi',
+			data: { apiKey: sim.apiKey, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+		},
 	]);
 	if (firstRun) {
 		const dir = path.join(H.REPO, 'examples');
-		const examples = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => {
-			const wf = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
-			for (const node of wf.nodes) {
-				if (node.credentials?.freepikApi) node.credentials.freepikApi = CREDENTIAL;
-				for (const key of ['fileSelector', 'fileName']) {
-					if (typeof node.parameters[key] === 'string') node.parameters[key] = node.parameters[key].replace('/home/node/.n8n-files/freepik', FILES);
+		const examples = fs
+			.readdirSync(dir)
+			.filter((f) => f.endsWith('.json'))
+			.map((f) => {
+				const wf = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+				for (const node of wf.nodes) {
+					if (node.credentials?.freepikApi) node.credentials.freepikApi = CREDENTIAL;
+					for (const key of ['fileSelector', 'fileName']) {
+						if (typeof node.parameters[key] === 'string')
+							node.parameters[key] = node.parameters[key].replace(
+								'/home/node/.n8n-files/freepik',
+								FILES,
+							);
+					}
 				}
-			}
-			return wf;
-		});
+				return wf;
+			});
 		await n8n.importWorkflows(examples);
 	}
 
@@ -79,10 +100,20 @@ async function main() {
 
 	let tsc;
 	if (flag('--watch')) {
-		tsc = spawnTracked(process.execPath, [path.join(H.REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], {
-			cwd: H.REPO,
-			stdio: ['ignore', 'inherit', 'inherit'],
-		});
+		tsc = spawnTracked(
+			process.execPath,
+			[
+				path.join(H.REPO, 'node_modules', 'typescript', 'bin', 'tsc'),
+				'-p',
+				'tsconfig.build.json',
+				'--watch',
+				'--preserveWatchOutput',
+			],
+			{
+				cwd: H.REPO,
+				stdio: ['ignore', 'inherit', 'inherit'],
+			},
+		);
 	}
 	let timer;
 	const watcher = fs.watch(path.join(H.REPO, 'dist'), { recursive: true }, () => {

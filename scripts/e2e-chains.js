@@ -45,7 +45,11 @@ const CREDENTIALS = {
 
 // The n8n 3.0 default binary data mode; and no fetches of n8n's catalogues of vetted community nodes
 // and MCP servers (the editor asks for them; this run talks to 127.0.0.1 only).
-const N8N_ENV = { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_VERIFIED_PACKAGES_ENABLED: 'false', N8N_DISABLED_MODULES: 'mcp-registry' };
+const N8N_ENV = {
+	N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+	N8N_DISABLED_MODULES: 'mcp-registry',
+};
 
 function parseArgs(argv) {
 	const opts = {
@@ -64,8 +68,10 @@ function parseArgs(argv) {
 		else if (flag === '--screenshot') opts.screenshot = path.resolve(value());
 		else throw new Error(`unknown argument ${argv[i]}`);
 	}
-	if (!(Number.isInteger(opts.runs) && opts.runs >= 1 && opts.runs <= 20)) throw new Error('--runs must be 1..20');
-	if (!(Number.isInteger(opts.every) && opts.every >= 1 && opts.every <= 59)) throw new Error('--every must be 1..59 seconds');
+	if (!(Number.isInteger(opts.runs) && opts.runs >= 1 && opts.runs <= 20))
+		throw new Error('--runs must be 1..20');
+	if (!(Number.isInteger(opts.every) && opts.every >= 1 && opts.every <= 59))
+		throw new Error('--every must be 1..59 seconds');
 	return opts;
 }
 
@@ -111,20 +117,34 @@ async function main() {
 	try {
 		// ------------------------------------------------------------ prerequisites (own bounds)
 		const [, runtime, installed] = await timed('prerequisites', () =>
-			Promise.all([H.ensureBuilt(), H.provision(), S.ensureDebianPackages([{ pkg: 'openssh-server', bin: 'sshd' }])]),
+			Promise.all([
+				H.ensureBuilt(),
+				H.provision(),
+				S.ensureDebianPackages([{ pkg: 'openssh-server', bin: 'sshd' }]),
+			]),
 		);
-		log(`n8n ${runtime.version}; root ${root}${installed.length ? `; installed ${installed.join(', ')}` : ''}`);
+		log(
+			`n8n ${runtime.version}; root ${root}${installed.length ? `; installed ${installed.join(', ')}` : ''}`,
+		);
 		hardStop = setTimeout(() => {
-			console.error(`\n[chains] FAILED: time limit of ${opts.timeoutMs / 1000} s reached (kept ${root})\n${services.report()}`);
+			console.error(
+				`\n[chains] FAILED: time limit of ${opts.timeoutMs / 1000} s reached (kept ${root})\n${services.report()}`,
+			);
 			process.exit(1); // proc.js SIGKILLs every tracked child on exit
 		}, opts.timeoutMs);
 		hardStop.unref();
 
 		// ------------------------------------------------------------ servers
-		sim = await timed('startSimulator', () => H.startSimulator(['--api-key', SIM_KEY, '--task-duration-ms', '800']));
+		sim = await timed('startSimulator', () =>
+			H.startSimulator(['--api-key', SIM_KEY, '--task-duration-ms', '800']),
+		);
 		const [s3, smtp, sftp] = await timed('startServers', () =>
 			Promise.all([
-				S.startS3(services, { nodeBin: runtime.nodeBin, dir: path.join(root, 's3'), bucket: BUCKET }),
+				S.startS3(services, {
+					nodeBin: runtime.nodeBin,
+					dir: path.join(root, 's3'),
+					bucket: BUCKET,
+				}),
 				S.startSmtp(services),
 				(() => {
 					sftpUser = true; // from here on the local user may exist: always remove it
@@ -132,12 +152,18 @@ async function main() {
 				})(),
 			]),
 		);
-		log(`simulator ${sim.apiUrl}; s3 ${s3.endpoint}; smtp 127.0.0.1:${smtp.port}; sftp ${sftp.user}@127.0.0.1:${sftp.port} -> ${sftp.uploadDir}`);
+		log(
+			`simulator ${sim.apiUrl}; s3 ${s3.endpoint}; smtp 127.0.0.1:${smtp.port}; sftp ${sftp.user}@127.0.0.1:${sftp.port} -> ${sftp.uploadDir}`,
+		);
 
 		// ------------------------------------------------------------ n8n
 		const n8n = new H.N8n({ runtime, userFolder: path.join(root, 'n8n') });
 		const chains = {
-			s3: W.loadChain('s3', { credentials: W.credentialRefs(CREDENTIALS), scheduleSeconds: opts.every, pollSeconds: 1 }),
+			s3: W.loadChain('s3', {
+				credentials: W.credentialRefs(CREDENTIALS),
+				scheduleSeconds: opts.every,
+				pollSeconds: 1,
+			}),
 			email: W.loadChain('email', { credentials: W.credentialRefs(CREDENTIALS), pollSeconds: 1 }),
 			sftp: W.loadChain('sftp', { credentials: W.credentialRefs(CREDENTIALS), pollSeconds: 1 }),
 		};
@@ -145,10 +171,44 @@ async function main() {
 		await timed('installAndImport', async () => {
 			await H.packAndInstall(n8n.userFolder);
 			await n8n.importCredentials([
-				{ ...CREDENTIALS.freepikApi, type: 'freepikApi', data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl } },
-				{ ...CREDENTIALS.s3, type: 's3', data: { endpoint: s3.endpoint, region: 'us-east-1', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true } },
-				{ ...CREDENTIALS.smtp, type: 'smtp', data: { host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true, user: smtp.user, password: smtp.password } },
-				{ ...CREDENTIALS.sftp, type: 'sftp', data: { host: '127.0.0.1', port: sftp.port, username: sftp.user, password: sftp.password } },
+				{
+					...CREDENTIALS.freepikApi,
+					type: 'freepikApi',
+					data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl },
+				},
+				{
+					...CREDENTIALS.s3,
+					type: 's3',
+					data: {
+						endpoint: s3.endpoint,
+						region: 'us-east-1',
+						accessKeyId: s3.accessKeyId,
+						secretAccessKey: s3.secretAccessKey,
+						forcePathStyle: true,
+					},
+				},
+				{
+					...CREDENTIALS.smtp,
+					type: 'smtp',
+					data: {
+						host: '127.0.0.1',
+						port: smtp.port,
+						secure: false,
+						disableStartTls: true,
+						user: smtp.user,
+						password: smtp.password,
+					},
+				},
+				{
+					...CREDENTIALS.sftp,
+					type: 'sftp',
+					data: {
+						host: '127.0.0.1',
+						port: sftp.port,
+						username: sftp.user,
+						password: sftp.password,
+					},
+				},
 			]);
 			await n8n.importWorkflows(Object.values(chains).map((c) => c.workflow));
 			for (const id of workflowIds) await n8n.publishWorkflow(id);
@@ -175,10 +235,15 @@ async function main() {
 				n8n.callWebhook(chains.sftp.webhookPath, { body: { url: SFTP_URL } }),
 			]),
 		);
-		check(toEmail.status === 200 && toSftp.status === 200, 'both webhook chains accepted their request', `email ${toEmail.status} ${toEmail.text.slice(0, 80)}; sftp ${toSftp.status} ${toSftp.text.slice(0, 80)}`);
+		check(
+			toEmail.status === 200 && toSftp.status === 200,
+			'both webhook chains accepted their request',
+			`email ${toEmail.status} ${toEmail.text.slice(0, 80)}; sftp ${toSftp.status} ${toSftp.text.slice(0, 80)}`,
+		);
 
 		// ------------------------------------------------------------ 1: scheduled runs
-		const finishedOf = async (wf) => (await executions.list([wf])).filter((e) => TERMINAL.has(e.status));
+		const finishedOf = async (wf) =>
+			(await executions.list([wf])).filter((e) => TERMINAL.has(e.status));
 		await timed('scheduledRunsAndWebhookChains', () =>
 			Q.waitFor(
 				`${opts.runs} scheduled runs and both webhook chains to finish`,
@@ -193,11 +258,15 @@ async function main() {
 		// ------------------------------------------------------------ 4: failure path
 		await sim.config({ failTasks: true });
 		await timed('failurePath', () =>
-			Q.waitFor('a failure e-mail from the scheduled chain', async () => smtp.messages.some(C.isFailureMail), {
-				timeoutMs: 30e3 + opts.every * 3000,
-				intervalMs: 300,
-				services,
-			}),
+			Q.waitFor(
+				'a failure e-mail from the scheduled chain',
+				async () => smtp.messages.some(C.isFailureMail),
+				{
+					timeoutMs: 30e3 + opts.every * 3000,
+					intervalMs: 300,
+					services,
+				},
+			),
 		);
 		await sim.config({ failTasks: false });
 
@@ -211,7 +280,15 @@ async function main() {
 					break;
 				}
 			}
-			await timed('screenshot', () => screenshotExecution({ n8n, workflowId: chains.s3.workflow.id, executionId: shown.id, file: opts.screenshot, log }));
+			await timed('screenshot', () =>
+				screenshotExecution({
+					n8n,
+					workflowId: chains.s3.workflow.id,
+					executionId: shown.id,
+					file: opts.screenshot,
+					log,
+				}),
+			);
 		}
 
 		// ------------------------------------------------------------ stop n8n, then look
@@ -219,29 +296,64 @@ async function main() {
 		const tStop = Date.now();
 		await timed('stopN8n', () => main.stop());
 		// After the stop: a run still going on at the SIGTERM finishes (and creates its task) first.
-		const simTasks = await H.request(`${sim.apiUrl}/__sim/tasks`, { timeoutMs: 30e3 }).then((r) => r.json);
-		check(main.exit && !main.exit.signal?.includes('KILL'), 'n8n stopped on SIGTERM (no execution left running)', JSON.stringify(main.exit));
+		const simTasks = await H.request(`${sim.apiUrl}/__sim/tasks`, { timeoutMs: 30e3 }).then(
+			(r) => r.json,
+		);
+		check(
+			main.exit && !main.exit.signal?.includes('KILL'),
+			'n8n stopped on SIGTERM (no execution left running)',
+			JSON.stringify(main.exit),
+		);
 
 		// A schedule tick during shutdown can leave an execution that n8n queued but never started
 		// (status "new", no start time): it ran nothing, so it is reported and left out.
 		const listed = await executions.list(workflowIds);
-		const notStarted = listed.filter((e) => e.status === 'new' && !e.startedAt && Date.parse(`${e.createdAt.replace(' ', 'T')}Z`) >= tStop - 2000);
+		const notStarted = listed.filter(
+			(e) =>
+				e.status === 'new' &&
+				!e.startedAt &&
+				Date.parse(`${e.createdAt.replace(' ', 'T')}Z`) >= tStop - 2000,
+		);
 		const kept = listed.filter((e) => !notStarted.includes(e));
 		const dataOf = new Map();
 		for (const e of kept) dataOf.set(e.id, await executions.data(e.id));
 		const f = C.facts({ executions: kept, dataOf, simTasks });
 
-		console.log(`\n== ${chains.s3.file}: Schedule (every ${opts.every} s) -> Isolate -> IF -> S3 | failure e-mail ==`);
-		const s3Summary = await C.checkScheduledChain(check, f, { chain: chains.s3, url: SCHEDULED_URL, minRuns: opts.runs, s3, smtp, notStarted });
+		console.log(
+			`\n== ${chains.s3.file}: Schedule (every ${opts.every} s) -> Isolate -> IF -> S3 | failure e-mail ==`,
+		);
+		const s3Summary = await C.checkScheduledChain(check, f, {
+			chain: chains.s3,
+			url: SCHEDULED_URL,
+			minRuns: opts.runs,
+			s3,
+			smtp,
+			notStarted,
+		});
 		console.log(`\n== ${chains.email.file}: Webhook -> Isolate -> Send Email (WAV attached) ==`);
-		const emailSummary = await C.checkEmailChain(check, f, { chain: chains.email, url: EMAIL_URL, smtp, apiKey: SIM_KEY });
+		const emailSummary = await C.checkEmailChain(check, f, {
+			chain: chains.email,
+			url: EMAIL_URL,
+			smtp,
+			apiKey: SIM_KEY,
+		});
 		console.log(`\n== ${chains.sftp.file}: Webhook -> Isolate -> FTP node (SFTP) ==`);
-		const sftpSummary = await C.checkSftpChain(check, f, { chain: chains.sftp, url: SFTP_URL, sftp });
-		console.log(`\n${s3Summary} in ${(runMs / 1000).toFixed(1)} s (every ${opts.every} s); ${emailSummary}; ${sftpSummary}`);
+		const sftpSummary = await C.checkSftpChain(check, f, {
+			chain: chains.sftp,
+			url: SFTP_URL,
+			sftp,
+		});
+		console.log(
+			`\n${s3Summary} in ${(runMs / 1000).toFixed(1)} s (every ${opts.every} s); ${emailSummary}; ${sftpSummary}`,
+		);
 	} catch (error) {
 		failed = true;
-		console.error(`\n[chains] FAILED${error.service ? ` (service: ${error.service})` : ''}: ${error.stack || error.message}`);
-		console.error(services.report({ lines: 40, only: error.service ? [error.service] : undefined }));
+		console.error(
+			`\n[chains] FAILED${error.service ? ` (service: ${error.service})` : ''}: ${error.stack || error.message}`,
+		);
+		console.error(
+			services.report({ lines: 40, only: error.service ? [error.service] : undefined }),
+		);
 	} finally {
 		const t = Date.now();
 		const stopTimes = await services.stopAll();
@@ -250,14 +362,22 @@ async function main() {
 		sftpUser = false;
 		timings.shutdown = Date.now() - t;
 		log(`shutdown: ${(timings.shutdown / 1000).toFixed(1)} s ${JSON.stringify(stopTimes)}`);
-		if (opts.keep || failed || checks.some((c) => !c.ok)) console.error(`[chains] kept ${root} (logs in ${logDir})`);
+		if (opts.keep || failed || checks.some((c) => !c.ok))
+			console.error(`[chains] kept ${root} (logs in ${logDir})`);
 		else fs.rmSync(root, { recursive: true, force: true });
 		clearTimeout(hardStop);
 	}
 	const bad = checks.filter((c) => !c.ok);
-	if (!failed && bad.length) console.error(`\n[chains] ${bad.length} check(s) failed; n8n log tail:\n${services.report({ lines: 30, only: ['main'] })}`);
+	if (!failed && bad.length)
+		console.error(
+			`\n[chains] ${bad.length} check(s) failed; n8n log tail:\n${services.report({ lines: 30, only: ['main'] })}`,
+		);
 	const total = ((Date.now() - started) / 1000).toFixed(1);
-	console.log(`\ntimings (s): ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}`);
+	console.log(
+		`\ntimings (s): ${Object.entries(timings)
+			.map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+			.join(', ')}`,
+	);
 	console.log(`e2e:chains ${!failed && bad.length === 0 ? 'passed' : 'FAILED'} in ${total} s`);
 	console.log(`${checks.length - bad.length} passed, ${bad.length + (failed ? 1 : 0)} failed`);
 	process.exit(!failed && bad.length === 0 ? 0 : 1);

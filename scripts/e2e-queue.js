@@ -68,14 +68,21 @@ function parseArgs(argv) {
 		else throw new Error(`unknown argument ${a}`);
 	}
 	for (const k of ['workers', 'workflows', 'items', 'concurrency']) {
-		if (!(Number.isInteger(opts[k]) && opts[k] >= 1)) throw new Error(`--${k} must be a positive integer`);
+		if (!(Number.isInteger(opts[k]) && opts[k] >= 1))
+			throw new Error(`--${k} must be a positive integer`);
 	}
 	if (!['database', 'filesystem', 'filesystem-per-process'].includes(opts.binaryMode)) {
 		throw new Error('--binary-mode must be database, filesystem or filesystem-per-process');
 	}
-	if (!['custom', 'nodes'].includes(opts.install)) throw new Error('--install must be custom or nodes');
+	if (!['custom', 'nodes'].includes(opts.install))
+		throw new Error('--install must be custom or nodes');
 	const range = String(opts.taskMs).split('-').map(Number);
-	if (range.length !== 2 || !range.every((n) => Number.isInteger(n) && n >= 0) || range[0] > range[1]) throw new Error('--task-ms must be MIN-MAX in ms, e.g. 1000-3000');
+	if (
+		range.length !== 2 ||
+		!range.every((n) => Number.isInteger(n) && n >= 0) ||
+		range[0] > range[1]
+	)
+		throw new Error('--task-ms must be MIN-MAX in ms, e.g. 1000-3000');
 	opts.taskMs = range;
 	return opts;
 }
@@ -110,11 +117,15 @@ async function executionsOf(pg, workflowIds) {
 }
 
 async function executionData(pg, parse, id) {
-	const text = await pg.psql(`SELECT data FROM execution_data WHERE "executionId" = ${Number(id)}`, { timeoutMs: 60e3 });
+	const text = await pg.psql(
+		`SELECT data FROM execution_data WHERE "executionId" = ${Number(id)}`,
+		{ timeoutMs: 60e3 },
+	);
 	return parse(text.replace(/\n$/, ''));
 }
 
-const runItems = (data, nodeName) => data?.resultData?.runData?.[nodeName]?.at(-1)?.data?.main?.[0] ?? [];
+const runItems = (data, nodeName) =>
+	data?.resultData?.runData?.[nodeName]?.at(-1)?.data?.main?.[0] ?? [];
 
 /** Accepted requests and 429s of the API server per `bucketS` seconds, from t0. */
 function timeline(apiRequests, t0, bucketS) {
@@ -125,7 +136,11 @@ function timeline(apiRequests, t0, bucketS) {
 		if (r.status === 429) rows[b].limited++;
 		else rows[b].ok++;
 	}
-	return Array.from(rows, (r, i) => ({ from: i * bucketS, ok: r?.ok ?? 0, limited: r?.limited ?? 0 }));
+	return Array.from(rows, (r, i) => ({
+		from: i * bucketS,
+		ok: r?.ok ?? 0,
+		limited: r?.limited ?? 0,
+	}));
 }
 
 async function main() {
@@ -144,28 +159,47 @@ async function main() {
 	let sim;
 	let failed = false;
 	const hardStop = setTimeout(() => {
-		console.error(`\n[queue] FAILED: overall time limit of ${opts.timeoutMs / 1000} s reached\n${services.report()}`);
+		console.error(
+			`\n[queue] FAILED: overall time limit of ${opts.timeoutMs / 1000} s reached\n${services.report()}`,
+		);
 		process.exit(1); // proc.js SIGKILLs every tracked child on exit
 	}, opts.timeoutMs);
 	hardStop.unref();
 
-	Q.log(`root ${root}; ${opts.workers} workers (concurrency ${opts.concurrency}), ${opts.workflows} workflows x ${opts.items} items of ${opts.taskMs.join('-')} ms, binary data mode ${opts.binaryMode}, install ${opts.install}${opts.split ? ', split limits' : ''}`);
+	Q.log(
+		`root ${root}; ${opts.workers} workers (concurrency ${opts.concurrency}), ${opts.workflows} workflows x ${opts.items} items of ${opts.taskMs.join('-')} ms, binary data mode ${opts.binaryMode}, install ${opts.install}${opts.split ? ', split limits' : ''}`,
+	);
 	try {
 		// ------------------------------------------------------------ prerequisites
 		await timed('build', () => H.ensureBuilt());
 		const runtime = await timed('provisionN8n', () => H.provision());
 		const sys = await timed('systemPackages', () => Q.ensureSystemPackages());
-		Q.log(`n8n ${runtime.version}, redis-server ${sys.redisServer}, postgres ${sys.pgBin}${sys.installed.length ? ` (installed ${sys.installed.join(', ')})` : ''}`);
+		Q.log(
+			`n8n ${runtime.version}, redis-server ${sys.redisServer}, postgres ${sys.pgBin}${sys.installed.length ? ` (installed ${sys.installed.join(', ')})` : ''}`,
+		);
 
 		// ------------------------------------------------------------ services
-		sim = await timed('startSimulator', () => H.startSimulator(['--rate-limit', '--api-key', SIM_KEY, '--webhook-secret', WEBHOOK_SECRET]));
+		sim = await timed('startSimulator', () =>
+			H.startSimulator(['--rate-limit', '--api-key', SIM_KEY, '--webhook-secret', WEBHOOK_SECRET]),
+		);
 		// One account-wide limit, stated explicitly (these are also Freepik's documented defaults).
 		const simConfig = await sim.config({
-			rateLimit: { averagePerSecond: AVERAGE_PER_SECOND, burstPerSecond: BURST_PER_SECOND, burstSeconds: BURST_SECONDS, averageWindowSeconds: 120 },
+			rateLimit: {
+				averagePerSecond: AVERAGE_PER_SECOND,
+				burstPerSecond: BURST_PER_SECOND,
+				burstSeconds: BURST_SECONDS,
+				averageWindowSeconds: 120,
+			},
 		});
-		Q.log(`simulator ${sim.apiUrl} (files ${sim.fileUrl}), rate limit ${JSON.stringify(simConfig.rateLimit)}`);
-		const redis = await timed('startRedis', () => Q.startRedis(services, { redisServer: sys.redisServer, dir: path.join(root, 'redis') }));
-		const pg = await timed('startPostgres', () => Q.startPostgres(services, { pgBin: sys.pgBin, dir: path.join(root, 'pg') }));
+		Q.log(
+			`simulator ${sim.apiUrl} (files ${sim.fileUrl}), rate limit ${JSON.stringify(simConfig.rateLimit)}`,
+		);
+		const redis = await timed('startRedis', () =>
+			Q.startRedis(services, { redisServer: sys.redisServer, dir: path.join(root, 'redis') }),
+		);
+		const pg = await timed('startPostgres', () =>
+			Q.startPostgres(services, { pgBin: sys.pgBin, dir: path.join(root, 'pg') }),
+		);
 		Q.log(`redis 127.0.0.1:${redis.port}, postgres 127.0.0.1:${pg.port}/${pg.database}`);
 
 		const n8n = new Q.QueueN8n({
@@ -178,9 +212,13 @@ async function main() {
 				binaryDataMode: opts.binaryMode.startsWith('filesystem') ? 'filesystem' : opts.binaryMode,
 			}),
 			processEnv: (name) =>
-				opts.binaryMode === 'filesystem-per-process' ? { N8N_STORAGE_PATH: path.join(root, `storage-${name}`) } : {},
+				opts.binaryMode === 'filesystem-per-process'
+					? { N8N_STORAGE_PATH: path.join(root, `storage-${name}`) }
+					: {},
 		});
-		const { typePrefix } = await timed('packAndInstall', () => H.packAndInstall(n8n.userFolder, { location: opts.install }));
+		const { typePrefix } = await timed('packAndInstall', () =>
+			H.packAndInstall(n8n.userFolder, { location: opts.install }),
+		);
 		fs.rmSync(path.dirname((await H.pack()).tarball), { recursive: true, force: true }); // unpacked: the tarball is not needed
 
 		const nodeOptions = opts.split
@@ -189,14 +227,20 @@ async function main() {
 					burstRequestsPerSecond: Math.floor((BURST_PER_SECOND / opts.workflows) * 10) / 10,
 				}
 			: {};
-		const batches = Array.from({ length: opts.workflows }, (_, i) => WF.batchWorkflow(i + 1, { items: opts.items, typePrefix, nodeOptions, taskMs: opts.taskMs }));
+		const batches = Array.from({ length: opts.workflows }, (_, i) =>
+			WF.batchWorkflow(i + 1, { items: opts.items, typePrefix, nodeOptions, taskMs: opts.taskMs }),
+		);
 		const trigger = WF.triggerWorkflow({ typePrefix });
 		const workflows = [...batches.map((b) => b.workflow), trigger.workflow];
 
 		await timed('importAndPublish', async () => {
 			// The first n8n command on the empty database runs the migrations.
 			await n8n.importCredentials([
-				{ ...WF.CREDENTIAL, type: 'freepikApi', data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET } },
+				{
+					...WF.CREDENTIAL,
+					type: 'freepikApi',
+					data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+				},
 			]);
 			await n8n.importWorkflows(workflows);
 			for (const wf of workflows) await n8n.publishWorkflow(wf.id);
@@ -205,7 +249,11 @@ async function main() {
 		// ------------------------------------------------------------ n8n main + workers
 		const mainInfo = await timed('startMain', () => n8n.startMain(services));
 		const workers = await timed('startWorkers', () =>
-			Promise.all(Array.from({ length: opts.workers }, (_, i) => n8n.startWorker(services, `worker${i + 1}`, { concurrency: opts.concurrency }))),
+			Promise.all(
+				Array.from({ length: opts.workers }, (_, i) =>
+					n8n.startWorker(services, `worker${i + 1}`, { concurrency: opts.concurrency }),
+				),
+			),
 		);
 		// Which worker ran which execution: workers log "Worker started execution <id> (job <id>)".
 		const ranBy = new Map();
@@ -248,13 +296,25 @@ async function main() {
 		);
 
 		// ------------------------------------------------------------ 1. batches at once
-		console.log(`\n== ${opts.workflows} batch workflows x ${opts.items} items at once, ${opts.workers} workers, one simulator at ${AVERAGE_PER_SECOND} req/s average ==`);
+		console.log(
+			`\n== ${opts.workflows} batch workflows x ${opts.items} items at once, ${opts.workers} workers, one simulator at ${AVERAGE_PER_SECOND} req/s average ==`,
+		);
 		await sim.reset();
 		const workflowIds = batches.map((b) => b.workflow.id);
 		const tFire = Date.now();
-		const answers = await Promise.all(batchUrls.map((url, i) => H.request(url, { method: 'POST', body: { batch: i + 1 }, timeoutMs: 30e3 })));
+		const answers = await Promise.all(
+			batchUrls.map((url, i) =>
+				H.request(url, { method: 'POST', body: { batch: i + 1 }, timeoutMs: 30e3 }),
+			),
+		);
 		const fireMs = Date.now() - tFire;
-		answers.forEach((r, i) => check(r.status === 200, `webhook of batch ${i + 1} answered at once`, `${r.status} ${r.text.slice(0, 120)}`));
+		answers.forEach((r, i) =>
+			check(
+				r.status === 200,
+				`webhook of batch ${i + 1} answered at once`,
+				`${r.status} ${r.text.slice(0, 120)}`,
+			),
+		);
 
 		let execs = [];
 		await timed('batchRun', () =>
@@ -264,26 +324,42 @@ async function main() {
 					execs = await executionsOf(pg, workflowIds);
 					return execs.length >= opts.workflows && execs.every((e) => TERMINAL.has(e.status));
 				},
-				{ timeoutMs: Math.max(180e3, opts.workflows * opts.items * 1500), intervalMs: 500, services },
+				{
+					timeoutMs: Math.max(180e3, opts.workflows * opts.items * 1500),
+					intervalMs: 500,
+					services,
+				},
 			),
 		);
 		const wallMs = Date.now() - tFire;
 		// Let the workers print their "finished" lines.
 		await Q.sleep(500);
 
-		const requests = await H.request(`${sim.apiUrl}/__sim/requests`, { timeoutMs: 60e3 }).then((r) => r.json);
+		const requests = await H.request(`${sim.apiUrl}/__sim/requests`, { timeoutMs: 60e3 }).then(
+			(r) => r.json,
+		);
 		const stats = await sim.stats();
 		const api = requests.filter((r) => r.server === 'api');
 		const creates = api.filter((r) => r.route === 'create');
 		const okCreates = creates.filter((r) => r.status === 200);
 		const limited = api.filter((r) => r.status === 429);
-		const expected = batches.flatMap((_, b) => Array.from({ length: opts.items }, (__, i) => WF.description(b + 1, i, opts.taskMs)));
+		const expected = batches.flatMap((_, b) =>
+			Array.from({ length: opts.items }, (__, i) => WF.description(b + 1, i, opts.taskMs)),
+		);
 		const descriptions = okCreates.map((r) => r.body?.description);
 		const createdIds = new Set(okCreates.map((r) => r.taskId));
 		const total = opts.workflows * opts.items;
 
-		check(execs.length === opts.workflows, `exactly ${opts.workflows} batch executions`, `${execs.length}: ${execs.map((e) => `#${e.id} ${e.workflowId} ${e.status}`).join(', ')}`);
-		check(execs.every((e) => e.status === 'success'), 'every batch execution succeeded', execs.map((e) => `#${e.id} ${e.status} (${e.mode})`).join(', '));
+		check(
+			execs.length === opts.workflows,
+			`exactly ${opts.workflows} batch executions`,
+			`${execs.length}: ${execs.map((e) => `#${e.id} ${e.workflowId} ${e.status}`).join(', ')}`,
+		);
+		check(
+			execs.every((e) => e.status === 'success'),
+			'every batch execution succeeded',
+			execs.map((e) => `#${e.id} ${e.status} (${e.mode})`).join(', '),
+		);
 
 		const parse = Q.flattedParser(runtime);
 		const perExecution = [];
@@ -300,7 +376,11 @@ async function main() {
 				items: items.length,
 				completed: items.filter((it) => it.json?.status === 'COMPLETED').length,
 				withBinary: items.filter((it) => it.binary?.data).length,
-				binaryIds: [...new Set(items.map((it) => String(it.binary?.data?.id ?? '').split(':')[0]).filter(Boolean))],
+				binaryIds: [
+					...new Set(
+						items.map((it) => String(it.binary?.data?.id ?? '').split(':')[0]).filter(Boolean),
+					),
+				],
 				taskIds: items.map((it) => it.json?.task_id),
 				error: err ? `${err.message} ${err.description ?? ''}`.slice(0, 500) : null,
 			});
@@ -313,14 +393,21 @@ async function main() {
 			);
 		}
 		const outputIds = perExecution.flatMap((p) => p.taskIds);
-		check(stats.creates === total && okCreates.length === total, `simulator created exactly ${total} tasks`, `stats.creates ${stats.creates}, 200-answered creates ${okCreates.length}, create attempts ${creates.length}`);
 		check(
-			new Set(descriptions).size === descriptions.length && expected.every((d) => descriptions.includes(d)),
+			stats.creates === total && okCreates.length === total,
+			`simulator created exactly ${total} tasks`,
+			`stats.creates ${stats.creates}, 200-answered creates ${okCreates.length}, create attempts ${creates.length}`,
+		);
+		check(
+			new Set(descriptions).size === descriptions.length &&
+				expected.every((d) => descriptions.includes(d)),
 			'each item was submitted exactly once (descriptions unique, none missing)',
 			`${new Set(descriptions).size} distinct of ${descriptions.length}; missing ${expected.filter((d) => !descriptions.includes(d)).length}`,
 		);
 		check(
-			outputIds.length === total && new Set(outputIds).size === total && outputIds.every((id) => createdIds.has(id)),
+			outputIds.length === total &&
+				new Set(outputIds).size === total &&
+				outputIds.every((id) => createdIds.has(id)),
 			'output task ids are the created tasks, one each',
 			`${new Set(outputIds).size} distinct output ids`,
 		);
@@ -330,7 +417,12 @@ async function main() {
 		check(
 			perExecution.every((p) => p.worker && enqueued.has(p.id)),
 			'every batch execution was enqueued by main and run by a worker (their logs)',
-			perExecution.map((p) => `#${p.id} ${enqueued.has(p.id) ? 'enqueued' : 'NOT enqueued'} → ${p.worker ?? 'no worker'}`).join(', '),
+			perExecution
+				.map(
+					(p) =>
+						`#${p.id} ${enqueued.has(p.id) ? 'enqueued' : 'NOT enqueued'} → ${p.worker ?? 'no worker'}`,
+				)
+				.join(', '),
 		);
 		check(
 			usedWorkers === Math.min(opts.workers, opts.workflows),
@@ -374,48 +466,103 @@ async function main() {
 			rateLimited429OnCreate: creates.filter((r) => r.status === 429).length,
 			requestsPerTask: +(apiRequests / total).toFixed(2),
 			// 1 create + polls at 1 s, 2 s, ... after the create until the task is done.
-			requestsPerTaskAtFullPollRate: +(expected.reduce((s, d) => s + 1 + Math.ceil(Number(d.match(/duration=(\d+)/)[1]) / 1000), 0) / total).toFixed(2),
+			requestsPerTaskAtFullPollRate: +(
+				expected.reduce(
+					(s, d) => s + 1 + Math.ceil(Number(d.match(/duration=(\d+)/)[1]) / 1000),
+					0,
+				) / total
+			).toFixed(2),
 			acceptedPerSecondOverall: +(accepted / Math.max(0.001, (tLast - tFirst) / 1000)).toFixed(2),
-			sustainedAcceptedPerSecondAfter10s: +(acceptedAfterBurst.length / sustainedWindowS).toFixed(2),
-			first429AtS: limited.length ? +((Math.min(...limited.map((r) => r.at)) - tFirst) / 1000).toFixed(1) : null,
-			last429AtS: limited.length ? +((Math.max(...limited.map((r) => r.at)) - tFirst) / 1000).toFixed(1) : null,
+			sustainedAcceptedPerSecondAfter10s: +(acceptedAfterBurst.length / sustainedWindowS).toFixed(
+				2,
+			),
+			first429AtS: limited.length
+				? +((Math.min(...limited.map((r) => r.at)) - tFirst) / 1000).toFixed(1)
+				: null,
+			last429AtS: limited.length
+				? +((Math.max(...limited.map((r) => r.at)) - tFirst) / 1000).toFixed(1)
+				: null,
 			webhookPostsMs: fireMs,
 			executionsPerWorker: perWorker,
 			rateLimitedWarningsPerWorker: rateLimitedLogs,
-			executions: perExecution.map(({ taskIds, binaryIds, ...p }) => ({ ...p, binary: binaryIds.join(',') })),
+			executions: perExecution.map(({ taskIds, binaryIds, ...p }) => ({
+				...p,
+				binary: binaryIds.join(','),
+			})),
 		};
 
-		console.log(`\nqueue-mode batch: ${total} tasks in ${opts.workflows} executions on ${opts.workers} workers against one ${AVERAGE_PER_SECOND} req/s account`);
+		console.log(
+			`\nqueue-mode batch: ${total} tasks in ${opts.workflows} executions on ${opts.workers} workers against one ${AVERAGE_PER_SECOND} req/s account`,
+		);
 		const rows = [
 			['wall time (webhook POSTs -> last execution finished)', `${(wallMs / 1000).toFixed(1)} s`],
-			['ideal = API requests / 10 per s', `${(idealMs / 1000).toFixed(1)} s  (wall/ideal ${bench.wallOverIdeal})`],
-			[`burst-aware floor = (accepted - ${bucket} burst budget) / 10 per s`, `${(burstFloorMs / 1000).toFixed(1)} s  (wall/floor ${(wallMs / Math.max(1, burstFloorMs)).toFixed(2)})`],
-			['API requests (create + get, incl. 429s)', `${apiRequests}  (creates ${stats.creates}, create attempts ${creates.length}, gets ${bench.gets})`],
-			['429 answers', `${limited.length}  (on create ${bench.rateLimited429OnCreate}; first ${bench.first429AtS ?? '-'} s, last ${bench.last429AtS ?? '-'} s)`],
-			['requests per task', `${bench.requestsPerTask}  (lower bound 2 = create + final get; polling every 1 s unthrottled would take ${bench.requestsPerTaskAtFullPollRate})`],
-			['accepted req/s: whole run / after the first 10 s', `${bench.acceptedPerSecondOverall} / ${bench.sustainedAcceptedPerSecondAfter10s}`],
+			[
+				'ideal = API requests / 10 per s',
+				`${(idealMs / 1000).toFixed(1)} s  (wall/ideal ${bench.wallOverIdeal})`,
+			],
+			[
+				`burst-aware floor = (accepted - ${bucket} burst budget) / 10 per s`,
+				`${(burstFloorMs / 1000).toFixed(1)} s  (wall/floor ${(wallMs / Math.max(1, burstFloorMs)).toFixed(2)})`,
+			],
+			[
+				'API requests (create + get, incl. 429s)',
+				`${apiRequests}  (creates ${stats.creates}, create attempts ${creates.length}, gets ${bench.gets})`,
+			],
+			[
+				'429 answers',
+				`${limited.length}  (on create ${bench.rateLimited429OnCreate}; first ${bench.first429AtS ?? '-'} s, last ${bench.last429AtS ?? '-'} s)`,
+			],
+			[
+				'requests per task',
+				`${bench.requestsPerTask}  (lower bound 2 = create + final get; polling every 1 s unthrottled would take ${bench.requestsPerTaskAtFullPollRate})`,
+			],
+			[
+				'accepted req/s: whole run / after the first 10 s',
+				`${bench.acceptedPerSecondOverall} / ${bench.sustainedAcceptedPerSecondAfter10s}`,
+			],
 			['executions per worker', JSON.stringify(perWorker)],
 			['"rate limited" warnings per worker', JSON.stringify(rateLimitedLogs)],
-			['execution run times', perExecution.map((p) => `#${p.id} ${(p.runMs / 1000).toFixed(1)} s on ${p.worker}`).join(', ')],
+			[
+				'execution run times',
+				perExecution
+					.map((p) => `#${p.id} ${(p.runMs / 1000).toFixed(1)} s on ${p.worker}`)
+					.join(', '),
+			],
 		];
 		const width = Math.max(...rows.map((r) => r[0].length));
 		for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
-		console.log(`  API requests per ${bucketS} s (accepted/429): ${line.map((b) => `${b.from}s ${b.ok}/${b.limited}`).join('  ')}`);
+		console.log(
+			`  API requests per ${bucketS} s (accepted/429): ${line.map((b) => `${b.from}s ${b.ok}/${b.limited}`).join('  ')}`,
+		);
 
 		// ------------------------------------------------------------ 2. Freepik Trigger through main
 		console.log('\n== Freepik Trigger: signed webhook -> main -> worker ==');
-		const simTasks = await H.request(`${sim.apiUrl}/__sim/tasks`, { timeoutMs: 30e3 }).then((r) => r.json);
+		const simTasks = await H.request(`${sim.apiUrl}/__sim/tasks`, { timeoutMs: 30e3 }).then(
+			(r) => r.json,
+		);
 		const done = simTasks.find((t) => t.view?.status === 'COMPLETED');
 		const before = new Set((await executionsOf(pg, [trigger.workflow.id])).map((e) => e.id));
-		const fileRequestsBefore = (await H.request(`${sim.apiUrl}/__sim/requests?server=file`, { timeoutMs: 30e3 })).json.length;
-		const delivery = await H.request(`${sim.apiUrl}/__sim/webhook`, { method: 'POST', body: { url: triggerUrl, task: done.view }, timeoutMs: 30e3 }).then((r) => r.json);
-		check(delivery.status === 200 && /Workflow was started/.test(delivery.responseBody ?? ''), 'signed webhook accepted by the main instance', `${delivery.status} ${delivery.responseBody ?? delivery.error}`);
+		const fileRequestsBefore = (
+			await H.request(`${sim.apiUrl}/__sim/requests?server=file`, { timeoutMs: 30e3 })
+		).json.length;
+		const delivery = await H.request(`${sim.apiUrl}/__sim/webhook`, {
+			method: 'POST',
+			body: { url: triggerUrl, task: done.view },
+			timeoutMs: 30e3,
+		}).then((r) => r.json);
+		check(
+			delivery.status === 200 && /Workflow was started/.test(delivery.responseBody ?? ''),
+			'signed webhook accepted by the main instance',
+			`${delivery.status} ${delivery.responseBody ?? delivery.error}`,
+		);
 		let trigExec;
 		await timed('triggerRun', () =>
 			Q.waitFor(
 				'the trigger execution to finish',
 				async () => {
-					const list = (await executionsOf(pg, [trigger.workflow.id])).filter((e) => !before.has(e.id));
+					const list = (await executionsOf(pg, [trigger.workflow.id])).filter(
+						(e) => !before.has(e.id),
+					);
 					trigExec = list[0];
 					return list.length && list.every((e) => TERMINAL.has(e.status));
 				},
@@ -439,46 +586,87 @@ async function main() {
 			'trigger execution was enqueued by main and ran on a worker',
 			`${enqueued.has(trigExec.id) ? 'enqueued' : 'NOT enqueued'} → ${ranBy.get(trigExec.id) ?? 'no worker logged it'}`,
 		);
-		check(trigItem?.json?.task_id === done.id && trigItem?.json?.status === 'COMPLETED' && trigItem?.json?.webhookId === delivery.id, 'trigger item carries the task and the webhook id', JSON.stringify(trigItem?.json ?? null).slice(0, 200));
+		check(
+			trigItem?.json?.task_id === done.id &&
+				trigItem?.json?.status === 'COMPLETED' &&
+				trigItem?.json?.webhookId === delivery.id,
+			'trigger item carries the task and the webhook id',
+			JSON.stringify(trigItem?.json ?? null).slice(0, 200),
+		);
 		check(
 			checked?.json?.bytes === wavBytes && checked?.json?.magic === 'RIFF/WAVE',
 			'the WAV downloaded on main is readable on the worker (binary data across processes)',
 			`${checked?.json?.bytes} bytes (expected ${wavBytes}), ${checked?.json?.magic}, binary id ${String(checked?.json?.binaryId ?? '').split(':')[0] || '?'}`,
 		);
-		const fileReqs = (await H.request(`${sim.apiUrl}/__sim/requests?server=file`, { timeoutMs: 30e3 })).json.slice(fileRequestsBefore);
-		check(fileReqs.length >= 1 && fileReqs.every((r) => r.headers['x-freepik-api-key'] === undefined), 'the trigger downloaded the result without the API key', `${fileReqs.length} file request(s)`);
-		const again = await H.request(`${sim.apiUrl}/__sim/webhook`, { method: 'POST', body: { url: triggerUrl, task: done.view, id: delivery.id }, timeoutMs: 30e3 }).then((r) => r.json);
+		const fileReqs = (
+			await H.request(`${sim.apiUrl}/__sim/requests?server=file`, { timeoutMs: 30e3 })
+		).json.slice(fileRequestsBefore);
+		check(
+			fileReqs.length >= 1 && fileReqs.every((r) => r.headers['x-freepik-api-key'] === undefined),
+			'the trigger downloaded the result without the API key',
+			`${fileReqs.length} file request(s)`,
+		);
+		const again = await H.request(`${sim.apiUrl}/__sim/webhook`, {
+			method: 'POST',
+			body: { url: triggerUrl, task: done.view, id: delivery.id },
+			timeoutMs: 30e3,
+		}).then((r) => r.json);
 		await Q.sleep(1500);
-		const afterDup = (await executionsOf(pg, [trigger.workflow.id])).filter((e) => !before.has(e.id));
+		const afterDup = (await executionsOf(pg, [trigger.workflow.id])).filter(
+			(e) => !before.has(e.id),
+		);
 		check(
 			again.status === 200 && /Duplicate/.test(again.responseBody ?? '') && afterDup.length === 1,
 			'the same delivery again is dropped by the main instance (per-process memory)',
 			`${again.status} ${again.responseBody}; executions ${afterDup.length}`,
 		);
-		bench.trigger = { executionId: trigExec.id, worker: ranBy.get(trigExec.id) ?? null, bytes: checked?.json?.bytes ?? null, binary: String(checked?.json?.binaryId ?? '').split(':')[0] || null };
+		bench.trigger = {
+			executionId: trigExec.id,
+			worker: ranBy.get(trigExec.id) ?? null,
+			bytes: checked?.json?.bytes ?? null,
+			binary: String(checked?.json?.binaryId ?? '').split(':')[0] || null,
+		};
 
 		console.log(`\nBENCH_JSON ${JSON.stringify(bench)}`);
 	} catch (error) {
 		failed = true;
-		console.error(`\n[queue] FAILED${error.service ? ` (service: ${error.service})` : ''}: ${error.message}`);
+		console.error(
+			`\n[queue] FAILED${error.service ? ` (service: ${error.service})` : ''}: ${error.message}`,
+		);
 		const only = error.service ? [error.service] : undefined;
 		console.error(services.report({ lines: 40, only }));
-		if (only) console.error(`(other services: ${services.list.filter((s) => !only.includes(s.name)).map((s) => `${s.name} ${s.exit ? 'exited' : 'running'}`).join(', ')}; logs in ${logDir})`);
+		if (only)
+			console.error(
+				`(other services: ${services.list
+					.filter((s) => !only.includes(s.name))
+					.map((s) => `${s.name} ${s.exit ? 'exited' : 'running'}`)
+					.join(', ')}; logs in ${logDir})`,
+			);
 	} finally {
 		const t = Date.now();
 		const stopTimes = await services.stopAll();
 		if (sim) await sim.stop();
 		timings.shutdown = Date.now() - t;
 		Q.log(`shutdown: ${(timings.shutdown / 1000).toFixed(1)} s ${JSON.stringify(stopTimes)}`);
-		if (opts.keep || failed || checks.some((c) => !c.ok)) console.error(`[queue] kept ${root} (logs in ${logDir})`);
+		if (opts.keep || failed || checks.some((c) => !c.ok))
+			console.error(`[queue] kept ${root} (logs in ${logDir})`);
 		else fs.rmSync(root, { recursive: true, force: true });
 		clearTimeout(hardStop);
 	}
 	const bad = checks.filter((c) => !c.ok);
-	if (!failed && bad.length) console.error(`\n[queue] ${bad.length} check(s) failed; last log lines:\n${services.report({ lines: 15, only: services.list.map((s) => s.name).filter((n) => n === 'main' || n.startsWith('worker')) })}`);
+	if (!failed && bad.length)
+		console.error(
+			`\n[queue] ${bad.length} check(s) failed; last log lines:\n${services.report({ lines: 15, only: services.list.map((s) => s.name).filter((n) => n === 'main' || n.startsWith('worker')) })}`,
+		);
 	const total = ((Date.now() - started) / 1000).toFixed(1);
-	console.log(`\ntimings (s): ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}`);
-	console.log(`e2e:queue ${!failed && bad.length === 0 ? 'passed' : 'FAILED'} in ${total} s (${checks.length - bad.length}/${checks.length} checks${failed ? ', aborted' : ''})`);
+	console.log(
+		`\ntimings (s): ${Object.entries(timings)
+			.map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+			.join(', ')}`,
+	);
+	console.log(
+		`e2e:queue ${!failed && bad.length === 0 ? 'passed' : 'FAILED'} in ${total} s (${checks.length - bad.length}/${checks.length} checks${failed ? ', aborted' : ''})`,
+	);
 	process.exit(!failed && bad.length === 0 ? 0 : 1);
 }
 

@@ -39,9 +39,22 @@ const uuid = (seed) => {
 };
 
 function workflow() {
-	const node = (name, type, typeVersion, parameters, extra = {}) => ({ id: uuid(name), name, type, typeVersion, parameters, ...extra });
+	const node = (name, type, typeVersion, parameters, extra = {}) => ({
+		id: uuid(name),
+		name,
+		type,
+		typeVersion,
+		parameters,
+		...extra,
+	});
 	const nodes = [
-		node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: START_PATH, responseMode: 'onReceived', options: {} }, { webhookId: uuid('start') }),
+		node(
+			'Webhook',
+			'n8n-nodes-base.webhook',
+			2,
+			{ httpMethod: 'POST', path: START_PATH, responseMode: 'onReceived', options: {} },
+			{ webhookId: uuid('start') },
+		),
 		node('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.items', options: {} }),
 		node(
 			'Isolate',
@@ -63,23 +76,39 @@ function workflow() {
 		),
 	].map((n, i) => ({ ...n, position: [i * 240, 0] }));
 	const connections = {};
-	nodes.slice(1).forEach((n, i) => (connections[nodes[i].name] = { main: [[{ node: n.name, type: 'main', index: 0 }]] }));
+	nodes
+		.slice(1)
+		.forEach(
+			(n, i) =>
+				(connections[nodes[i].name] = { main: [[{ node: n.name, type: 'main', index: 0 }]] }),
+		);
 	return {
 		id: WORKFLOW_ID,
 		name: 'resume e2e: Webhook → Split Out → Freepik Isolate (Resume on Webhook)',
 		active: false,
 		nodes,
 		connections,
-		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+		settings: {
+			executionOrder: 'v1',
+			saveDataSuccessExecution: 'all',
+			saveDataErrorExecution: 'all',
+		},
 		pinData: {},
 	};
 }
 
 /** Logged-in access to n8n's REST API (executions). */
 async function restClient(baseUrl, parse) {
-	const login = await H.request(`${baseUrl}/rest/login`, { method: 'POST', body: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
-	if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text.slice(0, 300)}`);
-	const cookie = [].concat(login.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
+	const login = await H.request(`${baseUrl}/rest/login`, {
+		method: 'POST',
+		body: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
+	});
+	if (login.status !== 200)
+		throw new Error(`login failed: ${login.status} ${login.text.slice(0, 300)}`);
+	const cookie = []
+		.concat(login.headers['set-cookie'] || [])
+		.map((c) => c.split(';')[0])
+		.join('; ');
 	const get = async (p) => {
 		const res = await H.request(`${baseUrl}${p}`, { headers: { cookie }, timeoutMs: 30e3 });
 		if (res.status !== 200) throw new Error(`GET ${p}: ${res.status} ${res.text.slice(0, 300)}`);
@@ -90,7 +119,9 @@ async function restClient(baseUrl, parse) {
 		async executions() {
 			const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }));
 			const data = await get(`/rest/executions?filter=${filter}&limit=200`);
-			return (data.results ?? data).map((e) => ({ id: String(e.id), status: e.status })).sort((a, b) => Number(a.id) - Number(b.id));
+			return (data.results ?? data)
+				.map((e) => ({ id: String(e.id), status: e.status }))
+				.sort((a, b) => Number(a.id) - Number(b.id));
 		},
 		/** The execution's run data (parsed). */
 		async runData(id) {
@@ -127,7 +158,8 @@ async function statusOf(rest, id) {
 
 const isolateItems = (data) => data?.resultData?.runData?.Isolate?.at(-1)?.data?.main?.[0] ?? [];
 const tasksOf = async (sim) => await H.request(`${sim.apiUrl}/__sim/tasks`).then((r) => r.json);
-const deliveries = async (sim) => await H.request(`${sim.apiUrl}/__sim/webhooks`).then((r) => r.json);
+const deliveries = async (sim) =>
+	await H.request(`${sim.apiUrl}/__sim/webhooks`).then((r) => r.json);
 
 async function main() {
 	const started = Date.now();
@@ -140,15 +172,33 @@ async function main() {
 		log(`n8n ${runtime.version}`);
 		if (runtime.major < 2) throw new Error('Resume on Webhook needs n8n 2.x');
 		const parse = flattedParser(runtime);
-		sim = await H.startSimulator(['--api-key', SIM_KEY, '--webhook-secret', WEBHOOK_SECRET, '--task-duration-ms', '2000']);
+		sim = await H.startSimulator([
+			'--api-key',
+			SIM_KEY,
+			'--webhook-secret',
+			WEBHOOK_SECRET,
+			'--task-duration-ms',
+			'2000',
+		]);
 		n8n = new H.N8n({ runtime, userFolder: path.join(tmp, 'user') });
 		await H.packAndInstall(n8n.userFolder);
-		await n8n.importCredentials([{ ...CREDENTIAL, type: 'freepikApi', data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET } }]);
+		await n8n.importCredentials([
+			{
+				...CREDENTIAL,
+				type: 'freepikApi',
+				data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+			},
+		]);
 		await n8n.importWorkflows([workflow()]);
 		await n8n.publishWorkflow(WORKFLOW_ID);
 		const port = await H.freePort();
 		let output = '';
-		const startN8n = async () => await n8n.start({ port, timeoutMs: 600e3, onOutput: (d) => (output = (output + d).slice(-200000)) });
+		const startN8n = async () =>
+			await n8n.start({
+				port,
+				timeoutMs: 600e3,
+				onOutput: (d) => (output = (output + d).slice(-200000)),
+			});
 		await startN8n();
 		await n8n.setupOwner(OWNER);
 		const rest = await restClient(n8n.server.baseUrl, parse);
@@ -158,127 +208,214 @@ async function main() {
 		let t0;
 		const remember = (list) => list.forEach((e) => known.add(e.id));
 		const fire = async (descriptions) => {
-			const res = await n8n.callWebhook(START_PATH, { body: { items: descriptions.map((d) => ({ d })) } });
-			if (res.status !== 200) throw new Error(`start webhook answered ${res.status}: ${res.text.slice(0, 300)}`);
+			const res = await n8n.callWebhook(START_PATH, {
+				body: { items: descriptions.map((d) => ({ d })) },
+			});
+			if (res.status !== 200)
+				throw new Error(`start webhook answered ${res.status}: ${res.text.slice(0, 300)}`);
 		};
 
 		const only = (process.env.E2E_RESUME_ONLY || 'one,batch,forged,restart').split(',');
 		// 1. one item
 		if (only.includes('one')) {
-		await sim.reset();
-		t0 = Date.now();
-		await fire(['one item [sim:duration=10000]']);
-		const [one] = await newExecutions(rest, known, 1, 'waiting', 30e3);
-		const waitingAfterMs = Date.now() - t0;
-		// 5 s on an idle machine; a machine busy with other work (load above its core count) gets proportionally more.
-		const load = os.loadavg()[0] / os.cpus().length;
-		const waitingLimitMs = Math.round(5000 * Math.max(1, load));
-		check(waitingAfterMs <= waitingLimitMs, `one item: the execution is waiting within 5 s of submit (× load ${Math.max(1, load).toFixed(1)})`, `${waitingAfterMs} ms`);
-		stats = await sim.stats();
-		check(stats.creates === 1 && stats.gets === 0, 'one item: while waiting, 1 create and 0 polls', JSON.stringify({ creates: stats.creates, gets: stats.gets }));
-		check(/resume URL .* is local/.test(output), 'one item: n8n logs that the resume URL is local (WEBHOOK_URL needed for Freepik)');
-		await waitUntil('the single-item execution to succeed', async () => (await statusOf(rest, one.id)) === 'success', 60e3);
-		remember([one]);
-		items = isolateItems(await rest.runData(one.id));
-		const [task] = await tasksOf(sim);
-		check(
-			items.length === 1 && items[0].json.task_id === task.id && items[0].json.status === 'COMPLETED' && items[0].binary?.data?.mimeType === 'audio/wav' && items[0].pairedItem?.item === 0,
-			'one item: resumed on the callback with the task and its WAV',
-			JSON.stringify(items.map((i) => ({ ...i.json, binary: Object.keys(i.binary ?? {}) }))),
-		);
-		stats = await sim.stats();
-		check(stats.creates + stats.gets === 1, 'one item: API requests = 1 per task', `creates ${stats.creates}, gets ${stats.gets}, downloads ${stats.downloads}`);
+			await sim.reset();
+			t0 = Date.now();
+			await fire(['one item [sim:duration=10000]']);
+			const [one] = await newExecutions(rest, known, 1, 'waiting', 30e3);
+			const waitingAfterMs = Date.now() - t0;
+			// 5 s on an idle machine; a machine busy with other work (load above its core count) gets proportionally more.
+			const load = os.loadavg()[0] / os.cpus().length;
+			const waitingLimitMs = Math.round(5000 * Math.max(1, load));
+			check(
+				waitingAfterMs <= waitingLimitMs,
+				`one item: the execution is waiting within 5 s of submit (× load ${Math.max(1, load).toFixed(1)})`,
+				`${waitingAfterMs} ms`,
+			);
+			stats = await sim.stats();
+			check(
+				stats.creates === 1 && stats.gets === 0,
+				'one item: while waiting, 1 create and 0 polls',
+				JSON.stringify({ creates: stats.creates, gets: stats.gets }),
+			);
+			check(
+				/resume URL .* is local/.test(output),
+				'one item: n8n logs that the resume URL is local (WEBHOOK_URL needed for Freepik)',
+			);
+			await waitUntil(
+				'the single-item execution to succeed',
+				async () => (await statusOf(rest, one.id)) === 'success',
+				60e3,
+			);
+			remember([one]);
+			items = isolateItems(await rest.runData(one.id));
+			const [task] = await tasksOf(sim);
+			check(
+				items.length === 1 &&
+					items[0].json.task_id === task.id &&
+					items[0].json.status === 'COMPLETED' &&
+					items[0].binary?.data?.mimeType === 'audio/wav' &&
+					items[0].pairedItem?.item === 0,
+				'one item: resumed on the callback with the task and its WAV',
+				JSON.stringify(items.map((i) => ({ ...i.json, binary: Object.keys(i.binary ?? {}) }))),
+			);
+			stats = await sim.stats();
+			check(
+				stats.creates + stats.gets === 1,
+				'one item: API requests = 1 per task',
+				`creates ${stats.creates}, gets ${stats.gets}, downloads ${stats.downloads}`,
+			);
 		}
 
 		// 2. batch of 10, mixed durations
 		if (only.includes('batch')) {
-		await sim.reset();
-		// Longer than n8n needs to save the waiting execution on a busy machine: a callback before that
-		// gets 409 from n8n (Freepik retries it; the simulator does not).
-		const durations = [19000, 12000, 16000, 13000, 24000, 14000, 18000, 12500, 22000, 15000];
-		const descriptions = durations.map((ms, i) => `batch item ${i} [sim:duration=${ms}]`);
-		t0 = Date.now();
-		await fire(descriptions);
-		const [batch] = await newExecutions(rest, known, 1, 'waiting', 30e3);
-		const batchStatus = await waitUntil('the batch execution to finish', async () => {
-			const status = await statusOf(rest, batch.id);
-			return ['success', 'error', 'crashed', 'canceled'].includes(status) ? status : undefined;
-		}, 120e3);
-		check(batchStatus === 'success', 'batch of 10: the execution resumes and succeeds', batchStatus);
-		remember([batch]);
-		const batchMs = Date.now() - t0;
-		items = isolateItems(await rest.runData(batch.id));
-		const idByDescription = new Map((await tasksOf(sim)).map((t) => [t.body?.description, t.id]));
-		const expected = descriptions.map((d) => idByDescription.get(d));
-		check(
-			items.length === 10 && items.every((it, i) => it.json.task_id === expected[i] && it.json.status === 'COMPLETED' && it.binary?.data && it.pairedItem?.item === i),
-			'batch of 10: 10 outputs in input order, each with its WAV',
-			`${items.length} items in ${(batchMs / 1000).toFixed(1)} s (longest task ${Math.max(...durations) / 1000} s)`,
-		);
-		stats = await sim.stats();
-		const perTask = (stats.creates + stats.gets) / 10;
-		check(stats.creates === 10 && perTask <= 2, 'batch of 10: at most 2 API requests per task', `${perTask.toFixed(1)} (creates ${stats.creates}, gets ${stats.gets})`);
+			await sim.reset();
+			// Longer than n8n needs to save the waiting execution on a busy machine: a callback before that
+			// gets 409 from n8n (Freepik retries it; the simulator does not).
+			const durations = [19000, 12000, 16000, 13000, 24000, 14000, 18000, 12500, 22000, 15000];
+			const descriptions = durations.map((ms, i) => `batch item ${i} [sim:duration=${ms}]`);
+			t0 = Date.now();
+			await fire(descriptions);
+			const [batch] = await newExecutions(rest, known, 1, 'waiting', 30e3);
+			const batchStatus = await waitUntil(
+				'the batch execution to finish',
+				async () => {
+					const status = await statusOf(rest, batch.id);
+					return ['success', 'error', 'crashed', 'canceled'].includes(status) ? status : undefined;
+				},
+				120e3,
+			);
+			check(
+				batchStatus === 'success',
+				'batch of 10: the execution resumes and succeeds',
+				batchStatus,
+			);
+			remember([batch]);
+			const batchMs = Date.now() - t0;
+			items = isolateItems(await rest.runData(batch.id));
+			const idByDescription = new Map((await tasksOf(sim)).map((t) => [t.body?.description, t.id]));
+			const expected = descriptions.map((d) => idByDescription.get(d));
+			check(
+				items.length === 10 &&
+					items.every(
+						(it, i) =>
+							it.json.task_id === expected[i] &&
+							it.json.status === 'COMPLETED' &&
+							it.binary?.data &&
+							it.pairedItem?.item === i,
+					),
+				'batch of 10: 10 outputs in input order, each with its WAV',
+				`${items.length} items in ${(batchMs / 1000).toFixed(1)} s (longest task ${Math.max(...durations) / 1000} s)`,
+			);
+			stats = await sim.stats();
+			const perTask = (stats.creates + stats.gets) / 10;
+			check(
+				stats.creates === 10 && perTask <= 2,
+				'batch of 10: at most 2 API requests per task',
+				`${perTask.toFixed(1)} (creates ${stats.creates}, gets ${stats.gets})`,
+			);
 		}
 
 		// 3. forged, stale, wrong-token callbacks
 		if (only.includes('forged')) {
-		await sim.reset();
-		await fire(['long task [sim:duration=600000]']);
-		const [long] = await newExecutions(rest, known, 1, 'waiting', 30e3);
-		const [longTask] = await tasksOf(sim);
-		const completed = { task_id: longTask.id, status: 'COMPLETED', generated: [] };
-		const send = async (url, opts = {}) => (await H.request(`${sim.apiUrl}/__sim/webhook`, { method: 'POST', body: { url, task: completed, ...opts } })).json;
-		const wrongToken = new URL(longTask.webhookUrl);
-		wrongToken.searchParams.set('signature', 'f'.repeat(wrongToken.searchParams.get('signature').length));
-		const answers = {
-			forged: (await send(longTask.webhookUrl, { signatureOverride: `v1,${crypto.randomBytes(32).toString('base64')}` })).status,
-			wrongSecret: (await send(longTask.webhookUrl, { secret: 'not-the-secret' })).status,
-			stale: (await send(longTask.webhookUrl, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status,
-			wrongToken: (await send(wrongToken.toString())).status,
-		};
-		check(Object.values(answers).every((s) => s === 401), 'forged, wrong-secret, stale and wrong-token callbacks: 401', JSON.stringify(answers));
-		await H.sleep(1000);
-		check((await statusOf(rest, long.id)) === 'waiting', 'after them the execution still waits, nothing fetched', `gets ${(await sim.stats()).gets}`);
-		remember([long]);
+			await sim.reset();
+			await fire(['long task [sim:duration=600000]']);
+			const [long] = await newExecutions(rest, known, 1, 'waiting', 30e3);
+			const [longTask] = await tasksOf(sim);
+			const completed = { task_id: longTask.id, status: 'COMPLETED', generated: [] };
+			const send = async (url, opts = {}) =>
+				(
+					await H.request(`${sim.apiUrl}/__sim/webhook`, {
+						method: 'POST',
+						body: { url, task: completed, ...opts },
+					})
+				).json;
+			const wrongToken = new URL(longTask.webhookUrl);
+			wrongToken.searchParams.set(
+				'signature',
+				'f'.repeat(wrongToken.searchParams.get('signature').length),
+			);
+			const answers = {
+				forged: (
+					await send(longTask.webhookUrl, {
+						signatureOverride: `v1,${crypto.randomBytes(32).toString('base64')}`,
+					})
+				).status,
+				wrongSecret: (await send(longTask.webhookUrl, { secret: 'not-the-secret' })).status,
+				stale: (
+					await send(longTask.webhookUrl, { timestamp: Math.floor(Date.now() / 1000) - 3600 })
+				).status,
+				wrongToken: (await send(wrongToken.toString())).status,
+			};
+			check(
+				Object.values(answers).every((s) => s === 401),
+				'forged, wrong-secret, stale and wrong-token callbacks: 401',
+				JSON.stringify(answers),
+			);
+			await H.sleep(1000);
+			check(
+				(await statusOf(rest, long.id)) === 'waiting',
+				'after them the execution still waits, nothing fetched',
+				`gets ${(await sim.stats()).gets}`,
+			);
+			remember([long]);
 		}
 
 		// 4. SIGKILL while 5 executions wait, restart
 		if (only.includes('restart')) {
-		await sim.reset();
-		for (let i = 0; i < 5; i++) await fire([`restart ${i} [sim:duration=${15000 + i * 1500}]`]);
-		const restartRuns = await newExecutions(rest, known, 5, 'waiting', 120e3);
-		const child = n8n.server.child;
-		process.kill(-child.pid, 'SIGKILL');
-		await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve)));
-		n8n.server = undefined;
-		log('n8n killed with 5 executions waiting');
-		const downAt = Date.now();
-		await startN8n();
-		log(`n8n back after ${((Date.now() - downAt) / 1000).toFixed(1)} s`);
-		const rest2 = await restClient(n8n.server.baseUrl, parse);
-		// Freepik retries a callback that failed; the simulator does not, so resend the ones that did
-		// (once n8n is back; the ones still to come arrive by themselves).
-		const lost = (await deliveries(sim)).filter((d) => d.event === 'COMPLETED' && d.status !== 200);
-		for (const d of lost) await H.request(`${sim.apiUrl}/__sim/webhook`, { method: 'POST', body: { url: d.url, task: JSON.parse(d.body) } });
-		await waitUntil(
-			'the 5 restarted executions to succeed',
-			async () => {
-				const all = await rest2.executions();
-				return restartRuns.every((r) => all.find((e) => e.id === r.id)?.status === 'success');
-			},
-			120e3,
-		);
-		let complete = 0;
-		for (const r of restartRuns) {
-			const out = isolateItems(await rest2.runData(r.id));
-			if (out.length === 1 && out[0].json.status === 'COMPLETED' && out[0].binary?.data) complete++;
-		}
-		stats = await sim.stats();
-		check(complete === 5 && stats.creates === 5, 'restart: all 5 waiting executions complete after SIGKILL and restart, no task created twice', `${lost.length} callback(s) resent after the restart; creates ${stats.creates}, gets ${stats.gets}`);
+			await sim.reset();
+			for (let i = 0; i < 5; i++) await fire([`restart ${i} [sim:duration=${15000 + i * 1500}]`]);
+			const restartRuns = await newExecutions(rest, known, 5, 'waiting', 120e3);
+			const child = n8n.server.child;
+			process.kill(-child.pid, 'SIGKILL');
+			await new Promise((resolve) =>
+				child.exitCode !== null || child.signalCode !== null
+					? resolve()
+					: child.once('exit', resolve),
+			);
+			n8n.server = undefined;
+			log('n8n killed with 5 executions waiting');
+			const downAt = Date.now();
+			await startN8n();
+			log(`n8n back after ${((Date.now() - downAt) / 1000).toFixed(1)} s`);
+			const rest2 = await restClient(n8n.server.baseUrl, parse);
+			// Freepik retries a callback that failed; the simulator does not, so resend the ones that did
+			// (once n8n is back; the ones still to come arrive by themselves).
+			const lost = (await deliveries(sim)).filter(
+				(d) => d.event === 'COMPLETED' && d.status !== 200,
+			);
+			for (const d of lost)
+				await H.request(`${sim.apiUrl}/__sim/webhook`, {
+					method: 'POST',
+					body: { url: d.url, task: JSON.parse(d.body) },
+				});
+			await waitUntil(
+				'the 5 restarted executions to succeed',
+				async () => {
+					const all = await rest2.executions();
+					return restartRuns.every((r) => all.find((e) => e.id === r.id)?.status === 'success');
+				},
+				120e3,
+			);
+			let complete = 0;
+			for (const r of restartRuns) {
+				const out = isolateItems(await rest2.runData(r.id));
+				if (out.length === 1 && out[0].json.status === 'COMPLETED' && out[0].binary?.data)
+					complete++;
+			}
+			stats = await sim.stats();
+			check(
+				complete === 5 && stats.creates === 5,
+				'restart: all 5 waiting executions complete after SIGKILL and restart, no task created twice',
+				`${lost.length} callback(s) resent after the restart; creates ${stats.creates}, gets ${stats.gets}`,
+			);
 		}
 	} catch (error) {
-		if (n8n?.server) console.error(`--- n8n output (tail) ---\n${n8n.server.output().slice(-6000)}`);
-		if (sim) console.error(`--- simulator webhook deliveries ---\n${JSON.stringify((await deliveries(sim).catch(() => [])).map((d) => [d.taskId.slice(0, 8), d.event, d.status, d.responseBody]))}`);
+		if (n8n?.server)
+			console.error(`--- n8n output (tail) ---\n${n8n.server.output().slice(-6000)}`);
+		if (sim)
+			console.error(
+				`--- simulator webhook deliveries ---\n${JSON.stringify((await deliveries(sim).catch(() => [])).map((d) => [d.taskId.slice(0, 8), d.event, d.status, d.responseBody]))}`,
+			);
 		throw error;
 	} finally {
 		if (n8n) await n8n.stop().catch(() => {});

@@ -18,7 +18,9 @@ const work = mkdtempSync(join(tmpdir(), 'freepik-scan-'));
 process.env.TMPDIR = work;
 
 const scannerPath = join(root, 'node_modules/@n8n/scan-community-package/scanner/scanner.mjs');
-const { version } = JSON.parse(readFileSync(join(root, 'node_modules/@n8n/scan-community-package/package.json'), 'utf8'));
+const { version } = JSON.parse(
+	readFileSync(join(root, 'node_modules/@n8n/scan-community-package/package.json'), 'utf8'),
+);
 const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(scannerPath);
 
 // Which files each leg lints. The scanner lints only compiled .js and package.json in the tarball;
@@ -27,9 +29,13 @@ const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(scannerPath);
 const TARBALL_PATTERNS = ['**/*.js', '**/*.ts', '**/*.json'];
 
 function packTarball() {
-	if (!existsSync(join(root, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+	if (!existsSync(join(root, 'dist')))
+		throw new Error('dist/ is missing: run `npm run build` first');
 	const [{ filename, files }] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
 	);
 	const dir = join(work, 'package');
 	mkdirSync(dir);
@@ -47,7 +53,9 @@ async function leg(name, dir, patterns) {
 
 let passed = false;
 try {
-	console.log(`[scan] @n8n/scan-community-package ${version}, ESLint gate only (provenance needs the registry)`);
+	console.log(
+		`[scan] @n8n/scan-community-package ${version}, ESLint gate only (provenance needs the registry)`,
+	);
 	const sourceOk = await leg('source', root, SOURCE_FILE_PATTERNS);
 	const tarball = packTarball();
 	console.log(`[scan] npm pack: ${tarball.fileCount} files`);

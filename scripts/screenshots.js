@@ -44,13 +44,19 @@ const ONLY = option('--only', '')
 const VIEWPORT = { width: 1440, height: 900 };
 
 // Same login and credential shape as scripts/dev.js.
-const OWNER = { email: 'dev@example.com', password: 'Freepik-dev-1', firstName: 'Dev', lastName: 'Owner' };
+const OWNER = {
+	email: 'dev@example.com',
+	password: 'Freepik-dev-1',
+	firstName: 'Dev',
+	lastName: 'Owner',
+};
 const CREDENTIAL = { id: 'fpShotsCredent01', name: 'Freepik account' };
 const WEBHOOK_SECRET = 'dev-webhook-secret';
 
 const started = Date.now();
 let gaveUp = false; // the watchdog fired: it reports and exits
-const say = (msg) => console.log(`[screenshots ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const say = (msg) =>
+	console.log(`[screenshots ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
 
 // ---------------------------------------------------------------- workflows
 
@@ -64,7 +70,14 @@ function manualTo(id, name, node) {
 		id,
 		name,
 		nodes: [
-			{ id: `${id}-t`, name: trigger, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-t`,
+				name: trigger,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{ id: `${id}-f`, type: FREEPIK, typeVersion: 1, position: [260, 0], credentials, ...node },
 		],
 		connections: { [trigger]: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
@@ -73,20 +86,24 @@ function manualTo(id, name, node) {
 	};
 }
 
-const ISOLATE_URL = manualTo('fpShotIsolate001', 'Freepik: isolate the voice in a podcast episode', {
-	name: 'Isolate voice',
-	parameters: {
-		resource: 'audioIsolation',
-		operation: 'isolate',
-		description: 'A person speaking',
-		inputType: 'audio',
-		inputSource: 'url',
-		url: 'https://example.com/podcast/episode-42.mp3',
-		waitForCompletion: true,
-		downloadResult: true,
-		options: {},
+const ISOLATE_URL = manualTo(
+	'fpShotIsolate001',
+	'Freepik: isolate the voice in a podcast episode',
+	{
+		name: 'Isolate voice',
+		parameters: {
+			resource: 'audioIsolation',
+			operation: 'isolate',
+			description: 'A person speaking',
+			inputType: 'audio',
+			inputSource: 'url',
+			url: 'https://example.com/podcast/episode-42.mp3',
+			waitForCompletion: true,
+			downloadResult: true,
+			options: {},
+		},
 	},
-});
+);
 
 const ISOLATE_VIDEO = manualTo('fpShotVideo00001', 'Freepik: isolate the guitar in a video', {
 	name: 'Isolate guitar',
@@ -114,22 +131,39 @@ const TRIGGER = {
 			typeVersion: 1,
 			position: [0, 0],
 			webhookId: '6d0f5c1e-4b7a-4f8e-9c3d-2a1b0e9f8d7c',
-			parameters: { events: ['COMPLETED', 'FAILED'], downloadResult: true, outputBinaryPropertyName: 'data', options: {} },
+			parameters: {
+				events: ['COMPLETED', 'FAILED'],
+				downloadResult: true,
+				outputBinaryPropertyName: 'data',
+				options: {},
+			},
 			credentials,
 		},
-		{ id: 'fpShotTrigger001-n', name: 'Handle result', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [260, 0], parameters: {} },
+		{
+			id: 'fpShotTrigger001-n',
+			name: 'Handle result',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [260, 0],
+			parameters: {},
+		},
 	],
-	connections: { 'Freepik Trigger': { main: [[{ node: 'Handle result', type: 'main', index: 0 }]] } },
+	connections: {
+		'Freepik Trigger': { main: [[{ node: 'Handle result', type: 'main', index: 0 }]] },
+	},
 	settings: { executionOrder: 'v1' },
 	pinData: {},
 };
 
 function demoWorkflow() {
-	const wf = JSON.parse(fs.readFileSync(path.join(H.REPO, 'examples', 'demo-isolate-file.json'), 'utf8'));
+	const wf = JSON.parse(
+		fs.readFileSync(path.join(H.REPO, 'examples', 'demo-isolate-file.json'), 'utf8'),
+	);
 	for (const node of wf.nodes) {
 		if (node.credentials?.freepikApi) node.credentials.freepikApi = credentials.freepikApi;
 		for (const key of ['fileSelector', 'fileName']) {
-			if (typeof node.parameters[key] === 'string') node.parameters[key] = node.parameters[key].replace('/home/node/.n8n-files/freepik', FILES);
+			if (typeof node.parameters[key] === 'string')
+				node.parameters[key] = node.parameters[key].replace('/home/node/.n8n-files/freepik', FILES);
 		}
 	}
 	return wf;
@@ -138,7 +172,9 @@ function demoWorkflow() {
 /** examples/agent-isolate.json with this run's credentials (the OpenAI one is never used: nothing runs). */
 const OPENAI_CREDENTIAL = { id: 'fpDemoOpenAiCred', name: 'OpenAI account' };
 function agentWorkflow() {
-	const wf = JSON.parse(fs.readFileSync(path.join(H.REPO, 'examples', 'agent-isolate.json'), 'utf8'));
+	const wf = JSON.parse(
+		fs.readFileSync(path.join(H.REPO, 'examples', 'agent-isolate.json'), 'utf8'),
+	);
 	for (const node of wf.nodes) {
 		if (node.credentials?.freepikApi) node.credentials.freepikApi = credentials.freepikApi;
 		if (node.credentials?.openAiApi) node.credentials.openAiApi = OPENAI_CREDENTIAL;
@@ -158,13 +194,18 @@ async function login(context, base) {
 	const res = await context.request.post(`${base}/rest/login`, {
 		data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
 	});
-	if (!res.ok()) throw new Error(`login failed: ${res.status()} ${(await res.text()).slice(0, 300)}`);
+	if (!res.ok())
+		throw new Error(`login failed: ${res.status()} ${(await res.text()).slice(0, 300)}`);
 }
 
 async function openWorkflow(page, base, id) {
 	await page.goto(`${base}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
-	if (/\/signin/.test(page.url())) throw new Error('redirected to the sign-in page: login did not stick');
-	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ state: 'visible', timeout: 60e3 });
+	if (/\/signin/.test(page.url()))
+		throw new Error('redirected to the sign-in page: login did not stick');
+	await page
+		.locator('[data-test-id="canvas-node"]')
+		.first()
+		.waitFor({ state: 'visible', timeout: 60e3 });
 	await page.addStyleTag({ content: CLEANUP_CSS });
 	await dismissToasts(page);
 }
@@ -173,12 +214,18 @@ async function dismissToasts(page) {
 	for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) {
 		await close.click({ timeout: 2000 }).catch(() => {});
 	}
-	await page.locator('.el-notification').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+	await page
+		.locator('.el-notification')
+		.first()
+		.waitFor({ state: 'detached', timeout: 5000 })
+		.catch(() => {});
 }
 
 /** Fail on visible error toasts (the shots must not show one). */
 async function assertNoErrorToast(page, what) {
-	const errors = page.locator('.el-notification--error, .el-notification .el-icon-error, [data-test-id="notification-error"]');
+	const errors = page.locator(
+		'.el-notification--error, .el-notification .el-icon-error, [data-test-id="notification-error"]',
+	);
 	if (await errors.count()) {
 		const text = (await page.locator('.el-notification').allInnerTexts()).join(' | ');
 		throw new Error(`${what}: error toast: ${text}`);
@@ -190,7 +237,10 @@ async function openNode(page, name) {
 	await node.waitFor({ state: 'visible', timeout: 30e3 });
 	await node.dblclick();
 	await page.locator('[data-test-id="ndv"]').first().waitFor({ state: 'visible', timeout: 30e3 });
-	await page.locator('[data-test-id="node-credentials-select"], [data-test-id="parameter-input-events"]').first().waitFor({ timeout: 30e3 });
+	await page
+		.locator('[data-test-id="node-credentials-select"], [data-test-id="parameter-input-events"]')
+		.first()
+		.waitFor({ timeout: 30e3 });
 	await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height - 5); // no hover tooltips
 	await page.waitForTimeout(600);
 }
@@ -215,10 +265,13 @@ const SHOTS = {
 		await openWorkflow(page, base, ISOLATE_VIDEO.id);
 		await openNode(page, 'Isolate guitar');
 		// Scroll the parameter list so that Input Type (Video) is at the top and the options below it.
-		await page.locator('[data-test-id="ndv"] [data-test-id="parameter-input-inputType"]').first().evaluate((el) => {
-			const item = el.closest('[data-test-id="parameter-item"]') || el;
-			item.scrollIntoView({ block: 'start' });
-		});
+		await page
+			.locator('[data-test-id="ndv"] [data-test-id="parameter-input-inputType"]')
+			.first()
+			.evaluate((el) => {
+				const item = el.closest('[data-test-id="parameter-item"]') || el;
+				item.scrollIntoView({ block: 'start' });
+			});
 		await page.waitForTimeout(300);
 		await shoot(page, 'isolate-video-options');
 	},
@@ -231,10 +284,14 @@ const SHOTS = {
 		for (;;) {
 			const total = await page.locator('[data-test-id="canvas-node"]').count();
 			const ok = await page.locator('[data-test-id="canvas-node-status-success"]').count();
-			const button = await page.locator('[data-test-id="execute-workflow-button"]').first().textContent();
+			const button = await page
+				.locator('[data-test-id="execute-workflow-button"]')
+				.first()
+				.textContent();
 			if (ok >= total && !/executing|waiting/i.test(button)) break;
 			await assertNoErrorToast(page, 'workflow-run'); // a failing node shows an error toast
-			if (Date.now() > deadline) throw new Error(`workflow-run: the run did not finish (${ok}/${total} nodes succeeded)`);
+			if (Date.now() > deadline)
+				throw new Error(`workflow-run: the run did not finish (${ok}/${total} nodes succeeded)`);
 			await page.waitForTimeout(500);
 		}
 		await page.waitForTimeout(800);
@@ -244,10 +301,16 @@ const SHOTS = {
 		const overview = page.locator('[data-test-id="logs-overview-body"]');
 		await overview.waitFor({ state: 'visible', timeout: 10e3 });
 		await overview.getByText('Isolate voice', { exact: true }).first().click();
-		await page.locator('[data-test-id="logs-details-body"]').first().waitFor({ state: 'visible', timeout: 10e3 });
+		await page
+			.locator('[data-test-id="logs-details-body"]')
+			.first()
+			.waitFor({ state: 'visible', timeout: 10e3 });
 		// The output shows the isolated WAV (binary view). Make the panel taller so the whole
 		// card is visible: drag its top edge up.
-		await page.locator('[data-test-id="log-details-output"] [data-test-id="ndv-binary-data_0"]').first().waitFor({ timeout: 10e3 });
+		await page
+			.locator('[data-test-id="log-details-output"] [data-test-id="ndv-binary-data_0"]')
+			.first()
+			.waitFor({ timeout: 10e3 });
 		const panel = await page.locator('[data-test-id="logs-panel"]').first().boundingBox();
 		await page.mouse.move(panel.x + panel.width / 2, panel.y + 1);
 		await page.mouse.down();
@@ -267,11 +330,21 @@ const SHOTS = {
 	'trigger-node': async (page, base) => {
 		await openWorkflow(page, base, TRIGGER.id);
 		await openNode(page, 'Freepik Trigger');
-		const toggle = page.locator('[data-test-id="ndv"]').getByText('Webhook URLs', { exact: true }).first();
+		const toggle = page
+			.locator('[data-test-id="ndv"]')
+			.getByText('Webhook URLs', { exact: true })
+			.first();
 		await toggle.click({ timeout: 10e3 });
 		// The Production URL is the one to paste into the Freepik node's Webhook URL option.
-		await page.locator('[data-test-id="ndv"]').getByText('Production URL', { exact: true }).first().click({ timeout: 10e3 });
-		await page.getByText(`${WEBHOOK_BASE}webhook/`).first().waitFor({ state: 'visible', timeout: 10e3 });
+		await page
+			.locator('[data-test-id="ndv"]')
+			.getByText('Production URL', { exact: true })
+			.first()
+			.click({ timeout: 10e3 });
+		await page
+			.getByText(`${WEBHOOK_BASE}webhook/`)
+			.first()
+			.waitFor({ state: 'visible', timeout: 10e3 });
 		await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height - 5);
 		await page.waitForTimeout(400);
 		await shoot(page, 'trigger-node');
@@ -282,13 +355,18 @@ const SHOTS = {
 
 async function main() {
 	const names = ONLY.length ? ONLY : Object.keys(SHOTS);
-	for (const n of names) if (!SHOTS[n]) throw new Error(`unknown shot "${n}" (known: ${Object.keys(SHOTS).join(', ')})`);
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM=...)`);
+	for (const n of names)
+		if (!SHOTS[n]) throw new Error(`unknown shot "${n}" (known: ${Object.keys(SHOTS).join(', ')})`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM=...)`);
 	const { chromium } = require('playwright-core');
 
 	const cleanups = [];
 	const cleanup = async () => {
-		while (cleanups.length) await cleanups.pop()().catch((e) => say(`cleanup: ${e.message}`));
+		while (cleanups.length)
+			await cleanups
+				.pop()()
+				.catch((e) => say(`cleanup: ${e.message}`));
 	};
 	let watchdog;
 	try {
@@ -302,21 +380,41 @@ async function main() {
 			process.exit(1);
 		}, TIMEOUT_S * 1000);
 		fs.rmSync(STATE, { recursive: true, force: true });
-		if (!flag('--keep')) cleanups.push(async () => fs.rmSync(STATE, { recursive: true, force: true }));
+		if (!flag('--keep'))
+			cleanups.push(async () => fs.rmSync(STATE, { recursive: true, force: true }));
 		fs.mkdirSync(FILES, { recursive: true });
 		fs.writeFileSync(path.join(FILES, 'input.wav'), toneWav({ seconds: 2, freq: 220 }));
 		fs.mkdirSync(OUT, { recursive: true });
 
 		const n8n = new H.N8n({ runtime, userFolder: path.join(STATE, 'n8n'), fileAccess: [FILES] });
 		await H.packAndInstall(n8n.userFolder);
-		const sim = await H.startSimulator(['--webhook-secret', WEBHOOK_SECRET, '--task-duration-ms', '1500']);
+		const sim = await H.startSimulator([
+			'--webhook-secret',
+			WEBHOOK_SECRET,
+			'--task-duration-ms',
+			'1500',
+		]);
 		cleanups.push(() => sim.stop());
 		say(`simulator on ${sim.apiUrl}; importing credential and workflows`);
 		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'freepikApi', data: { apiKey: sim.apiKey, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET } },
-			{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-not-used', url: 'http://127.0.0.1:9/v1' } },
+			{
+				...CREDENTIAL,
+				type: 'freepikApi',
+				data: { apiKey: sim.apiKey, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+			},
+			{
+				...OPENAI_CREDENTIAL,
+				type: 'openAiApi',
+				data: { apiKey: 'sk-not-used', url: 'http://127.0.0.1:9/v1' },
+			},
 		]);
-		await n8n.importWorkflows([ISOLATE_URL, ISOLATE_VIDEO, TRIGGER, demoWorkflow(), agentWorkflow()]);
+		await n8n.importWorkflows([
+			ISOLATE_URL,
+			ISOLATE_VIDEO,
+			TRIGGER,
+			demoWorkflow(),
+			agentWorkflow(),
+		]);
 
 		const port = Number(option('--port', 0)) || (await H.freePort());
 		say(`starting n8n ${runtime.version} on http://127.0.0.1:${port} ...`);
@@ -361,7 +459,9 @@ async function main() {
 				failed.push(name);
 				const debug = path.join(STATE, `failed-${name}.png`);
 				await page.screenshot({ path: debug }).catch(() => {});
-				say(`${name} FAILED: ${e.message.split('\n')[0]}${flag('--keep') ? ` (page: ${path.relative(H.REPO, debug)})` : ''}`);
+				say(
+					`${name} FAILED: ${e.message.split('\n')[0]}${flag('--keep') ? ` (page: ${path.relative(H.REPO, debug)})` : ''}`,
+				);
 			} finally {
 				await page.close().catch(() => {});
 			}

@@ -79,27 +79,35 @@ function createApiHandler(core) {
 					if (await applyPreFault(fault, req, res, core.timers)) return;
 				}
 			}
-			if (!url.pathname.startsWith('/v1/')) return drainAndSend(req, res, status ?? 404, { message: 'Not found' });
+			if (!url.pathname.startsWith('/v1/'))
+				return drainAndSend(req, res, status ?? 404, { message: 'Not found' });
 			const key = req.headers[options.keyHeader];
-			if (typeof key !== 'string' || key === '') return drainAndSend(req, res, 401, { message: 'Missing API key' });
-			if (key !== options.apiKey) return drainAndSend(req, res, 401, { message: 'Invalid API key' });
+			if (typeof key !== 'string' || key === '')
+				return drainAndSend(req, res, 401, { message: 'Missing API key' });
+			if (key !== options.apiKey)
+				return drainAndSend(req, res, 401, { message: 'Invalid API key' });
 			const limiter = core.rateLimiter();
 			if (limiter) {
 				const decision = limiter.take(key);
 				if (!decision.allowed) {
 					recorder.countRateLimited();
 					/** @type {Record<string, string>} */
-					const headers = limiter.config.retryAfter ? { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) } : {};
+					const headers = limiter.config.retryAfter
+						? { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) }
+						: {};
 					return drainAndSend(req, res, 429, { message: 'Too many requests' }, headers);
 				}
 			}
 			if (route === 'create') return await handleCreate(req, res, entry);
 			if (route === 'get') return handleGet(res, /** @type {string} */ (taskId), entry);
 			if (route === 'list') return handleList(res, entry);
-			return drainAndSend(req, res, status ?? 404, { message: status === 405 ? 'Method not allowed' : 'Not found' });
+			return drainAndSend(req, res, status ?? 404, {
+				message: status === 405 ? 'Method not allowed' : 'Not found',
+			});
 		} catch (err) {
 			if (res.headersSent) res.destroy();
-			else if (err instanceof HttpError) drainAndSend(req, res, err.status, { message: err.message });
+			else if (err instanceof HttpError)
+				drainAndSend(req, res, err.status, { message: err.message });
 			else sendJson(res, 500, { message: 'Internal Server Error' });
 		}
 	};
@@ -114,12 +122,16 @@ function createApiHandler(core) {
 		} catch (err) {
 			if (!(err instanceof JsonSyntaxError)) throw err;
 			entry.body = { invalidJson: true };
-			return sendJson(res, 400, { message: 'Invalid JSON body', invalid_params: [{ name: 'body', reason: 'is not valid JSON' }] });
+			return sendJson(res, 400, {
+				message: 'Invalid JSON body',
+				invalid_params: [{ name: 'body', reason: 'is not valid JSON' }],
+			});
 		}
 		const { errors, input } = validateCreateBody(body);
 		entry.body = recordedBody(body, input, options.recordStringLimit);
 		entry.input = input;
-		if (errors.length > 0) return sendJson(res, 400, { message: 'Invalid request', invalid_params: errors });
+		if (errors.length > 0)
+			return sendJson(res, 400, { message: 'Invalid request', invalid_params: errors });
 
 		const task = createTask({
 			id: crypto.randomUUID(),
@@ -188,7 +200,9 @@ function sendPostFault(res, fault, data) {
 		case 'noTaskId':
 			return sendJson(res, 200, { data: {} });
 		case 'unknownStatus':
-			return sendJson(res, 200, { data: Array.isArray(data) ? data : { ...data, status: fault.taskStatus } });
+			return sendJson(res, 200, {
+				data: Array.isArray(data) ? data : { ...data, status: fault.taskStatus },
+			});
 		default:
 			throw new Error(`unexpected fault ${fault.kind}`);
 	}

@@ -41,7 +41,8 @@ function parseArgs(argv) {
 		const raw = argv[++i];
 		if (raw === undefined) throw new Error(`${arg} needs a value`);
 		const value = flag[1](raw);
-		if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) throw new Error(`${arg} needs a number >= 0`);
+		if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0))
+			throw new Error(`${arg} needs a number >= 0`);
 		options[flag[0]] = value;
 	}
 	return options;
@@ -56,9 +57,14 @@ async function main() {
 		process.exit(2);
 	}
 	const sim = await createSimulator(options);
-	process.stdout.write(`${JSON.stringify({ apiUrl: sim.apiUrl, fileUrl: sim.fileUrl, apiKey: sim.apiKey })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ apiUrl: sim.apiUrl, fileUrl: sim.fileUrl, apiKey: sim.apiKey })}\n`,
+	);
 	const stop = () => {
-		sim.close().then(() => process.exit(0), () => process.exit(1));
+		sim.close().then(
+			() => process.exit(0),
+			() => process.exit(1),
+		);
 	};
 	process.once('SIGTERM', stop);
 	process.once('SIGINT', stop);

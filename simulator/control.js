@@ -23,14 +23,20 @@ function createControlHandler(sim) {
 				case 'GET /__sim/requests': {
 					const q = url.searchParams;
 					const list = sim.requests.filter(
-						(/** @type {import('./recorder').RecordedRequest} */ r) => (!q.get('route') || r.route === q.get('route')) && (!q.get('server') || r.server === q.get('server')),
+						(/** @type {import('./recorder').RecordedRequest} */ r) =>
+							(!q.get('route') || r.route === q.get('route')) &&
+							(!q.get('server') || r.server === q.get('server')),
 					);
 					return sendJson(res, 200, list);
 				}
 				case 'GET /__sim/stats':
 					return sendJson(res, 200, sim.stats());
 				case 'GET /__sim/tasks':
-					return sendJson(res, 200, [...sim.tasks.values()].map((task) => ({ ...task, view: sim.taskView(task.id) })));
+					return sendJson(
+						res,
+						200,
+						[...sim.tasks.values()].map((task) => ({ ...task, view: sim.taskView(task.id) })),
+					);
 				case 'GET /__sim/webhooks':
 					return sendJson(res, 200, sim.webhookDeliveries);
 				case 'GET /__sim/faults':
@@ -59,7 +65,9 @@ function createControlHandler(sim) {
 					return sendJson(res, 404, { message: `unknown control route ${route}` });
 			}
 		} catch (err) {
-			return sendJson(res, err instanceof TypeError || err instanceof SyntaxError ? 400 : 500, { message: err.message });
+			return sendJson(res, err instanceof TypeError || err instanceof SyntaxError ? 400 : 500, {
+				message: err.message,
+			});
 		}
 	};
 }

@@ -37,19 +37,40 @@ async function applyPreFault(fault, req, res, timers) {
 			req.resume();
 			const headers = fault.headers ?? {};
 			if (typeof fault.body === 'string') {
-				sendText(res, fault.status, fault.body, headers['content-type'] ?? 'application/json', headers);
+				sendText(
+					res,
+					fault.status,
+					fault.body,
+					headers['content-type'] ?? 'application/json',
+					headers,
+				);
 			} else {
-				sendJson(res, fault.status, fault.body ?? { message: STATUS_CODES[fault.status] ?? 'Error' }, headers);
+				sendJson(
+					res,
+					fault.status,
+					fault.body ?? { message: STATUS_CODES[fault.status] ?? 'Error' },
+					headers,
+				);
 			}
 			return true;
 		}
 		case 'html':
 			req.resume();
-			sendText(res, fault.status, HTML_ERROR_PAGE(fault.status), 'text/html; charset=utf-8', fault.headers ?? {});
+			sendText(
+				res,
+				fault.status,
+				HTML_ERROR_PAGE(fault.status),
+				'text/html; charset=utf-8',
+				fault.headers ?? {},
+			);
 			return true;
 		case 'redirect':
 			req.resume();
-			res.writeHead(fault.status, { location: fault.location, 'content-length': 0, ...(fault.headers ?? {}) });
+			res.writeHead(fault.status, {
+				location: fault.location,
+				'content-length': 0,
+				...(fault.headers ?? {}),
+			});
 			res.end();
 			return true;
 		default:

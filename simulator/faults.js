@@ -58,18 +58,32 @@ const KINDS = {
 function normalizeFault(spec, defaults) {
 	if (!spec || typeof spec !== 'object') throw new TypeError('fault must be an object');
 	const { route, kind } = spec;
-	if (!ALL_ROUTES.includes(route)) throw new TypeError(`fault.route must be one of ${ALL_ROUTES.join(', ')}`);
+	if (!ALL_ROUTES.includes(route))
+		throw new TypeError(`fault.route must be one of ${ALL_ROUTES.join(', ')}`);
 	const info = KINDS[kind];
 	if (!info) throw new TypeError(`fault.kind must be one of ${Object.keys(KINDS).join(', ')}`);
-	if (!info.routes.includes(route)) throw new TypeError(`fault kind "${kind}" does not apply to route "${route}"`);
-	const times = spec.times === undefined ? 1 : spec.times === 'Infinity' || spec.times === null ? Infinity : spec.times;
-	if (!(times === Infinity || (Number.isInteger(times) && times > 0))) throw new TypeError('fault.times must be a positive integer or Infinity');
+	if (!info.routes.includes(route))
+		throw new TypeError(`fault kind "${kind}" does not apply to route "${route}"`);
+	const times =
+		spec.times === undefined
+			? 1
+			: spec.times === 'Infinity' || spec.times === null
+				? Infinity
+				: spec.times;
+	if (!(times === Infinity || (Number.isInteger(times) && times > 0)))
+		throw new TypeError('fault.times must be a positive integer or Infinity');
 	/** @type {ArmedFault} */
 	const fault = { ...spec, times, remaining: times, applied: 0 };
-	if (kind === 'status' && !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)) {
+	if (
+		kind === 'status' &&
+		!(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)
+	) {
 		throw new TypeError('fault.status must be an HTTP status code');
 	}
-	if ((kind === 'delay' || kind === 'delayAfterCreate') && !(typeof spec.ms === 'number' && spec.ms >= 0)) {
+	if (
+		(kind === 'delay' || kind === 'delayAfterCreate') &&
+		!(typeof spec.ms === 'number' && spec.ms >= 0)
+	) {
 		throw new TypeError(`fault.ms is required for "${kind}"`);
 	}
 	if (kind === 'redirect') fault.location = spec.location ?? defaults.redirectLocation;
@@ -103,7 +117,12 @@ function createFaultRegistry() {
 		 * @param {string} [taskId]
 		 */
 		take(route, phase, taskId) {
-			const fault = faults.find((f) => f.route === route && KINDS[f.kind].phase === phase && (f.taskId === undefined || f.taskId === taskId));
+			const fault = faults.find(
+				(f) =>
+					f.route === route &&
+					KINDS[f.kind].phase === phase &&
+					(f.taskId === undefined || f.taskId === taskId),
+			);
 			if (!fault) return null;
 			fault.remaining -= 1;
 			fault.applied += 1;
@@ -115,7 +134,11 @@ function createFaultRegistry() {
 			faults = id === undefined ? [] : faults.filter((f) => f.id !== id);
 		},
 		list() {
-			return faults.map((f) => ({ ...f, times: f.times === Infinity ? 'Infinity' : f.times, remaining: f.remaining === Infinity ? 'Infinity' : f.remaining }));
+			return faults.map((f) => ({
+				...f,
+				times: f.times === Infinity ? 'Infinity' : f.times,
+				remaining: f.remaining === Infinity ? 'Infinity' : f.remaining,
+			}));
 		},
 	};
 }

@@ -22,8 +22,10 @@ function createFileHandler(core) {
 		const entry = recorder.start('file', match ? 'download' : 'other', req, res, url, taskId);
 		req.resume();
 		try {
-			if (!match || !taskId) return sendXmlError(res, 404, 'NoSuchKey', 'The specified key does not exist.');
-			if (req.method !== 'GET' && req.method !== 'HEAD') return sendXmlError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed.');
+			if (!match || !taskId)
+				return sendXmlError(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+			if (req.method !== 'GET' && req.method !== 'HEAD')
+				return sendXmlError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed.');
 			const pre = core.faults.take('download', 'pre', taskId);
 			if (pre) {
 				entry.fault = pre.kind;
@@ -34,7 +36,12 @@ function createFileHandler(core) {
 			const n = Number(match[2]);
 			const expires = url.searchParams.get('expires') ?? '';
 			if (!core.signer.verify(taskId, n, expires, url.searchParams.get('sig') ?? '')) {
-				return sendXmlError(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+				return sendXmlError(
+					res,
+					403,
+					'SignatureDoesNotMatch',
+					'The request signature we calculated does not match the signature you provided.',
+				);
 			}
 			const task = core.tasks.get(taskId);
 			if (Number(expires) <= Date.now() || (task && Number(expires) <= task.revokedUntil)) {
@@ -53,7 +60,8 @@ function createFileHandler(core) {
 					task.resignOnNextGet = true;
 					return sendXmlError(res, 403, 'AccessDenied', 'Request has expired');
 				}
-				if (post.kind === 'notFound') return sendXmlError(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+				if (post.kind === 'notFound')
+					return sendXmlError(res, 404, 'NoSuchKey', 'The specified key does not exist.');
 			}
 
 			const size = wavFileSize(task.resultBytes);
@@ -67,7 +75,12 @@ function createFileHandler(core) {
 				return;
 			}
 			const truncateAt = post?.kind === 'truncate' ? Math.floor(size * post.fraction) : Infinity;
-			const stream = createWavStream({ taskId, n, totalBytes: task.resultBytes, stopAfterBytes: truncateAt });
+			const stream = createWavStream({
+				taskId,
+				n,
+				totalBytes: task.resultBytes,
+				stopAfterBytes: truncateAt,
+			});
 			res.on('close', () => stream.destroy());
 			if (truncateAt === Infinity) {
 				stream.pipe(res);

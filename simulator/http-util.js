@@ -55,7 +55,8 @@ function sendText(res, status, body, contentType, headers = {}) {
  */
 function readBody(req, limit) {
 	return new Promise((resolve, reject) => {
-		const declared = req.headers['content-length'] === undefined ? NaN : Number(req.headers['content-length']);
+		const declared =
+			req.headers['content-length'] === undefined ? NaN : Number(req.headers['content-length']);
 		if (declared > limit) {
 			req.resume();
 			reject(new HttpError(413, 'Request entity too large'));
@@ -80,7 +81,10 @@ function readBody(req, limit) {
 		});
 		req.on('end', () => {
 			if (failed) return;
-			if (preallocated) resolve(received === preallocated.length ? preallocated : preallocated.subarray(0, received));
+			if (preallocated)
+				resolve(
+					received === preallocated.length ? preallocated : preallocated.subarray(0, received),
+				);
 			else resolve(Buffer.concat(chunks, received));
 		});
 		req.on('error', (err) => {

@@ -95,13 +95,22 @@ async function createSimulator(userOptions = {}) {
 		},
 		/** @param {import('./tasks').SimTask} task @param {string} [statusOverride] */
 		view: (task, statusOverride) =>
-			taskView(task, Date.now(), { fileUrl: core.fileUrl, signer, urlTtlMs: options.urlTtlMs }, statusOverride),
+			taskView(
+				task,
+				Date.now(),
+				{ fileUrl: core.fileUrl, signer, urlTtlMs: options.urlTtlMs },
+				statusOverride,
+			),
 		/** @type {ReturnType<typeof createWebhookDispatcher>} */
 		webhooks: /** @type {any} */ (null),
 		/** @type {(req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void>} */
 		handleControl: /** @type {any} */ (null),
 	};
-	core.webhooks = createWebhookDispatcher({ options, deliveries: core.deliveries, view: core.view });
+	core.webhooks = createWebhookDispatcher({
+		options,
+		deliveries: core.deliveries,
+		view: core.view,
+	});
 
 	const serverOptions = { requestTimeout: 10 * 60 * 1000 };
 	const apiServer = http.createServer(serverOptions, createApiHandler(core));
@@ -129,7 +138,11 @@ async function createSimulator(userOptions = {}) {
 
 		/** @param {'create' | 'get' | 'list' | 'download' | 'other'} route */
 		requestsTo: (route) => core.recorder.requests.filter((r) => r.route === route),
-		stats: () => ({ ...core.recorder.stats(), webhooks: core.deliveries.length, tasks: core.tasks.size }),
+		stats: () => ({
+			...core.recorder.stats(),
+			webhooks: core.deliveries.length,
+			tasks: core.tasks.size,
+		}),
 		/** @param {string} id */
 		taskView(id) {
 			const task = core.tasks.get(id);
@@ -139,7 +152,8 @@ async function createSimulator(userOptions = {}) {
 		 * Arms a fault; returns its id. Throws TypeError on an invalid spec.
 		 * @param {FaultSpec} spec
 		 */
-		addFault: (spec) => core.faults.add(spec, { redirectLocation: `${core.fileUrl}/redirect-target` }),
+		addFault: (spec) =>
+			core.faults.add(spec, { redirectLocation: `${core.fileUrl}/redirect-target` }),
 		/** @param {number} [id] */
 		clearFaults: (id) => core.faults.clear(id),
 		faults: () => core.faults.list(),
@@ -167,7 +181,8 @@ async function createSimulator(userOptions = {}) {
 			taskIndex = 0;
 			limiterBuiltFrom = undefined;
 			if (how.options) {
-				for (const name of Object.keys(options)) delete (/** @type {Record<string, unknown>} */ (options))[name];
+				for (const name of Object.keys(options))
+					delete (/** @type {Record<string, unknown>} */ (options)[name]);
 				Object.assign(options, resolveOptions(initialOptions));
 			}
 		},

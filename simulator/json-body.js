@@ -28,7 +28,10 @@ class LargeString {
 
 	/** @param {string} prefix */
 	startsWith(prefix) {
-		return this.buf.toString('utf8', this.start, Math.min(this.end, this.start + prefix.length)) === prefix;
+		return (
+			this.buf.toString('utf8', this.start, Math.min(this.end, this.start + prefix.length)) ===
+			prefix
+		);
 	}
 
 	/** @param {string} needle */
@@ -84,7 +87,10 @@ function scanObject(buf, threshold) {
 		// A big string with escapes (e.g. "\/") is rare; decode it normally to stay correct.
 		const backslash = isBig ? buf.indexOf(0x5c /* \ */, i + 1) : -1;
 		const hasEscape = backslash !== -1 && backslash < valueEnd;
-		out[key] = isBig && !hasEscape ? new LargeString(buf, i + 1, valueEnd - 1) : parseSlice(buf, i, valueEnd);
+		out[key] =
+			isBig && !hasEscape
+				? new LargeString(buf, i + 1, valueEnd - 1)
+				: parseSlice(buf, i, valueEnd);
 		i = skipSpace(buf, valueEnd);
 		if (buf[i] === 0x2c /* , */) {
 			i = skipSpace(buf, i + 1);
@@ -97,7 +103,8 @@ function scanObject(buf, threshold) {
 
 /** @param {Buffer} buf @param {number} closeBrace @param {Record<string, unknown>} out */
 function finish(buf, closeBrace, out) {
-	if (skipSpace(buf, closeBrace + 1) !== buf.length) throw new JsonSyntaxError('Unexpected data after JSON object');
+	if (skipSpace(buf, closeBrace + 1) !== buf.length)
+		throw new JsonSyntaxError('Unexpected data after JSON object');
 	return out;
 }
 
@@ -110,7 +117,11 @@ function expect(buf, i, byte) {
 
 /** @param {Buffer} buf @param {number} i */
 function skipSpace(buf, i) {
-	while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
+	while (
+		i < buf.length &&
+		(buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)
+	)
+		i++;
 	return i;
 }
 

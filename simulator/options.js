@@ -85,7 +85,8 @@ function mergeOptions(target, patch, how = {}) {
 	for (const [name, value] of Object.entries(patch)) {
 		if (value === undefined) continue;
 		if (!(name in DEFAULT_OPTIONS)) throw new TypeError(`unknown simulator option "${name}"`);
-		if (STARTUP_ONLY.has(name) && !how.startup) throw new TypeError(`option "${name}" can only be set at start`);
+		if (STARTUP_ONLY.has(name) && !how.startup)
+			throw new TypeError(`option "${name}" can only be set at start`);
 		/** @type {Record<string, unknown>} */ (target)[name] = value;
 		changed.push(name);
 	}

@@ -43,10 +43,17 @@ const DEFAULT_RATE_LIMIT = Object.freeze({
 function normalizeRateLimit(option) {
 	if (!option) return null;
 	const config = { ...DEFAULT_RATE_LIMIT, ...(option === true ? {} : option) };
-	for (const name of /** @type {const} */ (['burstPerSecond', 'burstSeconds', 'averagePerSecond', 'averageWindowSeconds'])) {
-		if (!(typeof config[name] === 'number' && config[name] > 0)) throw new TypeError(`rateLimit.${name} must be a positive number`);
+	for (const name of /** @type {const} */ ([
+		'burstPerSecond',
+		'burstSeconds',
+		'averagePerSecond',
+		'averageWindowSeconds',
+	])) {
+		if (!(typeof config[name] === 'number' && config[name] > 0))
+			throw new TypeError(`rateLimit.${name} must be a positive number`);
 	}
-	if (config.averagePerSecond > config.burstPerSecond) throw new TypeError('rateLimit.averagePerSecond must not exceed burstPerSecond');
+	if (config.averagePerSecond > config.burstPerSecond)
+		throw new TypeError('rateLimit.averagePerSecond must not exceed burstPerSecond');
 	return config;
 }
 
@@ -82,8 +89,13 @@ class RateLimiter {
 		const violations = [];
 		const burstWait = this.waitForWindow(now, 1000, B);
 		if (burstWait > 0) violations.push({ rule: 'burst-window', waitMs: burstWait });
-		if (this.tokens < 1) violations.push({ rule: 'burst-budget', waitMs: ((1 - this.tokens) / A) * 1000 });
-		const averageWait = this.waitForWindow(now, this.averageWindowMs, A * this.config.averageWindowSeconds);
+		if (this.tokens < 1)
+			violations.push({ rule: 'burst-budget', waitMs: ((1 - this.tokens) / A) * 1000 });
+		const averageWait = this.waitForWindow(
+			now,
+			this.averageWindowMs,
+			A * this.config.averageWindowSeconds,
+		);
 		if (averageWait > 0) violations.push({ rule: 'average-window', waitMs: averageWait });
 
 		if (violations.length > 0) {

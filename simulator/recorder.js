@@ -52,12 +52,24 @@ function createRecorder(options) {
 		start(server, route, req, res, url, taskId) {
 			/** @type {RecordedRequest} */
 			const entry = {
-				server, route, method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams),
-				headers: { ...req.headers }, body: null, bodyBytes: 0, input: null, taskId, fault: null,
-				status: null, completed: false, at: Date.now(),
+				server,
+				route,
+				method: req.method ?? '',
+				path: url.pathname,
+				query: Object.fromEntries(url.searchParams),
+				headers: { ...req.headers },
+				body: null,
+				bodyBytes: 0,
+				input: null,
+				taskId,
+				fault: null,
+				status: null,
+				completed: false,
+				at: Date.now(),
 			};
 			requests.push(entry);
-			if (requests.length > options.maxRecordedRequests) requests.splice(0, requests.length - options.maxRecordedRequests);
+			if (requests.length > options.maxRecordedRequests)
+				requests.splice(0, requests.length - options.maxRecordedRequests);
 			const routeCounters = counters.byRoute[route];
 			routeCounters.requests += 1;
 			const finish = (/** @type {number} */ status, /** @type {boolean} */ completed) => {

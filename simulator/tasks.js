@@ -37,13 +37,26 @@ function parseHints(description) {
 	for (const [, name, value = ''] of description.matchAll(HINT)) {
 		const number = Number(value);
 		switch (name.toLowerCase()) {
-			case 'duration': if (value !== '' && number >= 0) hints.durationMs = number; break;
-			case 'fail': hints.fail = true; break;
-			case 'results': if (Number.isInteger(number) && number >= 0) hints.results = number; break;
-			case 'bytes': if (Number.isInteger(number) && number >= 0) hints.bytes = number; break;
-			case 'status': if (value) hints.status = value; break;
-			case 'never': hints.never = true; break;
-			default: break;
+			case 'duration':
+				if (value !== '' && number >= 0) hints.durationMs = number;
+				break;
+			case 'fail':
+				hints.fail = true;
+				break;
+			case 'results':
+				if (Number.isInteger(number) && number >= 0) hints.results = number;
+				break;
+			case 'bytes':
+				if (Number.isInteger(number) && number >= 0) hints.bytes = number;
+				break;
+			case 'status':
+				if (value) hints.status = value;
+				break;
+			case 'never':
+				hints.never = true;
+				break;
+			default:
+				break;
 		}
 	}
 	return hints;
@@ -68,7 +81,10 @@ function resolve(option, body, index) {
  */
 function createTask({ id, index, body, recordedBody, input, options, now }) {
 	const hints = parseHints(typeof body.description === 'string' ? body.description : '');
-	const durationMs = Math.max(0, Number(hints.durationMs ?? resolve(options.taskDurationMs, body, index)) || 0);
+	const durationMs = Math.max(
+		0,
+		Number(hints.durationMs ?? resolve(options.taskDurationMs, body, index)) || 0,
+	);
 	const unknownStatus = hints.status ?? resolve(options.unknownStatus, body, index) ?? null;
 	const never = hints.never === true || unknownStatus !== null;
 	return {
@@ -125,12 +141,14 @@ function taskView(task, now, ctx, statusOverride) {
 	/** @type {string[]} */
 	const generated = [];
 	if (status === 'COMPLETED') {
-		if (task.urlExpires === null) task.urlExpires = /** @type {number} */ (task.doneAt) + ctx.urlTtlMs;
+		if (task.urlExpires === null)
+			task.urlExpires = /** @type {number} */ (task.doneAt) + ctx.urlTtlMs;
 		if (task.resignOnNextGet || now >= task.urlExpires) {
 			task.urlExpires = Math.max(now + ctx.urlTtlMs, task.revokedUntil + 1);
 			task.resignOnNextGet = false;
 		}
-		for (let n = 0; n < task.resultCount; n++) generated.push(ctx.signer.url(ctx.fileUrl, task.id, n, task.urlExpires));
+		for (let n = 0; n < task.resultCount; n++)
+			generated.push(ctx.signer.url(ctx.fileUrl, task.id, n, task.urlExpires));
 	}
 	return { task_id: task.id, status, generated };
 }

@@ -6,8 +6,17 @@ const { isLargeString } = require('./json-body');
 
 /** Fields the create endpoint knows; anything else is rejected. */
 const KNOWN_FIELDS = new Set([
-	'description', 'audio', 'video', 'x1', 'y1', 'x2', 'y2',
-	'sample_fps', 'reranking_candidates', 'predict_spans', 'webhook_url',
+	'description',
+	'audio',
+	'video',
+	'x1',
+	'y1',
+	'x2',
+	'y2',
+	'sample_fps',
+	'reranking_candidates',
+	'predict_spans',
+	'webhook_url',
 ]);
 const BOX_FIELDS = ['x1', 'y1', 'x2', 'y2'];
 const MAX_DESCRIPTION = 2500;
@@ -31,7 +40,8 @@ const isPresent = (v) => v !== undefined;
 function validateCreateBody(body) {
 	/** @type {InvalidParam[]} */
 	const errors = [];
-	const fail = (/** @type {string} */ name, /** @type {string} */ reason) => errors.push({ name, reason });
+	const fail = (/** @type {string} */ name, /** @type {string} */ reason) =>
+		errors.push({ name, reason });
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
 		fail('body', 'must be a JSON object');
 		return { errors, input: null };
@@ -41,9 +51,16 @@ function validateCreateBody(body) {
 	for (const name of Object.keys(b)) if (!KNOWN_FIELDS.has(name)) fail(name, 'unknown field');
 
 	if (!isPresent(b.description)) fail('description', 'is required');
-	else if (typeof b.description !== 'string') fail('description', isLargeString(b.description) ? `must be at most ${MAX_DESCRIPTION} characters` : 'must be a string');
+	else if (typeof b.description !== 'string')
+		fail(
+			'description',
+			isLargeString(b.description)
+				? `must be at most ${MAX_DESCRIPTION} characters`
+				: 'must be a string',
+		);
 	else if (b.description.trim() === '') fail('description', 'must not be empty');
-	else if ([...b.description].length > MAX_DESCRIPTION) fail('description', `must be at most ${MAX_DESCRIPTION} characters`);
+	else if ([...b.description].length > MAX_DESCRIPTION)
+		fail('description', `must be at most ${MAX_DESCRIPTION} characters`);
 
 	const hasAudio = isPresent(b.audio);
 	const hasVideo = isPresent(b.video);
@@ -61,12 +78,14 @@ function validateCreateBody(body) {
 	for (const name of BOX_FIELDS) {
 		if (!isPresent(b[name])) continue;
 		if (!hasVideo) fail(name, 'is only allowed with video');
-		else if (!Number.isInteger(b[name]) || /** @type {number} */ (b[name]) < 0) fail(name, 'must be an integer >= 0');
+		else if (!Number.isInteger(b[name]) || /** @type {number} */ (b[name]) < 0)
+			fail(name, 'must be an integer >= 0');
 	}
 	if (isPresent(b.sample_fps)) {
 		const v = b.sample_fps;
 		if (!hasVideo) fail('sample_fps', 'is only allowed with video');
-		else if (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 5) fail('sample_fps', 'must be a number between 1 and 5');
+		else if (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 5)
+			fail('sample_fps', 'must be a number between 1 and 5');
 	}
 	if (isPresent(b.reranking_candidates)) {
 		const v = b.reranking_candidates;
@@ -74,8 +93,10 @@ function validateCreateBody(body) {
 			fail('reranking_candidates', 'must be an integer between 1 and 8');
 		}
 	}
-	if (isPresent(b.predict_spans) && typeof b.predict_spans !== 'boolean') fail('predict_spans', 'must be a boolean');
-	if (isPresent(b.webhook_url) && !isHttpUrl(b.webhook_url)) fail('webhook_url', 'must be a valid URI');
+	if (isPresent(b.predict_spans) && typeof b.predict_spans !== 'boolean')
+		fail('predict_spans', 'must be a boolean');
+	if (isPresent(b.webhook_url) && !isHttpUrl(b.webhook_url))
+		fail('webhook_url', 'must be a valid URI');
 
 	return { errors, input: errors.length ? null : input };
 }
@@ -89,12 +110,16 @@ function inspectMedia(value) {
 	const text = /** @type {string | import('./json-body').LargeString} */ (value);
 	if (text.length === 0) return { reason: 'must not be empty' };
 	if (text.includes('://')) {
-		if (typeof text !== 'string' || !text.startsWith('https://')) return { reason: 'must be an https URL or base64-encoded file' };
-		return isHttpUrl(text, ['https:']) ? { kind: 'url', length: text.length, url: text } : { reason: 'is not a valid URL' };
+		if (typeof text !== 'string' || !text.startsWith('https://'))
+			return { reason: 'must be an https URL or base64-encoded file' };
+		return isHttpUrl(text, ['https:'])
+			? { kind: 'url', length: text.length, url: text }
+			: { reason: 'is not a valid URL' };
 	}
-	const result = typeof text === 'string'
-		? inspectBase64(Buffer.from(text, 'utf8'))
-		: inspectBase64(text.buf, text.start, text.end);
+	const result =
+		typeof text === 'string'
+			? inspectBase64(Buffer.from(text, 'utf8'))
+			: inspectBase64(text.buf, text.start, text.end);
 	if (!result.valid) return { reason: result.reason };
 	return { kind: 'base64', length: text.length, bytes: result.bytes, sha256: result.sha256 };
 }

@@ -47,7 +47,8 @@ function wavHeader(dataBytes) {
  * @param {number} n
  */
 function tonePattern(taskId, n) {
-	const period = 20 + (crypto.createHash('sha256').update(`${taskId}/${n}`).digest().readUInt32LE(0) % 60);
+	const period =
+		20 + (crypto.createHash('sha256').update(`${taskId}/${n}`).digest().readUInt32LE(0) % 60);
 	const pattern = Buffer.alloc(CHUNK_BYTES + 2 * period);
 	for (let i = 0; i < pattern.length / 2; i++) {
 		pattern.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * i) / period)), 2 * i);
@@ -92,7 +93,11 @@ function createWavStream({ taskId, n, totalBytes, stopAfterBytes = Infinity }) {
  * @param {Buffer} buf at least the first 44 bytes
  */
 function describeWav(buf) {
-	if (buf.length < HEADER_BYTES || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
+	if (
+		buf.length < HEADER_BYTES ||
+		buf.toString('ascii', 0, 4) !== 'RIFF' ||
+		buf.toString('ascii', 8, 12) !== 'WAVE'
+	) {
 		return null;
 	}
 	return {

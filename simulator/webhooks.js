@@ -11,7 +11,9 @@ const https = require('https');
  * @param {string} secret
  */
 function webhookKey(secret) {
-	return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
+	return secret.startsWith('whsec_')
+		? Buffer.from(secret.slice('whsec_'.length), 'base64')
+		: Buffer.from(secret, 'utf8');
 }
 
 /**
@@ -19,7 +21,10 @@ function webhookKey(secret) {
  * @param {{ id: string, timestamp: number | string, body: string, secret: string }} args
  */
 function signWebhook({ id, timestamp, body, secret }) {
-	const mac = crypto.createHmac('sha256', webhookKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
+	const mac = crypto
+		.createHmac('sha256', webhookKey(secret))
+		.update(`${id}.${timestamp}.${body}`)
+		.digest('base64');
 	return `v1,${mac}`;
 }
 
@@ -27,7 +32,10 @@ function signWebhook({ id, timestamp, body, secret }) {
 function isLoopbackUrl(url) {
 	try {
 		const { hostname, protocol } = new URL(url);
-		return (protocol === 'http:' || protocol === 'https:') && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+		return (
+			(protocol === 'http:' || protocol === 'https:') &&
+			['127.0.0.1', 'localhost', '[::1]'].includes(hostname)
+		);
 	} catch {
 		return false;
 	}
@@ -81,9 +89,16 @@ function createWebhookDispatcher(ctx) {
 		const body = JSON.stringify(payload);
 		const id = opts.id ?? newWebhookId();
 		const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-		const signature = opts.signatureOverride ?? signWebhook({ id, timestamp, body, secret: opts.secret ?? ctx.options.webhookSecret });
+		const signature =
+			opts.signatureOverride ??
+			signWebhook({ id, timestamp, body, secret: opts.secret ?? ctx.options.webhookSecret });
 		const base = { url, id, timestamp, signature, body };
-		if (!isLoopbackUrl(url)) return Promise.resolve({ ...base, status: null, error: 'refused: webhook target is not loopback' });
+		if (!isLoopbackUrl(url))
+			return Promise.resolve({
+				...base,
+				status: null,
+				error: 'refused: webhook target is not loopback',
+			});
 		return new Promise((resolve) => {
 			const target = new URL(url);
 			const req = (target.protocol === 'https:' ? https : http).request(target, {
@@ -100,7 +115,11 @@ function createWebhookDispatcher(ctx) {
 				},
 			});
 			inFlight.add(req);
-			const done = (/** @type {number | null} */ status, /** @type {string} */ responseBody, /** @type {string} */ error) => {
+			const done = (
+				/** @type {number | null} */ status,
+				/** @type {string} */ responseBody,
+				/** @type {string} */ error,
+			) => {
 				inFlight.delete(req);
 				resolve({ ...base, status, responseBody, ...(error ? { error } : {}) });
 			};
@@ -108,7 +127,9 @@ function createWebhookDispatcher(ctx) {
 				/** @type {Buffer[]} */
 				const chunks = [];
 				res.on('data', (c) => chunks.length < 64 && chunks.push(c));
-				res.on('end', () => done(res.statusCode ?? null, Buffer.concat(chunks).toString('utf8'), ''));
+				res.on('end', () =>
+					done(res.statusCode ?? null, Buffer.concat(chunks).toString('utf8'), ''),
+				);
 				res.on('error', (err) => done(res.statusCode ?? null, '', err.message));
 			});
 			req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -133,10 +154,13 @@ function createWebhookDispatcher(ctx) {
 		const url = task.webhookUrl;
 		let chain = Promise.resolve();
 		for (const change of changes) {
-			const timer = setTimeout(() => {
-				timers.delete(timer);
-				chain = chain.then(() => deliver(task, url, change.status));
-			}, Math.max(0, change.at - Date.now()));
+			const timer = setTimeout(
+				() => {
+					timers.delete(timer);
+					chain = chain.then(() => deliver(task, url, change.status));
+				},
+				Math.max(0, change.at - Date.now()),
+			);
 			timer.unref();
 			timers.add(timer);
 		}

@@ -23,14 +23,23 @@ export class Freepik implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ {"isolate": "Isolate sound", "get": "Get task", "getAll": "Get many tasks"}[$parameter["operation"]] }}',
-		description: "Isolate a voice or instrument from audio or video with Freepik's (Magnific's) AI Audio Isolation",
+		description:
+			"Isolate a voice or instrument from audio or video with Freepik's (Magnific's) AI Audio Isolation",
 		defaults: { name: 'Freepik' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'freepikApi', required: true }],
 		// Freepik's callbacks to a waiting execution (Isolate with Wait Mode "Resume on Webhook").
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
 		properties: [
 			...toolDescriptionFields,
 			{

@@ -18,7 +18,8 @@ export class FreepikTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + ($parameter["events"] || []).join(", ") }}',
-		description: 'Starts the workflow when Freepik (Magnific) reports an audio-isolation task status change',
+		description:
+			'Starts the workflow when Freepik (Magnific) reports an audio-isolation task status change',
 		defaults: {
 			name: 'Freepik Trigger',
 		},

@@ -1,4 +1,9 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { downloadGeneratedFiles } from '../Freepik/helpers/binary';
 import type { FreepikTask } from '../Freepik/helpers/types';
@@ -32,7 +37,7 @@ const DOWNLOAD_TIMEOUT_MS = 120_000;
 export const UNSIGNED_DOWNLOAD_NOTE =
 	'Not downloaded: this event was not signed, so its file URLs could come from anyone. ' +
 	'Downloading needs a Webhook Secret in the Freepik API credential (then events are verified first). ' +
-	'Use the Freepik node\'s Get operation with this task ID to download the result.';
+	"Use the Freepik node's Get operation with this task ID to download the result.";
 
 function header(req: RawRequest, name: string): string | undefined {
 	const value = req.headers[name];
@@ -70,7 +75,11 @@ async function readWebhookSecret(ctx: IWebhookFunctions): Promise<string> {
 }
 
 /** Answers the request here and starts no execution. */
-export function answerWithoutRun(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+export function answerWithoutRun(
+	ctx: IWebhookFunctions,
+	status: number,
+	message: string,
+): IWebhookResponseData {
 	ctx.getResponseObject().status(status).json({ message });
 	return { noWebhookResponse: true };
 }
@@ -101,10 +110,13 @@ export async function authenticate(
 		{ secret, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
 	);
 	if (check.valid) return { signed: true };
-	ctx.logger.warn(`Freepik Trigger "${delivery.nodeName}": refused a webhook request (${check.reason})`, {
-		reason: check.reason,
-		webhookId: delivery.webhookId ?? null,
-	});
+	ctx.logger.warn(
+		`Freepik Trigger "${delivery.nodeName}": refused a webhook request (${check.reason})`,
+		{
+			reason: check.reason,
+			webhookId: delivery.webhookId ?? null,
+		},
+	);
 	return { signed: false, refusal: answerWithoutRun(ctx, 401, INVALID_SIGNATURE) };
 }
 
@@ -125,7 +137,9 @@ export function acceptTask(
 	if (delivery.webhookId) {
 		const scope = dedupeScope(ctx.getWorkflow().id, ctx.getNode().id);
 		if (rememberWebhookId(scope, delivery.webhookId)) {
-			ctx.logger.debug(`Freepik Trigger "${delivery.nodeName}": duplicate delivery ${delivery.webhookId} ignored`);
+			ctx.logger.debug(
+				`Freepik Trigger "${delivery.nodeName}": duplicate delivery ${delivery.webhookId} ignored`,
+			);
 			return { skip: { webhookResponse: { message: 'Duplicate event ignored' } } };
 		}
 	}
@@ -186,13 +200,17 @@ export async function attachResults(
 	const propertyName = ctx.getNodeParameter('outputBinaryPropertyName', 'data') as string;
 	try {
 		// Shared helper: plain httpRequest, so the API key never reaches the file host.
-		item.binary = await downloadGeneratedFiles(ctx, task, propertyName, { timeoutMs: DOWNLOAD_TIMEOUT_MS });
+		item.binary = await downloadGeneratedFiles(ctx, task, propertyName, {
+			timeoutMs: DOWNLOAD_TIMEOUT_MS,
+		});
 	} catch (error) {
 		// The event was acknowledged: hand it on with the reason instead of losing it. The
 		// task can be fetched again with the Freepik node while the URLs are still valid.
 		const message = error instanceof Error ? error.message : String(error);
 		json.downloadError = message;
-		ctx.logger.warn(`Freepik Trigger "${delivery.nodeName}": downloading the result failed: ${message}`);
+		ctx.logger.warn(
+			`Freepik Trigger "${delivery.nodeName}": downloading the result failed: ${message}`,
+		);
 	}
 	return { noWebhookResponse: true, workflowData: [[item]] };
 }

@@ -20,8 +20,15 @@ class Executions {
 	}
 
 	async query(sql) {
-		const r = await run(this.runtime.nodeBin, ['--no-warnings', '-e', QUERY_SCRIPT, this.dbFile, sql], { timeoutMs: 60e3 });
-		if (r.code !== 0) throw new Error(`sqlite query failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}): ${r.stderr.slice(-1000)}\nSQL: ${sql}`);
+		const r = await run(
+			this.runtime.nodeBin,
+			['--no-warnings', '-e', QUERY_SCRIPT, this.dbFile, sql],
+			{ timeoutMs: 60e3 },
+		);
+		if (r.code !== 0)
+			throw new Error(
+				`sqlite query failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}): ${r.stderr.slice(-1000)}\nSQL: ${sql}`,
+			);
 		return JSON.parse(r.stdout);
 	}
 
@@ -35,7 +42,9 @@ class Executions {
 
 	/** The run data of one execution (data.resultData.runData ...). */
 	async data(id) {
-		const [row] = await this.query(`SELECT data FROM execution_data WHERE executionId = ${Number(id)}`);
+		const [row] = await this.query(
+			`SELECT data FROM execution_data WHERE executionId = ${Number(id)}`,
+		);
 		return row ? this.parse(row.data) : undefined;
 	}
 }

@@ -21,7 +21,9 @@ async function main() {
 		configureBuckets: [{ name: bucket }],
 	});
 	const { port } = await server.run();
-	process.stdout.write(`${JSON.stringify({ port, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ port, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' })}\n`,
+	);
 	const stop = () => server.close().finally(() => process.exit(0));
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);

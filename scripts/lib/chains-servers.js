@@ -30,7 +30,9 @@ async function ensureDebianPackages(wanted) {
 	const missing = wanted.filter((w) => !Q.which(w.bin)).map((w) => w.pkg);
 	if (!missing.length) return [];
 	if (process.getuid?.() !== 0) {
-		throw new Error(`missing ${missing.join(', ')}; install them first: sudo apt-get install -y ${missing.join(' ')}`);
+		throw new Error(
+			`missing ${missing.join(', ')}; install them first: sudo apt-get install -y ${missing.join(' ')}`,
+		);
 	}
 	log(`installing ${missing.join(', ')} (apt-get update && apt-get install -y)`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -40,14 +42,25 @@ async function ensureDebianPackages(wanted) {
 	if (ownPolicy) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
 	try {
 		const up = await run('apt-get', [...lock, 'update'], { env, timeoutMs: 5 * 60e3 });
-		if (up.code !== 0) throw new Error(`apt-get update failed (exit ${up.code}):\n${(up.stdout + up.stderr).slice(-2000)}`);
-		const inst = await run('apt-get', [...lock, 'install', '-y', '--no-install-recommends', ...missing], { env, timeoutMs: 10 * 60e3 });
-		if (inst.code !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed (exit ${inst.code}):\n${(inst.stdout + inst.stderr).slice(-2000)}`);
+		if (up.code !== 0)
+			throw new Error(
+				`apt-get update failed (exit ${up.code}):\n${(up.stdout + up.stderr).slice(-2000)}`,
+			);
+		const inst = await run(
+			'apt-get',
+			[...lock, 'install', '-y', '--no-install-recommends', ...missing],
+			{ env, timeoutMs: 10 * 60e3 },
+		);
+		if (inst.code !== 0)
+			throw new Error(
+				`apt-get install ${missing.join(' ')} failed (exit ${inst.code}):\n${(inst.stdout + inst.stderr).slice(-2000)}`,
+			);
 	} finally {
 		if (ownPolicy) fs.rmSync(policy, { force: true });
 	}
 	const still = wanted.filter((w) => !Q.which(w.bin));
-	if (still.length) throw new Error(`still missing after install: ${still.map((w) => w.bin).join(', ')}`);
+	if (still.length)
+		throw new Error(`still missing after install: ${still.map((w) => w.bin).join(', ')}`);
 	return missing;
 }
 
@@ -59,7 +72,9 @@ function getBytes(url, { timeoutMs = 30e3 } = {}) {
 		const req = http.get(url, { timeout: timeoutMs }, (res) => {
 			const chunks = [];
 			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+			res.on('end', () =>
+				resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
+			);
 		});
 		req.on('timeout', () => req.destroy(new Error(`timeout GET ${url}`)));
 		req.on('error', reject);
@@ -88,7 +103,10 @@ function banner(port) {
 function firstJsonLine(child, what, timeoutMs) {
 	return new Promise((resolve, reject) => {
 		let buf = '';
-		const timer = setTimeout(() => reject(new Error(`${what} printed nothing within ${timeoutMs} ms`)), timeoutMs);
+		const timer = setTimeout(
+			() => reject(new Error(`${what} printed nothing within ${timeoutMs} ms`)),
+			timeoutMs,
+		);
 		const onData = (d) => {
 			buf += d;
 			const nl = buf.indexOf('\n');
@@ -143,7 +161,9 @@ async function startS3(services, { nodeBin, dir, bucket }) {
 		},
 		/** An object's bytes and content type, through the S3 API (GetObject). */
 		async get(key) {
-			const res = await getBytes(`${endpoint}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`);
+			const res = await getBytes(
+				`${endpoint}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+			);
 			if (res.status !== 200) throw new Error(`GetObject ${key}: ${res.status} ${res.body}`);
 			return { body: res.body, contentType: res.headers['content-type'] };
 		},
@@ -179,8 +199,17 @@ async function startSmtp(services) {
 		onData(stream, session, callback) {
 			simpleParser(stream)
 				.then((mail) => {
-					messages.push({ envelope: { from: session.envelope.mailFrom?.address, to: session.envelope.rcptTo.map((r) => r.address) }, mail, at: Date.now() });
-					svc.feed(`DATA from ${session.envelope.mailFrom?.address}: "${mail.subject}" ${mail.attachments.map((a) => `[${a.filename} ${a.contentType} ${a.size} B]`).join(' ')}\n`);
+					messages.push({
+						envelope: {
+							from: session.envelope.mailFrom?.address,
+							to: session.envelope.rcptTo.map((r) => r.address),
+						},
+						mail,
+						at: Date.now(),
+					});
+					svc.feed(
+						`DATA from ${session.envelope.mailFrom?.address}: "${mail.subject}" ${mail.attachments.map((a) => `[${a.filename} ${a.contentType} ${a.size} B]`).join(' ')}\n`,
+					);
 					callback();
 				})
 				.catch(callback);
@@ -205,15 +234,25 @@ const SFTP_USER = 'freepik-chains';
 function ensureSftpUser(home) {
 	const exists = spawnSync('id', ['-u', SFTP_USER], { timeout: 10e3 }).status === 0;
 	if (!exists) {
-		const r = spawnSync('useradd', ['--no-create-home', '--home-dir', home, '--shell', '/usr/sbin/nologin', SFTP_USER], { timeout: 30e3, encoding: 'utf8' });
-		if (r.status !== 0) throw new Error(`useradd ${SFTP_USER} failed: ${r.stderr || r.error?.message}`);
+		const r = spawnSync(
+			'useradd',
+			['--no-create-home', '--home-dir', home, '--shell', '/usr/sbin/nologin', SFTP_USER],
+			{ timeout: 30e3, encoding: 'utf8' },
+		);
+		if (r.status !== 0)
+			throw new Error(`useradd ${SFTP_USER} failed: ${r.stderr || r.error?.message}`);
 	} else {
 		spawnSync('usermod', ['--home', home, SFTP_USER], { timeout: 30e3 });
 	}
 	const password = crypto.randomBytes(12).toString('hex');
-	const r = spawnSync('chpasswd', [], { input: `${SFTP_USER}:${password}\n`, timeout: 30e3, encoding: 'utf8' });
+	const r = spawnSync('chpasswd', [], {
+		input: `${SFTP_USER}:${password}\n`,
+		timeout: 30e3,
+		encoding: 'utf8',
+	});
 	if (r.status !== 0) throw new Error(`chpasswd failed: ${r.stderr || r.error?.message}`);
-	const id = (flag) => Number(spawnSync('id', [flag, SFTP_USER], { encoding: 'utf8', timeout: 10e3 }).stdout.trim());
+	const id = (flag) =>
+		Number(spawnSync('id', [flag, SFTP_USER], { encoding: 'utf8', timeout: 10e3 }).stdout.trim());
 	return { user: SFTP_USER, password, uid: id('-u'), gid: id('-g') };
 }
 
@@ -227,11 +266,13 @@ function removeSftpUser() {
  * `dir/home/voice`. Resolves { port, user, password, uid, uploadDir, hostKeyFingerprint }.
  */
 async function startSftp(services, { dir }) {
-	if (process.getuid?.() !== 0) throw new Error('the SFTP chain creates a local user and runs sshd: run as root');
+	if (process.getuid?.() !== 0)
+		throw new Error('the SFTP chain creates a local user and runs sshd: run as root');
 	fs.mkdirSync(dir, { recursive: true });
 	// The SFTP user must be able to reach its home below the temporary folders.
 	const tmp = path.resolve(os.tmpdir());
-	for (let p = dir; p.startsWith(`${tmp}${path.sep}`); p = path.dirname(p)) fs.chmodSync(p, fs.statSync(p).mode | 0o011);
+	for (let p = dir; p.startsWith(`${tmp}${path.sep}`); p = path.dirname(p))
+		fs.chmodSync(p, fs.statSync(p).mode | 0o011);
 
 	const home = path.join(dir, 'home');
 	const uploadDir = path.join(home, 'voice');
@@ -241,7 +282,11 @@ async function startSftp(services, { dir }) {
 	fs.chownSync(uploadDir, account.uid, account.gid);
 
 	const hostKey = path.join(dir, 'ssh_host_ed25519_key');
-	const keygen = await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e-chains', '-f', hostKey], { timeoutMs: 30e3 });
+	const keygen = await run(
+		'ssh-keygen',
+		['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e-chains', '-f', hostKey],
+		{ timeoutMs: 30e3 },
+	);
 	if (keygen.code !== 0) throw new Error(`ssh-keygen failed: ${keygen.stderr}`);
 	fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation folder
 
@@ -275,13 +320,27 @@ async function startSftp(services, { dir }) {
 
 	const svc = services.create('sftp');
 	// -D: stay in the foreground, -e: log to stderr (the service log).
-	const child = spawnTracked(sshd, ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawnTracked(sshd, ['-D', '-e', '-f', config], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	svc.attach(child, () => Q.stopGroup(child, 'SIGTERM', 3000));
-	await Q.waitFor(`sshd on 127.0.0.1:${port}`, async () => /^SSH-2\.0-/.test((await banner(port)) ?? ''), { timeoutMs: 15e3, intervalMs: 200, services }).catch((e) => {
+	await Q.waitFor(
+		`sshd on 127.0.0.1:${port}`,
+		async () => /^SSH-2\.0-/.test((await banner(port)) ?? ''),
+		{ timeoutMs: 15e3, intervalMs: 200, services },
+	).catch((e) => {
 		e.service ??= 'sftp';
 		throw e;
 	});
 	return { port, ...account, uploadDir, removeUser: removeSftpUser };
 }
 
-module.exports = { ensureDebianPackages, getBytes, startS3, startSmtp, startSftp, removeSftpUser, SFTP_USER };
+module.exports = {
+	ensureDebianPackages,
+	getBytes,
+	startS3,
+	startSmtp,
+	startSftp,
+	removeSftpUser,
+	SFTP_USER,
+};

@@ -10,15 +10,30 @@ const EXAMPLES = path.join(H.REPO, 'examples');
 
 /** The chains: file, the node names the e2e looks at, and what it substitutes. */
 const CHAINS = {
-	s3: { file: 'chain-schedule-isolate-s3.json', trigger: 'Every morning', store: 'Upload WAV to S3', failed: 'Tell the team it failed' },
-	email: { file: 'chain-isolate-email.json', trigger: 'Episode URL received', deliver: 'Email the WAV' },
-	sftp: { file: 'chain-isolate-sftp.json', trigger: 'Episode URL received', store: 'Upload WAV over SFTP' },
+	s3: {
+		file: 'chain-schedule-isolate-s3.json',
+		trigger: 'Every morning',
+		store: 'Upload WAV to S3',
+		failed: 'Tell the team it failed',
+	},
+	email: {
+		file: 'chain-isolate-email.json',
+		trigger: 'Episode URL received',
+		deliver: 'Email the WAV',
+	},
+	sftp: {
+		file: 'chain-isolate-sftp.json',
+		trigger: 'Episode URL received',
+		store: 'Upload WAV over SFTP',
+	},
 };
 const ISOLATE = "Isolate the host's voice";
 
 /** Credentials of the run, by credential type: { type: { id, name } }. */
 function credentialRefs(ids) {
-	return Object.fromEntries(Object.entries(ids).map(([type, ref]) => [type, { id: ref.id, name: ref.name }]));
+	return Object.fromEntries(
+		Object.entries(ids).map(([type, ref]) => [type, { id: ref.id, name: ref.name }]),
+	);
 }
 
 /**
@@ -34,8 +49,12 @@ function loadChain(key, { credentials, scheduleSeconds, pollSeconds }) {
 	let webhookPath;
 	for (const node of workflow.nodes) {
 		for (const [type, ref] of Object.entries(node.credentials ?? {})) {
-			if (ref.id !== 'REPLACE_ME') throw new Error(`${chain.file}: node "${node.name}" has a real credential id; examples use REPLACE_ME`);
-			if (!credentials[type]) throw new Error(`${chain.file}: no credential of type ${type} for node "${node.name}"`);
+			if (ref.id !== 'REPLACE_ME')
+				throw new Error(
+					`${chain.file}: node "${node.name}" has a real credential id; examples use REPLACE_ME`,
+				);
+			if (!credentials[type])
+				throw new Error(`${chain.file}: no credential of type ${type} for node "${node.name}"`);
 			node.credentials[type] = credentials[type];
 		}
 		if (node.type === 'n8n-nodes-base.scheduleTrigger' && scheduleSeconds) {

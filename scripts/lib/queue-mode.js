@@ -63,7 +63,8 @@ class Service {
 			this.exit = { code, signal };
 			for (const fn of this.exitListeners) fn(this);
 		};
-		if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
+		if (child.exitCode !== null || child.signalCode !== null)
+			onExit(child.exitCode, child.signalCode);
 		else child.once('exit', onExit);
 	}
 
@@ -97,7 +98,9 @@ class Services {
 		const svc = new Service(name, path.join(this.logDir, `${name}.log`));
 		svc.exitListeners.push((s) => {
 			if (s.stopping) return;
-			const err = new Error(`service "${s.name}" exited unexpectedly (code ${s.exit.code}, signal ${s.exit.signal})`);
+			const err = new Error(
+				`service "${s.name}" exited unexpectedly (code ${s.exit.code}, signal ${s.exit.signal})`,
+			);
 			err.service = s.name;
 			this.rejectFailure(err);
 		});
@@ -139,7 +142,11 @@ class Services {
 		return this.list
 			.filter((s) => !only || only.includes(s.name))
 			.map((s) => {
-				const state = s.exit ? `exited (code ${s.exit.code}, signal ${s.exit.signal})` : s.child ? 'running' : 'not started';
+				const state = s.exit
+					? `exited (code ${s.exit.code}, signal ${s.exit.signal})`
+					: s.child
+						? 'running'
+						: 'not started';
 				return `----- ${s.name}: ${state}; log ${s.logFile}\n${s.tail(lines)}`;
 			})
 			.join('\n');
@@ -185,7 +192,9 @@ async function waitFor(what, probe, { timeoutMs, intervalMs = 300, services } = 
 			}
 			await sleep(intervalMs);
 		}
-		throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+		throw new Error(
+			`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`,
+		);
 	})();
 	return services ? services.guard(loop) : loop;
 }
@@ -193,7 +202,9 @@ async function waitFor(what, probe, { timeoutMs, intervalMs = 300, services } = 
 // ---------------------------------------------------------------- system packages
 
 function which(cmd) {
-	for (const dir of (process.env.PATH || '').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin'])) {
+	for (const dir of (process.env.PATH || '')
+		.split(':')
+		.concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin'])) {
 		const p = path.join(dir, cmd);
 		try {
 			fs.accessSync(p, fs.constants.X_OK);
@@ -211,7 +222,11 @@ function pgBinDir() {
 	if (!fs.existsSync(base)) return undefined;
 	const versions = fs
 		.readdirSync(base)
-		.filter((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb')) && fs.existsSync(path.join(base, v, 'bin', 'postgres')))
+		.filter(
+			(v) =>
+				fs.existsSync(path.join(base, v, 'bin', 'initdb')) &&
+				fs.existsSync(path.join(base, v, 'bin', 'postgres')),
+		)
 		.sort((a, b) => Number(b) - Number(a));
 	return versions.length ? path.join(base, versions[0], 'bin') : undefined;
 }
@@ -227,18 +242,32 @@ async function ensureSystemPackages() {
 	if (!pgBinDir()) missing.push('postgresql');
 	if (missing.length) {
 		if (process.getuid?.() !== 0) {
-			throw new Error(`missing ${missing.join(', ')}; install them first: sudo apt-get install -y ${missing.join(' ')}`);
+			throw new Error(
+				`missing ${missing.join(', ')}; install them first: sudo apt-get install -y ${missing.join(' ')}`,
+			);
 		}
 		log(`installing ${missing.join(', ')} (apt-get update && apt-get install -y)`);
 		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 		const up = await run('apt-get', ['update'], { env, timeoutMs: 5 * 60e3 });
-		if (up.code !== 0) throw new Error(`apt-get update failed (exit ${up.code}):\n${(up.stdout + up.stderr).slice(-2000)}`);
-		const inst = await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, timeoutMs: 10 * 60e3 });
-		if (inst.code !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed (exit ${inst.code}):\n${(inst.stdout + inst.stderr).slice(-2000)}`);
+		if (up.code !== 0)
+			throw new Error(
+				`apt-get update failed (exit ${up.code}):\n${(up.stdout + up.stderr).slice(-2000)}`,
+			);
+		const inst = await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+			env,
+			timeoutMs: 10 * 60e3,
+		});
+		if (inst.code !== 0)
+			throw new Error(
+				`apt-get install ${missing.join(' ')} failed (exit ${inst.code}):\n${(inst.stdout + inst.stderr).slice(-2000)}`,
+			);
 	}
 	const redisServer = which('redis-server');
 	const pgBin = pgBinDir();
-	if (!redisServer || !pgBin) throw new Error(`still missing after install: ${!redisServer ? 'redis-server ' : ''}${!pgBin ? 'postgresql' : ''}`);
+	if (!redisServer || !pgBin)
+		throw new Error(
+			`still missing after install: ${!redisServer ? 'redis-server ' : ''}${!pgBin ? 'postgresql' : ''}`,
+		);
 	return { redisServer, pgBin, installed: missing, ms: Date.now() - t };
 }
 
@@ -269,7 +298,20 @@ async function startRedis(services, { redisServer, dir }) {
 	const svc = services.create('redis');
 	const child = spawnTracked(
 		redisServer,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--protected-mode',
+			'yes',
+		],
 		{ cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	svc.attach(child, () => stopGroup(child, 'SIGTERM', 5000));
@@ -292,7 +334,13 @@ function systemUser(name) {
 /** Run a command to completion as another user (uid/gid), bounded; resolves { code, out }. */
 function runAs(cmd, args, { uid, gid, env, timeoutMs = 120e3 }) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { uid, gid, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(cmd, args, {
+			uid,
+			gid,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		let out = '';
 		child.stdout.on('data', (d) => (out += d));
 		child.stderr.on('data', (d) => (out += d));
@@ -316,7 +364,8 @@ function runAs(cmd, args, { uid, gid, env, timeoutMs = 120e3 }) {
 async function startPostgres(services, { pgBin, dir, database = 'n8n' }) {
 	const asRoot = process.getuid?.() === 0;
 	const owner = asRoot ? systemUser('postgres') : { uid: process.getuid(), gid: process.getgid() };
-	if (!owner) throw new Error('running as root but there is no "postgres" system user to run PostgreSQL as');
+	if (!owner)
+		throw new Error('running as root but there is no "postgres" system user to run PostgreSQL as');
 	fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 	if (asRoot) {
 		fs.chownSync(dir, owner.uid, owner.gid);
@@ -327,28 +376,43 @@ async function startPostgres(services, { pgBin, dir, database = 'n8n' }) {
 		}
 	}
 	const env = { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C', HOME: owner.home || dir };
-	const init = await runAs(path.join(pgBin, 'initdb'), ['-D', dir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
-		uid: owner.uid,
-		gid: owner.gid,
-		env,
-		timeoutMs: 120e3,
-	});
-	if (init.code !== 0) throw Object.assign(new Error(`initdb failed (exit ${init.code}):\n${init.out.slice(-2000)}`), { service: 'postgres' });
+	const init = await runAs(
+		path.join(pgBin, 'initdb'),
+		['-D', dir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+		{
+			uid: owner.uid,
+			gid: owner.gid,
+			env,
+			timeoutMs: 120e3,
+		},
+	);
+	if (init.code !== 0)
+		throw Object.assign(new Error(`initdb failed (exit ${init.code}):\n${init.out.slice(-2000)}`), {
+			service: 'postgres',
+		});
 
 	const port = await freePort();
 	const svc = services.create('postgres');
 	const child = spawnTracked(
 		path.join(pgBin, 'postgres'),
 		[
-			'-D', dir,
-			'-p', String(port),
-			'-c', 'listen_addresses=127.0.0.1',
-			'-c', `unix_socket_directories=${dir}`,
-			'-c', 'max_connections=200',
+			'-D',
+			dir,
+			'-p',
+			String(port),
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			`unix_socket_directories=${dir}`,
+			'-c',
+			'max_connections=200',
 			// Throwaway database: durability off for speed.
-			'-c', 'fsync=off',
-			'-c', 'synchronous_commit=off',
-			'-c', 'full_page_writes=off',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
 		],
 		{ uid: owner.uid, gid: owner.gid, env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
@@ -358,20 +422,47 @@ async function startPostgres(services, { pgBin, dir, database = 'n8n' }) {
 	const psql = async (sql, { db = database, timeoutMs = 30e3 } = {}) => {
 		const r = await run(
 			path.join(pgBin, 'psql'),
-			['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-X', '-q', '-A', '-t', '-c', sql],
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				'postgres',
+				'-d',
+				db,
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-X',
+				'-q',
+				'-A',
+				'-t',
+				'-c',
+				sql,
+			],
 			{ env: { ...process.env, PGCONNECT_TIMEOUT: '5' }, timeoutMs },
 		);
-		if (r.code !== 0) throw new Error(`psql failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}): ${r.stderr.trim().slice(-1000)}\nSQL: ${sql.slice(0, 300)}`);
+		if (r.code !== 0)
+			throw new Error(
+				`psql failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}): ${r.stderr.trim().slice(-1000)}\nSQL: ${sql.slice(0, 300)}`,
+			);
 		return r.stdout;
 	};
 	/** Rows of a SELECT as objects (json_agg on the server side). */
-	const query = async (sql, opts) => JSON.parse((await psql(`SELECT coalesce(json_agg(q), '[]'::json) FROM (${sql}) q`, opts)).trim() || '[]');
+	const query = async (sql, opts) =>
+		JSON.parse(
+			(await psql(`SELECT coalesce(json_agg(q), '[]'::json) FROM (${sql}) q`, opts)).trim() || '[]',
+		);
 
-	await waitFor('postgres to accept connections', () => psql('SELECT 1', { db: 'postgres', timeoutMs: 5e3 }).then(() => true), {
-		timeoutMs: 30e3,
-		intervalMs: 300,
-		services,
-	});
+	await waitFor(
+		'postgres to accept connections',
+		() => psql('SELECT 1', { db: 'postgres', timeoutMs: 5e3 }).then(() => true),
+		{
+			timeoutMs: 30e3,
+			intervalMs: 300,
+			services,
+		},
+	);
 	await psql(`CREATE DATABASE ${database}`, { db: 'postgres' });
 	return { port, user: 'postgres', database, psql, query };
 }
@@ -399,10 +490,12 @@ class QueueN8n extends H.N8n {
 		const port = await freePort();
 		const svc = services.create('main');
 		const env = this.processEnv('main');
-		const server = await services.guard(this.start({ port, env, timeoutMs, onOutput: (d) => svc.feed(d) })).catch((e) => {
-			e.service ??= 'main';
-			throw e;
-		});
+		const server = await services
+			.guard(this.start({ port, env, timeoutMs, onOutput: (d) => svc.feed(d) }))
+			.catch((e) => {
+				e.service ??= 'main';
+				throw e;
+			});
 		svc.attach(server.child, () => this.stop(), { pipe: false });
 		return { baseUrl: server.baseUrl, port };
 	}
@@ -421,15 +514,21 @@ class QueueN8n extends H.N8n {
 			N8N_PORT: String(await freePort()),
 			...this.processEnv(name),
 		});
-		const child = spawnTracked(this.runtime.nodeBin, [this.runtime.n8nBin, 'worker', `--concurrency=${concurrency}`], {
-			env,
-			cwd: this.userFolder,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawnTracked(
+			this.runtime.nodeBin,
+			[this.runtime.n8nBin, 'worker', `--concurrency=${concurrency}`],
+			{
+				env,
+				cwd: this.userFolder,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		svc.attach(child, () => stopGroup(child, 'SIGTERM', 15e3));
 		await waitFor(
 			`${name} readiness on 127.0.0.1:${healthPort}`,
-			async () => (await H.request(`http://127.0.0.1:${healthPort}/healthz/readiness`, { timeoutMs: 2000 })).status === 200,
+			async () =>
+				(await H.request(`http://127.0.0.1:${healthPort}/healthz/readiness`, { timeoutMs: 2000 }))
+					.status === 200,
 			{ timeoutMs, intervalMs: 500, services },
 		).catch((e) => {
 			e.service ??= name;

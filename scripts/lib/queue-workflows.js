@@ -13,7 +13,16 @@ const uuid = (seed) => {
 };
 
 function node(name, type, typeVersion, parameters, extra = {}) {
-	return { id: uuid(`${extra.seed ?? ''}/${name}`), name, type, typeVersion, position: [0, 0], parameters, ...extra, seed: undefined };
+	return {
+		id: uuid(`${extra.seed ?? ''}/${name}`),
+		name,
+		type,
+		typeVersion,
+		position: [0, 0],
+		parameters,
+		...extra,
+		seed: undefined,
+	};
 }
 
 function chain(id, name, nodes, typePrefix) {
@@ -29,7 +38,11 @@ function chain(id, name, nodes, typePrefix) {
 			active: false,
 			nodes: laidOut,
 			connections,
-			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'all',
+				saveDataErrorExecution: 'all',
+			},
 			pinData: {},
 		},
 		typePrefix,
@@ -37,8 +50,10 @@ function chain(id, name, nodes, typePrefix) {
 }
 
 /** Simulated task duration (ms) of item i of batch k: deterministic, spread over [min, max]. */
-const durationMs = (k, i, [min, max] = [1000, 3000]) => min + (((k * 1000 + i) * 7919) % (max - min + 1));
-const description = (k, i, range) => `queue e2e batch ${k} item ${i} [sim:duration=${durationMs(k, i, range)}]`;
+const durationMs = (k, i, [min, max] = [1000, 3000]) =>
+	min + (((k * 1000 + i) * 7919) % (max - min + 1));
+const description = (k, i, range) =>
+	`queue e2e batch ${k} item ${i} [sim:duration=${durationMs(k, i, range)}]`;
 
 /**
  * Batch workflow k: Webhook (POST /webhook/<path>, answers at once) -> Code (N items) -> Freepik
@@ -124,7 +139,12 @@ function triggerWorkflow({ typePrefix }) {
 					'Freepik Trigger',
 					`${H.REGISTRY_PREFIX}freepikTrigger`,
 					1,
-					{ events: ['COMPLETED', 'FAILED'], downloadResult: true, outputBinaryPropertyName: 'data', options: { toleranceSeconds: 300 } },
+					{
+						events: ['COMPLETED', 'FAILED'],
+						downloadResult: true,
+						outputBinaryPropertyName: 'data',
+						options: { toleranceSeconds: 300 },
+					},
 					{ seed, webhookId, credentials: { freepikApi: CREDENTIAL } },
 				),
 				node('Check binary', 'n8n-nodes-base.code', 2, { jsCode }, { seed }),

@@ -15,13 +15,20 @@ const harness = require('../../harness/n8n-harness') as typeof import('../../har
 
 type StoredCredential = Record<string, unknown>;
 
-async function runNode(nodeType: INodeType, credential: StoredCredential, parameters: Record<string, unknown>) {
+async function runNode(
+	nodeType: INodeType,
+	credential: StoredCredential,
+	parameters: Record<string, unknown>,
+) {
 	return (await harness.runNode({
 		nodeType,
 		credentialTypes: { freepikApi: new FreepikApi() },
 		credentials: { freepikApi: credential },
 		parameters,
-	})) as { items: Array<{ json: Record<string, any>; binary?: Record<string, any> }>; error?: { message: string; description?: string } };
+	})) as {
+		items: Array<{ json: Record<string, any>; binary?: Record<string, any> }>;
+		error?: { message: string; description?: string };
+	};
 }
 
 const isolate = (credential: StoredCredential) =>
@@ -48,16 +55,25 @@ function credentialTester(): INodeType {
 			outputs: ['main'],
 			credentials: [{ name: 'freepikApi', required: true }],
 			properties: [
-				{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: new FreepikApi().test.request } },
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					default: '',
+					routing: { request: new FreepikApi().test.request },
+				},
 			],
 		},
 	} as unknown as INodeType;
 }
-const credentialTest = (credential: StoredCredential) => runNode(credentialTester(), credential, {});
+const credentialTest = (credential: StoredCredential) =>
+	runNode(credentialTester(), credential, {});
 
 /** Key headers a request carried, by name. */
 const keyHeadersOf = (r: RecordedRequest) =>
-	Object.fromEntries(KEY_HEADERS.filter((h) => r.headers[h] !== undefined).map((h) => [h, r.headers[h]]));
+	Object.fromEntries(
+		KEY_HEADERS.filter((h) => r.headers[h] !== undefined).map((h) => [h, r.headers[h]]),
+	);
 
 describe('Freepik API credential', () => {
 	let sim: Simulator;
@@ -72,7 +88,12 @@ describe('Freepik API credential', () => {
 		beforeEach(() => sim.configure({ keyHeader }));
 
 		it('sends the key in that one header to the Base URL only, and the result downloads without it', async () => {
-			const result = await isolate({ apiKey: API_KEY, apiHost, keyHeader: credentialHeader, baseUrl: sim.apiUrl });
+			const result = await isolate({
+				apiKey: API_KEY,
+				apiHost,
+				keyHeader: credentialHeader,
+				baseUrl: sim.apiUrl,
+			});
 			expect(result.error).toBeUndefined();
 			expect(result.items[0].json.status).toBe('COMPLETED');
 			expect((await readBinary(result.items[0].binary!.data)).length).toBeGreaterThan(44);
@@ -86,7 +107,12 @@ describe('Freepik API credential', () => {
 		});
 
 		it('the credential test lists tasks on the Base URL with that header and succeeds', async () => {
-			const result = await credentialTest({ apiKey: API_KEY, apiHost, keyHeader: credentialHeader, baseUrl: sim.apiUrl });
+			const result = await credentialTest({
+				apiKey: API_KEY,
+				apiHost,
+				keyHeader: credentialHeader,
+				baseUrl: sim.apiUrl,
+			});
 			expect(result.error).toBeUndefined();
 			const [list, ...rest] = sim.requests;
 			expect(rest).toEqual([]);
@@ -97,7 +123,12 @@ describe('Freepik API credential', () => {
 
 	it('a key in the header the host does not read is refused (the simulator requires the chosen header)', async () => {
 		sim.configure({ keyHeader: 'x-magnific-api-key' });
-		const result = await credentialTest({ apiKey: API_KEY, apiHost: 'custom', keyHeader: 'x-freepik-api-key', baseUrl: sim.apiUrl });
+		const result = await credentialTest({
+			apiKey: API_KEY,
+			apiHost: 'custom',
+			keyHeader: 'x-freepik-api-key',
+			baseUrl: sim.apiUrl,
+		});
 		expect(result.error).toBeDefined();
 		// (n8n-core repeats a request answered 401 once, after its pre-authentication step.)
 		expect(sim.requests.length).toBeGreaterThan(0);
@@ -114,7 +145,8 @@ describe('Freepik API credential', () => {
 			expect(result.items[0].json.status).toBe('COMPLETED');
 			const apiRequests = sim.requests.filter((r) => r.server === 'api');
 			expect(apiRequests.length).toBeGreaterThan(1);
-			for (const r of apiRequests) expect(keyHeadersOf(r)).toEqual({ 'x-freepik-api-key': API_KEY });
+			for (const r of apiRequests)
+				expect(keyHeadersOf(r)).toEqual({ 'x-freepik-api-key': API_KEY });
 		});
 
 		it('passes the credential test the same way', async () => {
@@ -128,7 +160,11 @@ describe('Freepik API credential', () => {
 
 	it('the credential test does not follow a redirect: the key never reaches the redirect target', async () => {
 		sim.addFault({ route: 'list', kind: 'redirect', location: `${sim.fileUrl}/elsewhere` });
-		const result = await credentialTest({ apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl });
+		const result = await credentialTest({
+			apiKey: API_KEY,
+			apiHost: 'custom',
+			baseUrl: sim.apiUrl,
+		});
 		expect(result.error).toBeDefined();
 		expect(sim.requests.map((r) => [r.server, r.status])).toEqual([['api', 302]]);
 	});
@@ -138,22 +174,31 @@ describe('Freepik API credential', () => {
 		['ftp://127.0.0.1', /must start with https:\/\//],
 		['not a url', /not a valid URL/],
 		['https://user:secret@api.freepik.com', /user name or password/],
-	])('rejects Base URL %s with a clear error before any request (node and credential test)', async (baseUrl, message) => {
-		const credential = { apiKey: API_KEY, apiHost: 'custom', baseUrl };
-		for (const result of [await isolate(credential), await credentialTest(credential)]) {
-			expect(result.error?.message).toMatch(/Base URL/);
-			expect(result.error?.message).toMatch(message);
-			expect(result.error?.message).not.toContain(API_KEY);
-		}
-		expect(sim.requests).toEqual([]);
-	});
+	])(
+		'rejects Base URL %s with a clear error before any request (node and credential test)',
+		async (baseUrl, message) => {
+			const credential = { apiKey: API_KEY, apiHost: 'custom', baseUrl };
+			for (const result of [await isolate(credential), await credentialTest(credential)]) {
+				expect(result.error?.message).toMatch(/Base URL/);
+				expect(result.error?.message).toMatch(message);
+				expect(result.error?.message).not.toContain(API_KEY);
+			}
+			expect(sim.requests).toEqual([]);
+		},
+	);
 
 	it('offers Freepik, Magnific and Custom; Custom (Freepik URL and header) is the default so old credentials read the same', () => {
 		const properties = new FreepikApi().properties;
 		const apiHost = properties.find((p) => p.name === 'apiHost')!;
-		expect(apiHost.options?.map((o) => ('value' in o ? o.value : undefined))).toEqual(['freepik', 'magnific', 'custom']);
+		expect(apiHost.options?.map((o) => ('value' in o ? o.value : undefined))).toEqual([
+			'freepik',
+			'magnific',
+			'custom',
+		]);
 		expect(apiHost.default).toBe('custom');
 		expect(properties.find((p) => p.name === 'baseUrl')?.default).toBe(API_HOSTS.freepik.baseUrl);
-		expect(properties.find((p) => p.name === 'keyHeader')?.default).toBe(API_HOSTS.freepik.keyHeader);
+		expect(properties.find((p) => p.name === 'keyHeader')?.default).toBe(
+			API_HOSTS.freepik.keyHeader,
+		);
 	});
 });

@@ -22,7 +22,13 @@ before(async () => {
 		'fpE2eConcurrent1',
 		'e2e: isolate batch via webhook',
 		[
-			E.node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: 'e2e-batch', responseMode: 'lastNode', options: {} }, { webhookId: crypto.randomUUID() }),
+			E.node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				{ httpMethod: 'POST', path: 'e2e-batch', responseMode: 'lastNode', options: {} },
+				{ webhookId: crypto.randomUUID() },
+			),
 			E.code(
 				'Items',
 				`const run = $json.body.run;\nreturn Array.from({ length: ${TASKS_PER_EXECUTION} }, (_, n) => ({ json: { url: \`https://example.com/run-\${run}/clip-\${n}.wav\` } }));`,
@@ -53,19 +59,35 @@ after(async () => {
 test(`${EXECUTIONS} executions of ${TASKS_PER_EXECUTION} tasks started by webhook at once share one rate limit`, async () => {
 	const started = Date.now();
 	const answers = await Promise.all(
-		Array.from({ length: EXECUTIONS }, async (_, run) => await ctx.n8n.callWebhook('e2e-batch', { body: { run }, timeoutMs: 120e3 })),
+		Array.from(
+			{ length: EXECUTIONS },
+			async (_, run) => await ctx.n8n.callWebhook('e2e-batch', { body: { run }, timeoutMs: 120e3 }),
+		),
 	);
 	const wallMs = Date.now() - started;
-	for (const answer of answers) assert.equal(answer.status, 200, `webhook answered ${answer.status} ${answer.text.slice(0, 300)}`);
+	for (const answer of answers)
+		assert.equal(
+			answer.status,
+			200,
+			`webhook answered ${answer.status} ${answer.text.slice(0, 300)}`,
+		);
 
 	const stats = await ctx.sim.stats();
-	const creates = (await ctx.sim.requests()).filter((r) => r.route === 'create' && r.status === 200);
+	const creates = (await ctx.sim.requests()).filter(
+		(r) => r.route === 'create' && r.status === 200,
+	);
 	const audios = creates.map((r) => r.body?.audio);
-	console.error(`[e2e] concurrent executions: ${JSON.stringify({ rateLimited429: stats.rateLimited, creates: creates.length, wallMs })}`);
+	console.error(
+		`[e2e] concurrent executions: ${JSON.stringify({ rateLimited429: stats.rateLimited, creates: creates.length, wallMs })}`,
+	);
 	assert.ok(stats.rateLimited <= 2, `${stats.rateLimited} answers 429 (target: at most 2)`);
 	assert.equal(creates.length, EXECUTIONS * TASKS_PER_EXECUTION);
 	assert.equal(new Set(audios).size, EXECUTIONS * TASKS_PER_EXECUTION, 'a task was created twice');
 	for (let run = 0; run < EXECUTIONS; run++) {
-		for (let n = 0; n < TASKS_PER_EXECUTION; n++) assert.ok(audios.includes(`https://example.com/run-${run}/clip-${n}.wav`), `run ${run} item ${n} never created`);
+		for (let n = 0; n < TASKS_PER_EXECUTION; n++)
+			assert.ok(
+				audios.includes(`https://example.com/run-${run}/clip-${n}.wav`),
+				`run ${run} item ${n} never created`,
+			);
 	}
 });

@@ -33,7 +33,9 @@ before(async () => {
 		}),
 	);
 	ctx.timings.importWorkflows = Date.now() - t;
-	console.error(`[e2e] n8n ${ctx.runtime.version}, type prefix ${ctx.typePrefix}, setup timings (ms): ${JSON.stringify(ctx.timings)}`);
+	console.error(
+		`[e2e] n8n ${ctx.runtime.version}, type prefix ${ctx.typePrefix}, setup timings (ms): ${JSON.stringify(ctx.timings)}`,
+	);
 });
 
 after(async () => {
@@ -61,12 +63,17 @@ function assertSucceeded(run) {
 /** The key must only ever travel in the x-freepik-api-key header to the API host. */
 function assertNoKeyLeak(run) {
 	for (const key of [E.SIM_KEY, E.BAD_KEY]) {
-		assert.ok(!run.stdout.includes(key) && !run.stderr.includes(key), `an API key appears in n8n's output`);
+		assert.ok(
+			!run.stdout.includes(key) && !run.stderr.includes(key),
+			`an API key appears in n8n's output`,
+		);
 	}
 }
 
 async function simRequests(server, route) {
-	return (await ctx.sim.requests()).filter((r) => (!server || r.server === server) && (!route || r.route === route));
+	return (await ctx.sim.requests()).filter(
+		(r) => (!server || r.server === server) && (!route || r.route === route),
+	);
 }
 
 const header = (r, name) => r.headers[name.toLowerCase()];
@@ -99,15 +106,28 @@ e2e(
 		assert.ok(item.binary?.data, 'no binary "data" on the output item');
 		assert.match(item.binary.data.mimeType, /wav/);
 		// n8n 2.x keeps binary data on disk by default and 3.0 drops the in-memory mode: the result must land there.
-		if (ctx.runtime.major >= 2) assert.match(String(item.binary.data.id), /^filesystem/, 'result not in filesystem binary mode');
-		assert.ok(isWav(fs.readFileSync(path.join(ctx.io, 'url-result.wav'))), 'written file is not a WAV');
+		if (ctx.runtime.major >= 2)
+			assert.match(
+				String(item.binary.data.id),
+				/^filesystem/,
+				'result not in filesystem binary mode',
+			);
+		assert.ok(
+			isWav(fs.readFileSync(path.join(ctx.io, 'url-result.wav'))),
+			'written file is not a WAV',
+		);
 
 		const [create] = await simRequests('api', 'create');
-		assert.deepEqual(create.body, { description: 'A person speaking', audio: 'https://example.com/speech.wav' });
-		for (const r of await simRequests('api')) assert.equal(header(r, 'x-freepik-api-key'), E.SIM_KEY);
+		assert.deepEqual(create.body, {
+			description: 'A person speaking',
+			audio: 'https://example.com/speech.wav',
+		});
+		for (const r of await simRequests('api'))
+			assert.equal(header(r, 'x-freepik-api-key'), E.SIM_KEY);
 		const downloads = await simRequests('file');
 		assert.ok(downloads.length >= 1, 'the result was not downloaded from the file host');
-		for (const r of downloads) assert.equal(header(r, 'x-freepik-api-key'), undefined, 'API key sent to the file host');
+		for (const r of downloads)
+			assert.equal(header(r, 'x-freepik-api-key'), undefined, 'API key sent to the file host');
 		assertNoKeyLeak(run);
 	},
 );
@@ -140,7 +160,11 @@ e2e(
 		assert.equal(item.json.status, 'COMPLETED');
 		assert.ok(item.binary?.data, 'no binary result');
 		const [create] = await simRequests('api', 'create');
-		assert.equal(create.input?.sha256, E.sha256(inputWav), `simulator received other bytes: ${JSON.stringify(create.input)}`);
+		assert.equal(
+			create.input?.sha256,
+			E.sha256(inputWav),
+			`simulator received other bytes: ${JSON.stringify(create.input)}`,
+		);
 		assert.equal(create.input?.bytes, inputWav.length);
 	},
 );
@@ -157,7 +181,15 @@ e2e(
 				inputSource: 'url',
 				url: 'https://example.com/clip.mp4',
 				waitForCompletion: false,
-				options: { x1: 10, y1: 20, x2: 300, y2: 400, sampleFps: 3, rerankingCandidates: 4, predictSpans: true },
+				options: {
+					x1: 10,
+					y1: 20,
+					x2: 300,
+					y2: 400,
+					sampleFps: 3,
+					rerankingCandidates: 4,
+					predictSpans: true,
+				},
 			}),
 		],
 	}),
@@ -200,7 +232,11 @@ e2e(
 		const [item] = items(run, 'Isolate');
 		assert.equal(item.json.status, 'CREATED');
 		assert.match(item.json.task_id, /^[0-9a-f-]{36}$/);
-		assert.equal((await simRequests('api', 'get')).length, 0, 'the node polled although it should not wait');
+		assert.equal(
+			(await simRequests('api', 'get')).length,
+			0,
+			'the node polled although it should not wait',
+		);
 		assert.equal((await simRequests('file')).length, 0);
 	},
 );
@@ -270,14 +306,29 @@ e2e(
 		const [item] = items(run, 'Isolate');
 		assert.equal(item.json.status, 'COMPLETED');
 		const api = await simRequests('api');
-		assert.ok(api.some((r) => r.route === 'create') && api.some((r) => r.route === 'get'), 'create and get expected');
+		assert.ok(
+			api.some((r) => r.route === 'create') && api.some((r) => r.route === 'get'),
+			'create and get expected',
+		);
 		for (const r of api) {
-			assert.equal(header(r, 'x-magnific-api-key'), E.SIM_KEY, `${r.method} ${r.path} without the Magnific header`);
-			assert.equal(header(r, 'x-freepik-api-key'), undefined, `${r.method} ${r.path} also carried x-freepik-api-key`);
+			assert.equal(
+				header(r, 'x-magnific-api-key'),
+				E.SIM_KEY,
+				`${r.method} ${r.path} without the Magnific header`,
+			);
+			assert.equal(
+				header(r, 'x-freepik-api-key'),
+				undefined,
+				`${r.method} ${r.path} also carried x-freepik-api-key`,
+			);
 		}
 		const files = await simRequests('file');
 		assert.ok(files.length > 0, 'the result was not downloaded');
-		for (const r of files) assert.deepEqual([header(r, 'x-magnific-api-key'), header(r, 'x-freepik-api-key')], [undefined, undefined]);
+		for (const r of files)
+			assert.deepEqual(
+				[header(r, 'x-magnific-api-key'), header(r, 'x-freepik-api-key')],
+				[undefined, undefined],
+			);
 		assertNoKeyLeak(run);
 	},
 	{ simConfig: { keyHeader: 'x-magnific-api-key' } },
@@ -308,7 +359,11 @@ e2e(
 		assert.ok(err, `no execution error recorded: ${describeRun(run)}`);
 		const text = `${err.message} ${err.description ?? ''}`;
 		assert.match(text, /api key/i, `error does not mention the API key: ${text}`);
-		assert.match(text, /invalid|wrong|rejected|401/i, `error does not say the key is invalid: ${text}`);
+		assert.match(
+			text,
+			/invalid|wrong|rejected|401/i,
+			`error does not say the key is invalid: ${text}`,
+		);
 		assertNoKeyLeak(run);
 		assert.equal((await simRequests('api', 'create'))[0]?.status, 401);
 	},
@@ -350,12 +405,20 @@ e2e(
 		const taskOf = (hint) => creates.find((r) => r.body?.description?.includes(hint))?.taskId;
 
 		const [failed] = items(run, 'Fails');
-		assert.equal(failed.json.task_id, taskOf('[sim:fail]'), `FAILED item: ${JSON.stringify(failed.json)}`);
+		assert.equal(
+			failed.json.task_id,
+			taskOf('[sim:fail]'),
+			`FAILED item: ${JSON.stringify(failed.json)}`,
+		);
 		assert.equal(failed.json.status, 'FAILED');
 		assert.ok(failed.json.error, 'FAILED item carries no error');
 
 		const [timedOut] = items(run, 'Never ends');
-		assert.equal(timedOut.json.task_id, taskOf('[sim:never]'), `timeout item: ${JSON.stringify(timedOut.json)}`);
+		assert.equal(
+			timedOut.json.task_id,
+			taskOf('[sim:never]'),
+			`timeout item: ${JSON.stringify(timedOut.json)}`,
+		);
 		assert.match(JSON.stringify(timedOut.json.error ?? ''), /did not finish within/i);
 	},
 );
@@ -368,7 +431,7 @@ e2e(
 			// Later items finish first, so output order cannot come from completion order.
 			E.code(
 				'Five files',
-				"return [0, 1, 2, 3, 4].map((n) => ({ json: { n, url: `https://example.com/clip-${n}.wav`, duration: (5 - n) * 300 } }));",
+				'return [0, 1, 2, 3, 4].map((n) => ({ json: { n, url: `https://example.com/clip-${n}.wav`, duration: (5 - n) * 300 } }));',
 			),
 			E.freepik('Isolate', {
 				operation: 'isolate',
@@ -402,11 +465,17 @@ e2e(
 e2e(
 	'examples/batch-isolate-list.json runs as shipped (credential and output folder swapped)',
 	() => {
-		const wf = JSON.parse(fs.readFileSync(path.join(H.REPO, 'examples', 'batch-isolate-list.json'), 'utf8'));
+		const wf = JSON.parse(
+			fs.readFileSync(path.join(H.REPO, 'examples', 'batch-isolate-list.json'), 'utf8'),
+		);
 		for (const n of wf.nodes) {
 			if (n.credentials?.freepikApi) n.credentials.freepikApi = E.CREDENTIALS.good;
 			if (n.type === 'n8n-nodes-freepik.freepik') n.parameters.options.pollInterval = 1;
-			if (n.name === 'Save each WAV') n.parameters.fileName = n.parameters.fileName.replace('/home/node/.n8n-files/freepik', ctx.io);
+			if (n.name === 'Save each WAV')
+				n.parameters.fileName = n.parameters.fileName.replace(
+					'/home/node/.n8n-files/freepik',
+					ctx.io,
+				);
 		}
 		return { workflow: wf };
 	},
@@ -414,7 +483,8 @@ e2e(
 		assertSucceeded(run);
 		const saved = items(run, 'Save each WAV');
 		assert.equal(saved.length, 3);
-		for (const item of saved) assert.ok(isWav(fs.readFileSync(item.json.fileName)), `${item.json.fileName} is not a WAV`);
+		for (const item of saved)
+			assert.ok(isWav(fs.readFileSync(item.json.fileName)), `${item.json.fileName} is not a WAV`);
 	},
 );
 
@@ -435,12 +505,16 @@ test('examples use node types and versions that this n8n and this package provid
 		const wf = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 		for (const n of wf.nodes) {
 			assert.ok(known.has(n.type), `${file}: unknown node type ${n.type}`);
-			assert.ok(known.get(n.type).includes(n.typeVersion), `${file}: ${n.type} has no version ${n.typeVersion} in n8n ${ctx.runtime.version}`);
+			assert.ok(
+				known.get(n.type).includes(n.typeVersion),
+				`${file}: ${n.type} has no version ${n.typeVersion} in n8n ${ctx.runtime.version}`,
+			);
 		}
 		for (const [from, { main }] of Object.entries(wf.connections)) {
 			const names = new Set(wf.nodes.map((n) => n.name));
 			assert.ok(names.has(from), `${file}: connection from unknown node ${from}`);
-			for (const c of main.flat()) assert.ok(names.has(c.node), `${file}: connection to unknown node ${c.node}`);
+			for (const c of main.flat())
+				assert.ok(names.has(c.node), `${file}: connection to unknown node ${c.node}`);
 		}
 	}
 });

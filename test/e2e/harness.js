@@ -47,13 +47,22 @@ async function setup({ line = process.env.N8N_LINE || '2' } = {}) {
 		sim = await H.startSimulator(['--api-key', SIM_KEY, '--webhook-secret', WEBHOOK_SECRET]);
 		t = Date.now();
 		await n8n.importCredentials([
-			{ ...CREDENTIALS.good, type: 'freepikApi', data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET } },
+			{
+				...CREDENTIALS.good,
+				type: 'freepikApi',
+				data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+			},
 			{ ...CREDENTIALS.bad, type: 'freepikApi', data: { apiKey: BAD_KEY, baseUrl: sim.apiUrl } },
 			// The Magnific option's header; its host is unreachable here, so Custom points at the simulator.
 			{
 				...CREDENTIALS.magnific,
 				type: 'freepikApi',
-				data: { apiKey: SIM_KEY, apiHost: 'custom', baseUrl: sim.apiUrl, keyHeader: 'x-magnific-api-key' },
+				data: {
+					apiKey: SIM_KEY,
+					apiHost: 'custom',
+					baseUrl: sim.apiUrl,
+					keyHeader: 'x-magnific-api-key',
+				},
 			},
 		]);
 		timings.importCredentials = Date.now() - t;
@@ -68,15 +77,32 @@ async function setup({ line = process.env.N8N_LINE || '2' } = {}) {
 // ---------------------------------------------------------------- workflow builders
 
 function node(name, type, typeVersion, parameters = {}, extra = {}) {
-	return { id: crypto.randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
+	return {
+		id: crypto.randomUUID(),
+		name,
+		type,
+		typeVersion,
+		position: [0, 0],
+		parameters,
+		...extra,
+	};
 }
 
 const start = () => node('Start', 'n8n-nodes-base.manualTrigger', 1);
 const code = (name, jsCode) => node(name, 'n8n-nodes-base.code', 2, { jsCode });
 const readFile = (name, file) =>
-	node(name, 'n8n-nodes-base.readWriteFile', 1, { operation: 'read', fileSelector: file, options: { dataPropertyName: 'data' } });
+	node(name, 'n8n-nodes-base.readWriteFile', 1, {
+		operation: 'read',
+		fileSelector: file,
+		options: { dataPropertyName: 'data' },
+	});
 const writeFile = (name, file, dataPropertyName = 'data') =>
-	node(name, 'n8n-nodes-base.readWriteFile', 1, { operation: 'write', fileName: file, dataPropertyName, options: {} });
+	node(name, 'n8n-nodes-base.readWriteFile', 1, {
+		operation: 'write',
+		fileName: file,
+		dataPropertyName,
+		options: {},
+	});
 
 /** A Freepik node (registry type name; `workflow()` applies the installed prefix). */
 function freepik(name, parameters, { credential = 'good', ...extra } = {}) {
@@ -101,9 +127,26 @@ function workflow(id, name, nodes, edges, typePrefix = H.REGISTRY_PREFIX) {
 		connections[from].main[0].push({ node: to, type: 'main', index: 0 });
 	}
 	const laidOut = nodes.map((n, i) => ({ ...n, position: [i * 220, 0] }));
-	return H.withTypePrefix({ id, name, nodes: laidOut, connections, settings: { executionOrder: 'v1' } }, typePrefix);
+	return H.withTypePrefix(
+		{ id, name, nodes: laidOut, connections, settings: { executionOrder: 'v1' } },
+		typePrefix,
+	);
 }
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 
-module.exports = { setup, SIM_KEY, BAD_KEY, WEBHOOK_SECRET, CREDENTIALS, node, start, code, readFile, writeFile, freepik, workflow, sha256 };
+module.exports = {
+	setup,
+	SIM_KEY,
+	BAD_KEY,
+	WEBHOOK_SECRET,
+	CREDENTIALS,
+	node,
+	start,
+	code,
+	readFile,
+	writeFile,
+	freepik,
+	workflow,
+	sha256,
+};

@@ -24,9 +24,13 @@ async function startLlmStub(script) {
 			}
 			requests.push({ method: req.method, url: req.url, body });
 			if (req.method === 'GET' && req.url.endsWith('/models')) {
-				return send(res, 200, { object: 'list', data: [{ id: 'stub-model', object: 'model', created: 0, owned_by: 'stub' }] });
+				return send(res, 200, {
+					object: 'list',
+					data: [{ id: 'stub-model', object: 'model', created: 0, owned_by: 'stub' }],
+				});
 			}
-			if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) return send(res, 404, { error: { message: 'not found' } });
+			if (req.method !== 'POST' || !req.url.endsWith('/chat/completions'))
+				return send(res, 404, { error: { message: 'not found' } });
 			let reply;
 			try {
 				reply = script(body);
@@ -38,11 +42,24 @@ async function startLlmStub(script) {
 				? {
 						role: 'assistant',
 						content: null,
-						tool_calls: [{ id: `call_${id}`, type: 'function', function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.arguments) } }],
+						tool_calls: [
+							{
+								id: `call_${id}`,
+								type: 'function',
+								function: {
+									name: reply.toolCall.name,
+									arguments: JSON.stringify(reply.toolCall.arguments),
+								},
+							},
+						],
 					}
 				: { role: 'assistant', content: reply.content };
 			const finish = reply.toolCall ? 'tool_calls' : 'stop';
-			const base = { id: `chatcmpl-stub-${id}`, created: Math.floor(Date.now() / 1000), model: body.model };
+			const base = {
+				id: `chatcmpl-stub-${id}`,
+				created: Math.floor(Date.now() / 1000),
+				model: body.model,
+			};
 			if (!body.stream) {
 				return send(res, 200, {
 					...base,
@@ -51,9 +68,14 @@ async function startLlmStub(script) {
 					usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
 				});
 			}
-			const delta = reply.toolCall ? { ...message, tool_calls: message.tool_calls.map((t, index) => ({ index, ...t })) } : message;
+			const delta = reply.toolCall
+				? { ...message, tool_calls: message.tool_calls.map((t, index) => ({ index, ...t })) }
+				: message;
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
-			const chunk = (choice) => res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [choice] })}\n\n`);
+			const chunk = (choice) =>
+				res.write(
+					`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [choice] })}\n\n`,
+				);
 			chunk({ index: 0, delta, finish_reason: null });
 			chunk({ index: 0, delta: {}, finish_reason: finish });
 			res.end('data: [DONE]\n\n');
@@ -68,7 +90,8 @@ async function startLlmStub(script) {
 		baseUrl: `http://127.0.0.1:${port}/v1`,
 		requests,
 		/** The chat-completion request bodies, in order. */
-		completions: () => requests.filter((r) => r.url.endsWith('/chat/completions')).map((r) => r.body),
+		completions: () =>
+			requests.filter((r) => r.url.endsWith('/chat/completions')).map((r) => r.body),
 		close: () =>
 			new Promise((resolve) => {
 				server.closeAllConnections?.();

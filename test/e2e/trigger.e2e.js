@@ -28,7 +28,13 @@ before(async () => {
 		'fpE2eTrigIsolat1',
 		'e2e: isolate via webhook',
 		[
-			E.node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: 'e2e-isolate', responseMode: 'lastNode', options: {} }, { webhookId: crypto.randomUUID() }),
+			E.node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				{ httpMethod: 'POST', path: 'e2e-isolate', responseMode: 'lastNode', options: {} },
+				{ webhookId: crypto.randomUUID() },
+			),
 			E.freepik('Isolate', {
 				operation: 'isolate',
 				description: 'A person speaking [sim:duration=1500]',
@@ -50,7 +56,12 @@ before(async () => {
 				'Freepik Trigger',
 				`${H.REGISTRY_PREFIX}freepikTrigger`,
 				1,
-				{ events: ['COMPLETED', 'FAILED'], downloadResult: true, outputBinaryPropertyName: 'data', options: {} },
+				{
+					events: ['COMPLETED', 'FAILED'],
+					downloadResult: true,
+					outputBinaryPropertyName: 'data',
+					options: {},
+				},
 				{ webhookId: TRIGGER_WEBHOOK_ID, credentials: { freepikApi: E.CREDENTIALS.good } },
 			),
 			E.writeFile('Write', `=${ctx.io}/trig-{{ $json.task_id }}-{{ $execution.id }}.wav`),
@@ -71,7 +82,9 @@ before(async () => {
 	const probe = await ctx.n8n.callWebhook(`${TRIGGER_WEBHOOK_ID}/freepik`);
 	assert.equal(probe.status, 401, `unsigned request to the trigger: ${probe.status} ${probe.text}`);
 	ctx.timings.startAndActivate = Date.now() - t;
-	console.error(`[e2e] n8n ${ctx.runtime.version}, setup timings (ms): ${JSON.stringify(ctx.timings)}`);
+	console.error(
+		`[e2e] n8n ${ctx.runtime.version}, setup timings (ms): ${JSON.stringify(ctx.timings)}`,
+	);
 });
 
 after(async () => {
@@ -90,27 +103,47 @@ async function settle(count, expected, { timeoutMs = 20e3, quietMs = 1500 } = {}
 
 /** Send one webhook to the trigger through the simulator (signed with its secret unless overridden). */
 async function sendWebhook(task, opts = {}) {
-	const res = await H.request(`${ctx.sim.apiUrl}/__sim/webhook`, { method: 'POST', body: { url: triggerUrl, task, ...opts } });
+	const res = await H.request(`${ctx.sim.apiUrl}/__sim/webhook`, {
+		method: 'POST',
+		body: { url: triggerUrl, task, ...opts },
+	});
 	assert.equal(res.status, 200, res.text);
 	return res.json; // { status, responseBody, id, ... } of the delivery
 }
 
 let completedTask; // the task view of the first test, reused by the duplicate test
 
-test('isolate with a Webhook URL: the trigger runs once, on COMPLETED, with the downloaded WAV', { timeout: 60e3 }, async () => {
-	const res = await ctx.n8n.callWebhook('e2e-isolate');
-	assert.equal(res.status, 200, res.text);
-	const taskId = res.json?.task_id;
-	assert.match(String(taskId), /^[0-9a-f-]{36}$/, `unexpected webhook answer: ${res.text}`);
+test(
+	'isolate with a Webhook URL: the trigger runs once, on COMPLETED, with the downloaded WAV',
+	{ timeout: 60e3 },
+	async () => {
+		const res = await ctx.n8n.callWebhook('e2e-isolate');
+		assert.equal(res.status, 200, res.text);
+		const taskId = res.json?.task_id;
+		assert.match(String(taskId), /^[0-9a-f-]{36}$/, `unexpected webhook answer: ${res.text}`);
 
-	assert.equal(await settle(() => filesFor(taskId).length, 1), 1, 'expected exactly one execution of the trigger workflow');
-	assert.ok(isWav(fs.readFileSync(path.join(ctx.io, filesFor(taskId)[0]))), 'the trigger did not download the WAV');
+		assert.equal(
+			await settle(() => filesFor(taskId).length, 1),
+			1,
+			'expected exactly one execution of the trigger workflow',
+		);
+		assert.ok(
+			isWav(fs.readFileSync(path.join(ctx.io, filesFor(taskId)[0]))),
+			'the trigger did not download the WAV',
+		);
 
-	const deliveries = (await H.request(`${ctx.sim.apiUrl}/__sim/webhooks`)).json.filter((d) => d.taskId === taskId);
-	assert.ok(deliveries.some((d) => d.event === 'COMPLETED'), `no COMPLETED delivery: ${JSON.stringify(deliveries)}`);
-	for (const d of deliveries) assert.equal(d.status, 200, `delivery ${d.event} answered ${d.status}: ${d.responseBody}`);
-	completedTask = JSON.parse(deliveries.find((d) => d.event === 'COMPLETED').body);
-});
+		const deliveries = (await H.request(`${ctx.sim.apiUrl}/__sim/webhooks`)).json.filter(
+			(d) => d.taskId === taskId,
+		);
+		assert.ok(
+			deliveries.some((d) => d.event === 'COMPLETED'),
+			`no COMPLETED delivery: ${JSON.stringify(deliveries)}`,
+		);
+		for (const d of deliveries)
+			assert.equal(d.status, 200, `delivery ${d.event} answered ${d.status}: ${d.responseBody}`);
+		completedTask = JSON.parse(deliveries.find((d) => d.event === 'COMPLETED').body);
+	},
+);
 
 test('a wrong signature, a wrong secret or a stale timestamp is refused with 401 and starts nothing', async () => {
 	const task = { task_id: crypto.randomUUID(), status: 'COMPLETED', generated: [] };
@@ -121,7 +154,11 @@ test('a wrong signature, a wrong secret or a stale timestamp is refused with 401
 	];
 	for (const opts of attempts) {
 		const delivery = await sendWebhook(task, opts);
-		assert.equal(delivery.status, 401, `${JSON.stringify(opts)} answered ${delivery.status}: ${delivery.responseBody}`);
+		assert.equal(
+			delivery.status,
+			401,
+			`${JSON.stringify(opts)} answered ${delivery.status}: ${delivery.responseBody}`,
+		);
 	}
 	assert.equal(await settle(() => filesFor(task.task_id).length, 1, { timeoutMs: 0 }), 0);
 });

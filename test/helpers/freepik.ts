@@ -14,7 +14,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 export interface RunOptions {
-	items?: Array<{ json?: object; binary?: Record<string, { data: Buffer; fileName: string; mimeType: string }> }>;
+	items?: Array<{
+		json?: object;
+		binary?: Record<string, { data: Buffer; fileName: string; mimeType: string }>;
+	}>;
 	continueOnFail?: boolean;
 	binaryMode?: 'default' | 'filesystem';
 	cancelAfterMs?: number;
@@ -33,11 +36,17 @@ export function useTuning(tuning: Tuning): () => void {
 }
 
 /** Runs the Freepik node through n8n's execution engine against the simulator. */
-export async function runFreepik(sim: Simulator, parameters: Record<string, unknown>, options: RunOptions = {}) {
+export async function runFreepik(
+	sim: Simulator,
+	parameters: Record<string, unknown>,
+	options: RunOptions = {},
+) {
 	const result = await harness.runNode({
 		nodeType: new Freepik(options.tuning ?? fileTuning),
 		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: { freepikApi: { apiKey: options.apiKey ?? API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' } },
+		credentials: {
+			freepikApi: { apiKey: options.apiKey ?? API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' },
+		},
 		parameters: { resource: 'audioIsolation', ...parameters },
 		items: options.items,
 		continueOnFail: options.continueOnFail,
@@ -46,7 +55,12 @@ export async function runFreepik(sim: Simulator, parameters: Record<string, unkn
 	});
 	return result as {
 		items: Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: any }>;
-		error?: { message: string; description?: string; httpCode?: string; constructor: { name: string } };
+		error?: {
+			message: string;
+			description?: string;
+			httpCode?: string;
+			constructor: { name: string };
+		};
 		status: string;
 		durationMs: number;
 		logs: Array<{ level: string; message: string }>;

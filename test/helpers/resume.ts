@@ -8,7 +8,14 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 
 import { WebhookContext } from 'n8n-core';
-import type { INode, IRun, IWebhookData, IWebhookResponseData, IWorkflowExecuteAdditionalData, Workflow } from 'n8n-workflow';
+import type {
+	INode,
+	IRun,
+	IWebhookData,
+	IWebhookResponseData,
+	IWorkflowExecuteAdditionalData,
+	Workflow,
+} from 'n8n-workflow';
 
 import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
@@ -62,7 +69,12 @@ export async function startCallbackReceiver() {
 			});
 		}
 	}
-	return { base, received, next, close: async () => await new Promise<void>((r) => server.close(() => r())) };
+	return {
+		base,
+		received,
+		next,
+		close: async () => await new Promise<void>((r) => server.close(() => r())),
+	};
 }
 
 export type Receiver = Awaited<ReturnType<typeof startCallbackReceiver>>;
@@ -92,19 +104,34 @@ export interface SubmitOptions {
 }
 
 /** Runs Source → Freepik (Isolate, Resume on Webhook) until the execution waits (or fails). */
-export async function submit(sim: Simulator, receiver: Receiver, parameters: Record<string, unknown>, options: SubmitOptions = {}) {
+export async function submit(
+	sim: Simulator,
+	receiver: Receiver,
+	parameters: Record<string, unknown>,
+	options: SubmitOptions = {},
+) {
 	const nodeType = new Freepik(options.tuning ?? {});
 	const result = await harness.runNode({
 		nodeType,
 		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: { freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl, webhookSecret: options.webhookSecret ?? WEBHOOK_SECRET } },
+		credentials: {
+			freepikApi: {
+				apiKey: API_KEY,
+				baseUrl: sim.apiUrl,
+				webhookSecret: options.webhookSecret ?? WEBHOOK_SECRET,
+			},
+		},
 		parameters: { resource: 'audioIsolation', ...parameters },
 		items: options.items,
 		continueOnFail: options.continueOnFail,
 		resumeToken: options.resumeToken === null ? undefined : (options.resumeToken ?? RESUME_TOKEN),
-		additionalData: { webhookWaitingBaseUrl: options.waitingBaseUrl ?? `${receiver.base}/webhook-waiting`, formWaitingBaseUrl: `${receiver.base}/form-waiting` },
+		additionalData: {
+			webhookWaitingBaseUrl: options.waitingBaseUrl ?? `${receiver.base}/webhook-waiting`,
+			formWaitingBaseUrl: `${receiver.base}/form-waiting`,
+		},
 	});
-	return { ...result, nodeType } as unknown as WaitingRun;
+	// Object.assign keeps the harness's non-enumerable run, workflow and additionalData.
+	return Object.assign(result, { nodeType }) as unknown as WaitingRun;
 }
 
 export const resumeParameters = (extra: Record<string, unknown> = {}) => ({
@@ -144,7 +171,10 @@ function fakeResponse(): FakeResponse {
  * Hands one callback to the waiting node's webhook() as n8n 2.x does on /webhook-waiting/:id:
  * WebhookContext over the saved execution data (custom data, input items), rawBody filled.
  */
-export async function deliver(waiting: WaitingRun, callback: Pick<Callback, 'headers' | 'rawBody' | 'query'>) {
+export async function deliver(
+	waiting: WaitingRun,
+	callback: Pick<Callback, 'headers' | 'rawBody' | 'query'>,
+) {
 	const runExecutionData = JSON.parse(JSON.stringify(waiting.run.data));
 	const node = waiting.workflow.getNode('Node') as INode;
 	const request = {
@@ -156,7 +186,11 @@ export async function deliver(waiting: WaitingRun, callback: Pick<Callback, 'hea
 		rawBody: callback.rawBody,
 	};
 	const response = fakeResponse();
-	const additionalData = { ...waiting.additionalData, httpRequest: request, httpResponse: response } as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = {
+		...waiting.additionalData,
+		httpRequest: request,
+		httpResponse: response,
+	} as unknown as IWorkflowExecuteAdditionalData;
 	const webhookData = {
 		httpMethod: 'POST',
 		node: node.name,
@@ -165,7 +199,15 @@ export async function deliver(waiting: WaitingRun, callback: Pick<Callback, 'hea
 		workflowId: waiting.workflow.id,
 		workflowExecuteAdditionalData: additionalData,
 	} as unknown as IWebhookData;
-	const context = new WebhookContext(waiting.workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
+	const context = new WebhookContext(
+		waiting.workflow,
+		node,
+		additionalData,
+		'webhook',
+		webhookData,
+		[],
+		runExecutionData,
+	);
 	const result: IWebhookResponseData = await waiting.nodeType.webhook.call(context);
 	return { result, response, items: (result.workflowData?.[0] ?? []) as WaitingRun['items'] };
 }

@@ -48,7 +48,9 @@ const STALE_MS = 60 * 60 * 1000;
  * is the jest process itself.
  */
 function runKey(): number {
-	return typeof process.send === 'function' && process.env.JEST_WORKER_ID ? process.ppid : process.pid;
+	return typeof process.send === 'function' && process.env.JEST_WORKER_ID
+		? process.ppid
+		: process.pid;
 }
 
 export function summaryLine(f: Figures): string {
@@ -73,7 +75,10 @@ export function recordSuiteFigures(
 
 	const total: Figures = { ...EMPTY_FIGURES };
 	const suites: string[] = [];
-	for (const name of fs.readdirSync(FRAGMENTS).filter((n) => n.endsWith('.json')).sort()) {
+	for (const name of fs
+		.readdirSync(FRAGMENTS)
+		.filter((n) => n.endsWith('.json'))
+		.sort()) {
 		let fragment: typeof mine;
 		try {
 			fragment = JSON.parse(fs.readFileSync(path.join(FRAGMENTS, name), 'utf8'));
@@ -82,12 +87,17 @@ export function recordSuiteFigures(
 		}
 		if (fragment.runKey !== key || Date.now() - fragment.at > STALE_MS) continue;
 		suites.push(fragment.suite);
-		for (const field of Object.keys(total) as Array<keyof Figures>) total[field] += Number(fragment.figures[field] ?? 0);
+		for (const field of Object.keys(total) as Array<keyof Figures>)
+			total[field] += Number(fragment.figures[field] ?? 0);
 	}
 	const line = `${summaryLine(total)} (suites: ${suites.join(', ')})`;
 	fs.writeFileSync(
 		LAST_FIGURES_FILE,
-		JSON.stringify({ line, summary: summaryLine(total), suites, at: new Date().toISOString(), figures: total }, null, 2),
+		JSON.stringify(
+			{ line, summary: summaryLine(total), suites, at: new Date().toISOString(), figures: total },
+			null,
+			2,
+		),
 	);
 	if (print) process.stdout.write(`\n${line}\n`);
 	return { total, suites };

@@ -17,7 +17,9 @@ const harness = require('../../harness/n8n-harness') as {
 	capturedLogs: Array<{ level: string; message: string; meta?: unknown }>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const simulatorModule = require('../../simulator') as { createSimulator: (options?: object) => Promise<Simulator> };
+const simulatorModule = require('../../simulator') as {
+	createSimulator: (options?: object) => Promise<Simulator>;
+};
 
 export interface Leak {
 	where: string;
@@ -79,10 +81,16 @@ export class LeakCollector {
 	}
 
 	/** A request that reached a host other than the API base URL: its headers, path and query must not carry the key. */
-	addForeignRequest(where: string, request: { headers?: unknown; path?: string; url?: string; query?: unknown }) {
+	addForeignRequest(
+		where: string,
+		request: { headers?: unknown; path?: string; url?: string; query?: unknown },
+	) {
 		this.foreignRequestsChecked++;
 		this.addText(`${where} headers`, request.headers ?? {});
-		this.addText(`${where} url`, `${request.path ?? ''} ${request.url ?? ''} ${safeStringify(request.query ?? {})}`);
+		this.addText(
+			`${where} url`,
+			`${request.path ?? ''} ${request.url ?? ''} ${safeStringify(request.query ?? {})}`,
+		);
 	}
 
 	/**
@@ -124,7 +132,10 @@ export class LeakCollector {
 			for (const needle of needles) {
 				const at = text.indexOf(needle);
 				if (at < 0) continue;
-				this.leaks.push({ where, excerpt: text.slice(Math.max(0, at - 60), at + needle.length + 60) });
+				this.leaks.push({
+					where,
+					excerpt: text.slice(Math.max(0, at - 60), at + needle.length + 60),
+				});
 				return;
 			}
 		};
@@ -132,7 +143,10 @@ export class LeakCollector {
 		const logs = harness.capturedLogs;
 		for (; this.logLinesScanned < logs.length; this.logLinesScanned++) {
 			const line = logs[this.logLinesScanned];
-			scan(`log line ${this.logLinesScanned} (${line.level})`, `${line.message} ${safeStringify(line.meta ?? '')}`);
+			scan(
+				`log line ${this.logLinesScanned} (${line.level})`,
+				`${line.message} ${safeStringify(line.meta ?? '')}`,
+			);
 		}
 		return {
 			keys: this.keys.size,
@@ -179,7 +193,13 @@ export function safeStringify(value: unknown): string {
 					if (seen.has(v)) return '[circular]';
 					seen.add(v);
 					if (v instanceof Error) {
-						return { ...v, name: v.name, message: v.message, stack: v.stack, cause: (v as { cause?: unknown }).cause };
+						return {
+							...v,
+							name: v.name,
+							message: v.message,
+							stack: v.stack,
+							cause: (v as { cause?: unknown }).cause,
+						};
 					}
 				}
 				return v;
@@ -205,7 +225,10 @@ export function installLeakCollector(): LeakCollector {
 		}
 		try {
 			const result = await runNode(opts);
-			collector.addRun(`run ${collector.runsScanned + 1} (${opts.parameters?.operation ?? '?'})`, result);
+			collector.addRun(
+				`run ${collector.runsScanned + 1} (${opts.parameters?.operation ?? '?'})`,
+				result,
+			);
 			return result;
 		} catch (error) {
 			collector.addError(`run ${collector.runsScanned + 1} harness error`, error);
@@ -222,4 +245,3 @@ export function installLeakCollector(): LeakCollector {
 	};
 	return collector;
 }
-

@@ -9,7 +9,12 @@ import { installLeakCollector } from './leak-collector';
 export const collector = installLeakCollector();
 
 /** Retry timings of the tests: same algorithm as production, waits in tens of milliseconds. */
-export const FAST_RETRIES = { retryBaseDelayMs: 20, retryMaxDelayMs: 200, maxRetryAfterMs: 5_000, maxRetries: 5 };
+export const FAST_RETRIES = {
+	retryBaseDelayMs: 20,
+	retryMaxDelayMs: 200,
+	maxRetryAfterMs: 5_000,
+	maxRetries: 5,
+};
 
 /** Shortens backoff waits for the whole test file; call in beforeAll, the returned function in afterAll. */
 export function useFastRetries(): () => void {
@@ -24,7 +29,11 @@ export const fastTuning = (client: Partial<typeof FAST_RETRIES> = {}) => ({
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it is truthy, for at most `timeoutMs` (every loop of the suites is bounded). */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, stepMs = 10): Promise<boolean> {
+export async function waitUntil(
+	check: () => boolean | Promise<boolean>,
+	timeoutMs = 5_000,
+	stepMs = 10,
+): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (await check()) return true;
@@ -39,7 +48,10 @@ export async function settle(sim: Simulator, timeoutMs = 5_000): Promise<void> {
 }
 
 /** Creates a task straight through the simulator's API (as another client would) and returns its id. */
-export async function createTaskDirectly(sim: Simulator, description = 'A person speaking'): Promise<string> {
+export async function createTaskDirectly(
+	sim: Simulator,
+	description = 'A person speaking',
+): Promise<string> {
 	const res = await fetch(`${sim.apiUrl}/v1/ai/audio-isolation`, {
 		method: 'POST',
 		headers: { 'x-freepik-api-key': sim.apiKey, 'content-type': 'application/json' },
@@ -50,7 +62,11 @@ export async function createTaskDirectly(sim: Simulator, description = 'A person
 }
 
 /** Waits until the simulator reports the task COMPLETED. */
-export async function waitForCompletion(sim: Simulator, taskId: string, timeoutMs = 5_000): Promise<void> {
+export async function waitForCompletion(
+	sim: Simulator,
+	taskId: string,
+	timeoutMs = 5_000,
+): Promise<void> {
 	const done = await waitUntil(() => sim.taskView(taskId)?.status === 'COMPLETED', timeoutMs);
 	if (!done) throw new Error(`fixture task ${taskId} did not complete within ${timeoutMs} ms`);
 }
@@ -79,10 +95,13 @@ export function tcpProxy(port: number, target: string) {
 	});
 	return {
 		url: `http://127.0.0.1:${port}`,
-		listen: async () => await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+		listen: async () =>
+			await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
 		close: async () => {
 			for (const s of sockets) s.destroy();
-			await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+			await new Promise<void>((resolve) =>
+				server.listening ? server.close(() => resolve()) : resolve(),
+			);
 		},
 	};
 }
@@ -92,7 +111,10 @@ export async function captureServer() {
 	const seen: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders }> = [];
 	const server = http.createServer((req, res) => {
 		seen.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } });
-		collector.addForeignRequest(`capture server ${req.method} ${req.url}`, { headers: req.headers, url: req.url });
+		collector.addForeignRequest(`capture server ${req.method} ${req.url}`, {
+			headers: req.headers,
+			url: req.url,
+		});
 		req.resume();
 		res.writeHead(200, { 'content-type': 'application/json' });
 		res.end(JSON.stringify({ data: { task_id: 'captured', status: 'COMPLETED', generated: [] } }));
@@ -110,8 +132,12 @@ export async function captureServer() {
 }
 
 /** Every string an outcome shows a user: the thrown error, or each item's json (error items included). */
-export function outcomeTexts(result: { items: Array<{ json: Record<string, unknown> }>; error?: { message: string; description?: string } }) {
-	if (result.error) return { message: result.error.message ?? '', description: result.error.description ?? '' };
+export function outcomeTexts(result: {
+	items: Array<{ json: Record<string, unknown> }>;
+	error?: { message: string; description?: string };
+}) {
+	if (result.error)
+		return { message: result.error.message ?? '', description: result.error.description ?? '' };
 	const errors = result.items.filter((i) => i.json.error !== undefined);
 	return {
 		message: errors.map((i) => String(i.json.error)).join('\n'),
@@ -121,5 +147,7 @@ export function outcomeTexts(result: { items: Array<{ json: Record<string, unkno
 
 /** A message users may see must not look like a crash. */
 export function assertCleanMessage(text: string) {
-	expect(text).not.toMatch(/\bundefined\b|\bnull\b|\[object Object\]|NaN|\n\s+at .+\(.+:\d+:\d+\)|TypeError|ReferenceError|Cannot read propert/);
+	expect(text).not.toMatch(
+		/\bundefined\b|\bnull\b|\[object Object\]|NaN|\n\s+at .+\(.+:\d+:\d+\)|TypeError|ReferenceError|Cannot read propert/,
+	);
 }

@@ -37,7 +37,8 @@ interface Sample {
 // ----------------------------------------------------------------------------- valid parameter sets
 
 const whitespace = fc.constantFrom('', ' ', '  ', '\t', '\n', ' \n ');
-const padded = (text: fc.Arbitrary<string>) => fc.tuple(whitespace, text, whitespace).map(([a, t, b]) => `${a}${t}${b}`);
+const padded = (text: fc.Arbitrary<string>) =>
+	fc.tuple(whitespace, text, whitespace).map(([a, t, b]) => `${a}${t}${b}`);
 /** Characters as Freepik counts them (code points). */
 const codePoints = (text: string) => [...text].length;
 
@@ -53,7 +54,11 @@ const descriptionArb = padded(
 	// A stored parameter value starting with "=" is an n8n expression, not text.
 	.filter((d) => d.trim().length > 0 && codePoints(d.trim()) <= 2500 && !d.startsWith('='));
 
-const httpsUrlArb = fc.webUrl({ validSchemes: ['https'], withQueryParameters: true, withFragments: true });
+const httpsUrlArb = fc.webUrl({
+	validSchemes: ['https'],
+	withQueryParameters: true,
+	withFragments: true,
+});
 const webhookArb = fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true });
 const bytesArb = fc.uint8Array({ minLength: 1, maxLength: 48 }).map((a) => Buffer.from(a));
 
@@ -85,8 +90,14 @@ function binaryArb(inputType: InputType) {
 		spaces: fc.boolean(),
 		// A known MIME type, or a generic one with a known extension.
 		format: fc.oneof(
-			fc.record({ mime: fc.constantFrom(...mimeTypes), ext: fc.constantFrom(...extensions, 'bin') }),
-			fc.record({ mime: fc.constantFrom('application/octet-stream'), ext: fc.constantFrom(...extensions) }),
+			fc.record({
+				mime: fc.constantFrom(...mimeTypes),
+				ext: fc.constantFrom(...extensions, 'bin'),
+			}),
+			fc.record({
+				mime: fc.constantFrom('application/octet-stream'),
+				ext: fc.constantFrom(...extensions),
+			}),
 		),
 	});
 }
@@ -104,11 +115,18 @@ const validArb: fc.Arbitrary<Valid> = fc
 		description: descriptionArb,
 		box: fc.option(
 			fc
-				.tuple(fc.nat(999_000), fc.nat(999_000), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }))
+				.tuple(
+					fc.nat(999_000),
+					fc.nat(999_000),
+					fc.integer({ min: 1, max: 1000 }),
+					fc.integer({ min: 1, max: 1000 }),
+				)
 				.map(([x1, y1, w, h]) => ({ x1, y1, x2: x1 + w, y2: y1 + h })),
 		),
 		sampleFps: fc.option(fc.integer({ min: 10, max: 50 }).map((n) => n / 10)),
-		reranking: fc.option(fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }).map(String))),
+		reranking: fc.option(
+			fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }).map(String)),
+		),
 		predictSpans: fc.option(fc.boolean()),
 		webhook: fc.option(fc.oneof(fc.constant(''), padded(webhookArb))),
 		requestTimeout: fc.option(fc.integer({ min: 1, max: 3600 })),
@@ -163,7 +181,11 @@ const validArb: fc.Arbitrary<Valid> = fc
 		if (r.reranking !== null) body.reranking_candidates = Number(r.reranking);
 		if (r.predictSpans !== null) body.predict_spans = r.predictSpans;
 		if (r.webhook) body.webhook_url = r.webhook.trim();
-		return { inputType: r.inputType, source: r.source, sample: { parameters, binary, expectedBody: body } };
+		return {
+			inputType: r.inputType,
+			source: r.source,
+			sample: { parameters, binary, expectedBody: body },
+		};
 	});
 
 // ----------------------------------------------------------------------------- File URLs Freepik cannot fetch
@@ -202,17 +224,34 @@ const nonPublicHostArb = fc.oneof(
 		'[::ffff:a9fe:a9fe]', // 169.254.169.254, the cloud metadata address
 	),
 );
-const urlTailArb = fc.tuple(fc.option(fc.integer({ min: 1, max: 65535 })), fc.webPath()).map(
-	([port, path]) => `${port === null ? '' : `:${port}`}${path}`,
-);
+const urlTailArb = fc
+	.tuple(fc.option(fc.integer({ min: 1, max: 65535 })), fc.webPath())
+	.map(([port, path]) => `${port === null ? '' : `:${port}`}${path}`);
 const unreachableUrlArb = fc.oneof(
 	fc.tuple(nonPublicHostArb, urlTailArb).map(([host, tail]) => `https://${host}${tail}`),
 	fc
-		.tuple(fc.constantFrom('alice:hunter2@', 'alice@', ':s3cr3t@', 'a%40b:hunter2@'), fc.domain(), urlTailArb)
+		.tuple(
+			fc.constantFrom('alice:hunter2@', 'alice@', ':s3cr3t@', 'a%40b:hunter2@'),
+			fc.domain(),
+			urlTailArb,
+		)
 		.map(([auth, host, tail]) => `https://${auth}${host}${tail}`),
 );
 /** Public IPv4 addresses just outside the ranges above. */
-const publicEdgeIpv4Arb = fc.constantFrom('126.255.255.255', '128.0.0.1', '9.255.255.255', '11.0.0.1', '172.15.255.255', '172.32.0.1', '192.167.255.255', '192.169.0.1', '169.253.0.1', '169.255.0.1', '1.0.0.0', '8.8.8.8');
+const publicEdgeIpv4Arb = fc.constantFrom(
+	'126.255.255.255',
+	'128.0.0.1',
+	'9.255.255.255',
+	'11.0.0.1',
+	'172.15.255.255',
+	'172.32.0.1',
+	'192.167.255.255',
+	'192.169.0.1',
+	'169.253.0.1',
+	'169.255.0.1',
+	'1.0.0.0',
+	'8.8.8.8',
+);
 
 // ----------------------------------------------------------------------------- one defect each
 
@@ -237,13 +276,42 @@ const setParameter = (name: string, value: unknown) => (s: Sample) => {
 const isVideo = (v: Valid) => v.inputType === 'video';
 
 const DEFECTS: Defect[] = [
-	...['', '   ', '\n\t'].map((d): Defect => ({ defect: `description ${JSON.stringify(d)}`, field: SOUND, apply: setParameter('description', d) })),
-	{ defect: 'description 2501 characters', field: SOUND, apply: setParameter('description', 'b'.repeat(2501)) },
-	{ defect: 'description 2501 emoji', field: SOUND, apply: setParameter('description', '🎻'.repeat(2501)) },
+	...['', '   ', '\n\t'].map(
+		(d): Defect => ({
+			defect: `description ${JSON.stringify(d)}`,
+			field: SOUND,
+			apply: setParameter('description', d),
+		}),
+	),
+	{
+		defect: 'description 2501 characters',
+		field: SOUND,
+		apply: setParameter('description', 'b'.repeat(2501)),
+	},
+	{
+		defect: 'description 2501 emoji',
+		field: SOUND,
+		apply: setParameter('description', '🎻'.repeat(2501)),
+	},
 	{ defect: 'description a number', field: SOUND, apply: setParameter('description', 42) },
-	...['image', '', 'Audio'].map((t): Defect => ({ defect: `inputType ${JSON.stringify(t)}`, field: /Input Type/, apply: setParameter('inputType', t) })),
+	...['image', '', 'Audio'].map(
+		(t): Defect => ({
+			defect: `inputType ${JSON.stringify(t)}`,
+			field: /Input Type/,
+			apply: setParameter('inputType', t),
+		}),
+	),
 	{ defect: 'inputSource "ftp"', field: /Input Source/, apply: setParameter('inputSource', 'ftp') },
-	...['', '  ', 'http://example.com/a.mp3', 'not a url', 'ftp://example.com/a.mp3', 'file:///etc/passwd', 'javascript:alert(1)', '//example.com/a.mp3'].map(
+	...[
+		'',
+		'  ',
+		'http://example.com/a.mp3',
+		'not a url',
+		'ftp://example.com/a.mp3',
+		'file:///etc/passwd',
+		'javascript:alert(1)',
+		'//example.com/a.mp3',
+	].map(
 		(url): Defect => ({
 			defect: `url ${JSON.stringify(url)}`,
 			field: /File URL/,
@@ -251,7 +319,17 @@ const DEFECTS: Defect[] = [
 			apply: setParameter('url', url),
 		}),
 	),
-	...['', '   ', '!!!!', 'AAAAA', 'AA=', 'AAAA===', 'A=AA', 'QUJD QUJD$', 'data:audio/wav;base64,'].map(
+	...[
+		'',
+		'   ',
+		'!!!!',
+		'AAAAA',
+		'AA=',
+		'AAAA===',
+		'A=AA',
+		'QUJD QUJD$',
+		'data:audio/wav;base64,',
+	].map(
 		(b64): Defect => ({
 			defect: `base64 ${JSON.stringify(b64)}`,
 			field: /Base64 Data/,
@@ -263,7 +341,8 @@ const DEFECTS: Defect[] = [
 		defect: 'base64 data: URI of an unsupported type',
 		field: /Base64 Data/,
 		when: (v) => v.source === 'base64',
-		apply: (s) => (s.parameters.base64Data = `data:${s.parameters.inputType === 'audio' ? 'image/png' : 'audio/wav'};base64,QUJD`),
+		apply: (s) =>
+			(s.parameters.base64Data = `data:${s.parameters.inputType === 'audio' ? 'image/png' : 'audio/wav'};base64,QUJD`),
 	},
 	...['', '   ', 'missing'].map(
 		(name): Defect => ({
@@ -278,7 +357,8 @@ const DEFECTS: Defect[] = [
 		field: /Input Binary Field/,
 		when: (v) => v.source === 'binary',
 		apply: (s) => {
-			for (const file of Object.values(s.binary!)) Object.assign(file, { mimeType: 'image/png', fileName: 'photo.png' });
+			for (const file of Object.values(s.binary!))
+				Object.assign(file, { mimeType: 'image/png', fileName: 'photo.png' });
 		},
 	},
 	{
@@ -286,7 +366,8 @@ const DEFECTS: Defect[] = [
 		field: /Input Binary Field/,
 		when: (v) => v.source === 'binary' && v.inputType === 'audio',
 		apply: (s) => {
-			for (const file of Object.values(s.binary!)) Object.assign(file, { mimeType: 'video/mp4', fileName: 'clip.mp4' });
+			for (const file of Object.values(s.binary!))
+				Object.assign(file, { mimeType: 'video/mp4', fileName: 'clip.mp4' });
 		},
 	},
 	{
@@ -299,23 +380,89 @@ const DEFECTS: Defect[] = [
 			delete o.y2;
 		},
 	},
-	{ defect: 'bounding box x2 <= x1', field: BOX, when: isVideo, apply: (s) => Object.assign(s.parameters.options as object, { x1: 10, y1: 0, x2: 10, y2: 5 }) },
-	{ defect: 'bounding box y2 <= y1', field: BOX, when: isVideo, apply: (s) => Object.assign(s.parameters.options as object, { x1: 0, y1: 9, x2: 5, y2: 3 }) },
-	{ defect: 'bounding box negative', field: BOX, when: isVideo, apply: (s) => Object.assign(s.parameters.options as object, { x1: -1, y1: 0, x2: 5, y2: 5 }) },
-	{ defect: 'bounding box fractional', field: BOX, when: isVideo, apply: (s) => Object.assign(s.parameters.options as object, { x1: 0, y1: 0, x2: 5.5, y2: 5 }) },
-	{ defect: 'bounding box not a number', field: BOX, when: isVideo, apply: (s) => Object.assign(s.parameters.options as object, { x1: 'left', y1: 0, x2: 5, y2: 5 }) },
+	{
+		defect: 'bounding box x2 <= x1',
+		field: BOX,
+		when: isVideo,
+		apply: (s) => Object.assign(s.parameters.options as object, { x1: 10, y1: 0, x2: 10, y2: 5 }),
+	},
+	{
+		defect: 'bounding box y2 <= y1',
+		field: BOX,
+		when: isVideo,
+		apply: (s) => Object.assign(s.parameters.options as object, { x1: 0, y1: 9, x2: 5, y2: 3 }),
+	},
+	{
+		defect: 'bounding box negative',
+		field: BOX,
+		when: isVideo,
+		apply: (s) => Object.assign(s.parameters.options as object, { x1: -1, y1: 0, x2: 5, y2: 5 }),
+	},
+	{
+		defect: 'bounding box fractional',
+		field: BOX,
+		when: isVideo,
+		apply: (s) => Object.assign(s.parameters.options as object, { x1: 0, y1: 0, x2: 5.5, y2: 5 }),
+	},
+	{
+		defect: 'bounding box not a number',
+		field: BOX,
+		when: isVideo,
+		apply: (s) =>
+			Object.assign(s.parameters.options as object, { x1: 'left', y1: 0, x2: 5, y2: 5 }),
+	},
 	...[0, 0.5, 5.1, 6, -1, 'fast', Number.NaN].map(
-		(fps): Defect => ({ defect: `sampleFps ${String(fps)}`, field: /Frame Sample Rate/, when: isVideo, apply: setOption('sampleFps', fps) }),
+		(fps): Defect => ({
+			defect: `sampleFps ${String(fps)}`,
+			field: /Frame Sample Rate/,
+			when: isVideo,
+			apply: setOption('sampleFps', fps),
+		}),
 	),
 	...[0, 9, 2.5, -1, 'many', ''].map(
-		(n): Defect => ({ defect: `rerankingCandidates ${JSON.stringify(n)}`, field: /Reranking Candidates/, apply: setOption('rerankingCandidates', n) }),
+		(n): Defect => ({
+			defect: `rerankingCandidates ${JSON.stringify(n)}`,
+			field: /Reranking Candidates/,
+			apply: setOption('rerankingCandidates', n),
+		}),
 	),
-	...['not a url', 'ftp://example.com/hook', '   ', 'mailto:someone@example.com', 'example.com/hook'].map(
-		(url): Defect => ({ defect: `webhookUrl ${JSON.stringify(url)}`, field: /Webhook URL/, apply: setOption('webhookUrl', url) }),
+	...[
+		'not a url',
+		'ftp://example.com/hook',
+		'   ',
+		'mailto:someone@example.com',
+		'example.com/hook',
+	].map(
+		(url): Defect => ({
+			defect: `webhookUrl ${JSON.stringify(url)}`,
+			field: /Webhook URL/,
+			apply: setOption('webhookUrl', url),
+		}),
 	),
-	...[0, 3601, 'soon'].map((t): Defect => ({ defect: `requestTimeout ${JSON.stringify(t)}`, field: /Request Timeout/, batchLevel: true, apply: setOption('requestTimeout', t) })),
-	...[0, 501, 1.5].map((n): Defect => ({ defect: `maxTasksInFlight ${n}`, field: /Max Tasks in Flight/, batchLevel: true, apply: setOption('maxTasksInFlight', n) })),
-	...[0, -1].map((n): Defect => ({ defect: `averageRequestsPerSecond ${n}`, field: /Average Requests per Second/, batchLevel: true, apply: setOption('averageRequestsPerSecond', n) })),
+	...[0, 3601, 'soon'].map(
+		(t): Defect => ({
+			defect: `requestTimeout ${JSON.stringify(t)}`,
+			field: /Request Timeout/,
+			batchLevel: true,
+			apply: setOption('requestTimeout', t),
+		}),
+	),
+	...[0, 501, 1.5].map(
+		(n): Defect => ({
+			defect: `maxTasksInFlight ${n}`,
+			field: /Max Tasks in Flight/,
+			batchLevel: true,
+			apply: setOption('maxTasksInFlight', n),
+		}),
+	),
+	...[0, -1].map(
+		(n): Defect => ({
+			defect: `averageRequestsPerSecond ${n}`,
+			field: /Average Requests per Second/,
+			batchLevel: true,
+			apply: setOption('averageRequestsPerSecond', n),
+		}),
+	),
 	...[0, 3601].map(
 		(n): Defect => ({
 			defect: `pollInterval ${n} (waiting)`,
@@ -350,34 +497,54 @@ const invalidArb = validArb.chain((valid) => {
 	const applicable = DEFECTS.filter((d) => !d.when || d.when(valid));
 	return fc.constantFrom(...applicable).map((d) => {
 		const sample: Sample = {
-			parameters: { ...valid.sample.parameters, options: { ...(valid.sample.parameters.options as object) } },
-			binary: valid.sample.binary && Object.fromEntries(Object.entries(valid.sample.binary).map(([k, f]) => [k, { ...f }])),
+			parameters: {
+				...valid.sample.parameters,
+				options: { ...(valid.sample.parameters.options as object) },
+			},
+			binary:
+				valid.sample.binary &&
+				Object.fromEntries(Object.entries(valid.sample.binary).map(([k, f]) => [k, { ...f }])),
 		};
 		d.apply(sample);
-		return { sample: { ...sample, field: d.field, defect: d.defect, batchLevel: d.batchLevel === true }, valid };
+		return {
+			sample: { ...sample, field: d.field, defect: d.defect, batchLevel: d.batchLevel === true },
+			valid,
+		};
 	});
 });
 
 // ----------------------------------------------------------------------------- the properties
 
-const tally = { invalidInputsTried: 0, invalidRejectedBeforeRequest: 0, validInputsTried: 0, validExactBody: 0 };
+const tally = {
+	invalidInputsTried: 0,
+	invalidRejectedBeforeRequest: 0,
+	validInputsTried: 0,
+	validExactBody: 0,
+};
 
 /** fast-check's report, with long strings shortened (a 2500-emoji description would flood the log). */
 function compactReporter<Ts>(details: fc.RunDetails<Ts>) {
 	if (!details.failed) return;
 	const shorten = (_key: string, v: unknown) =>
-		typeof v === 'string' && v.length > 80 ? `${v.slice(0, 60)}… (${v.length} chars)` : Buffer.isBuffer(v) ? `<${v.length} bytes>` : v;
+		typeof v === 'string' && v.length > 80
+			? `${v.slice(0, 60)}… (${v.length} chars)`
+			: Buffer.isBuffer(v)
+				? `<${v.length} bytes>`
+				: v;
 	const example = JSON.stringify(details.counterexample, shorten, 1);
-	const cause = (details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)).replace(
-		/(\p{Extended_Pictographic}|.)\1{20,}/gu,
-		'$1…',
-	);
+	const cause = (
+		details.errorInstance instanceof Error
+			? details.errorInstance.message
+			: String(details.errorInstance)
+	).replace(/(\p{Extended_Pictographic}|.)\1{20,}/gu, '$1…');
 	throw new Error(
 		`Property failed after ${details.numRuns} runs (seed ${details.seed}, path "${details.counterexamplePath}")\nCounterexample: ${example}\nCause: ${cause.slice(0, 1500)}`,
 	);
 }
 
-const itemsOf = (sample: Sample) => [{ json: {}, ...(sample.binary ? { binary: sample.binary } : {}) }];
+const itemsOf = (sample: Sample) => [
+	{ json: {}, ...(sample.binary ? { binary: sample.binary } : {}) },
+];
 
 describe('Isolate parameters (property-based, real node + simulator)', () => {
 	let sim: Simulator;
@@ -421,7 +588,10 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 				tally.invalidInputsTried++;
 				// n8n itself refuses to start a node whose required parameter is empty ("issues"): also an
 				// n8n error naming the field, also before any request.
-				const outcome = await runFreepik(sim, sample.parameters, { items: itemsOf(sample), continueOnFail }).then(
+				const outcome = await runFreepik(sim, sample.parameters, {
+					items: itemsOf(sample),
+					continueOnFail,
+				}).then(
 					(result) => ({ result }),
 					(error: Error) => ({ issues: error }),
 				);
@@ -430,7 +600,9 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 				expect({ defect: sample.defect, requests }).toEqual({ defect: sample.defect, requests: 0 });
 				if ('issues' in outcome) {
 					expect(outcome.issues.constructor.name).toBe('WorkflowHasIssuesError');
-					expect(outcome.issues.message).toMatch(new RegExp(`Parameter "(${sample.field!.source})" is required`));
+					expect(outcome.issues.message).toMatch(
+						new RegExp(`Parameter "(${sample.field!.source})" is required`),
+					);
 					return;
 				}
 				const { result } = outcome;
@@ -448,7 +620,9 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 					message = result.error!.message;
 					description = result.error!.description ?? '';
 				}
-				expect(message).toMatch(new RegExp(`^Invalid "(?:${sample.field!.source})[^"]*"(?: \\([^)]+\\))?: \\S`));
+				expect(message).toMatch(
+					new RegExp(`^Invalid "(?:${sample.field!.source})[^"]*"(?: \\([^)]+\\))?: \\S`),
+				);
 				expect(message).toMatch(/Nothing was sent to Freepik/);
 				expect(description).toMatch(/Nothing was sent to Freepik/);
 				expect(message).not.toMatch(/\bundefined\b|\[object Object\]/);
@@ -460,7 +634,10 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 	it('one invalid item stops the whole batch before its first request', async () => {
 		await fc.assert(
 			fc.asyncProperty(
-				fc.array(validArb.filter((v) => v.source === 'url'), { minLength: 1, maxLength: 3 }),
+				fc.array(
+					validArb.filter((v) => v.source === 'url'),
+					{ minLength: 1, maxLength: 3 },
+				),
 				fc.nat(),
 				fc.constantFrom('', '   ', 'http://insecure.example.com/a.mp3'),
 				async (valids, at, badUrl) => {
@@ -471,14 +648,21 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 					items.splice(broken, 0, { json: { url: badUrl } });
 					tally.invalidInputsTried++;
 					const base = valids[0].sample.parameters;
-					const result = await runFreepik(sim, { ...base, inputSource: 'url', url: '={{ $json.url }}' }, { items });
+					const result = await runFreepik(
+						sim,
+						{ ...base, inputSource: 'url', url: '={{ $json.url }}' },
+						{ items },
+					);
 					if (sim.requests.length === 0) tally.invalidRejectedBeforeRequest++;
 					expect(sim.requests).toHaveLength(0);
 					expect(result.error?.message).toMatch(/^Invalid "File URL"/);
 					expect(result.error?.description).toMatch(new RegExp(`item ${broken}\\b`));
 				},
 			),
-			{ numRuns: Math.max(10, Math.round(NUM_RUNS / 5)), asyncReporter: async (d) => compactReporter(d) },
+			{
+				numRuns: Math.max(10, Math.round(NUM_RUNS / 5)),
+				asyncReporter: async (d) => compactReporter(d),
+			},
 		);
 	});
 
@@ -495,12 +679,17 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 					waitForCompletion: false,
 				});
 				expect({ url, requests: sim.requests.length }).toEqual({ url, requests: 0 });
-				expect(result.error?.message).toMatch(/^Invalid "File URL": /);
-				expect(result.error?.message).toMatch(/Freepik must be able to fetch the file from the internet/);
+				expect(result.error?.message).toMatch(/^Invalid "File URL" \(audio or video\): /);
+				expect(result.error?.message).toMatch(
+					/Freepik must be able to fetch the file from the internet/,
+				);
 				// The password the user typed is not repeated in the error.
 				expect(result.error?.message).not.toMatch(/hunter2|s3cr3t/);
 			}),
-			{ numRuns: Math.max(20, Math.round(NUM_RUNS / 3)), asyncReporter: async (d) => compactReporter(d) },
+			{
+				numRuns: Math.max(20, Math.round(NUM_RUNS / 3)),
+				asyncReporter: async (d) => compactReporter(d),
+			},
 		);
 	});
 
@@ -538,7 +727,8 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 			});
 			// Either normalised (https://…) and accepted, or rejected before any request.
 			const ok = result.error === undefined && sim.requestsTo('create')[0]?.status === 200;
-			const rejectedLocally = /^Invalid "File URL"/.test(result.error?.message ?? '') && sim.requests.length === 0;
+			const rejectedLocally =
+				/^Invalid "File URL"/.test(result.error?.message ?? '') && sim.requests.length === 0;
 			expect(ok || rejectedLocally).toBe(true);
 		});
 
@@ -555,7 +745,10 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 			});
 			const sent = sim.requestsTo('create')[0]?.body as Record<string, unknown> | undefined;
 			// Either understood as true, or rejected naming the field, never silently false.
-			expect(sent?.predict_spans === true || /^Invalid "Predict Spans"/.test(result.error?.message ?? '')).toBe(true);
+			expect(
+				sent?.predict_spans === true ||
+					/^Invalid "Predict Spans"/.test(result.error?.message ?? ''),
+			).toBe(true);
 		});
 	});
 });

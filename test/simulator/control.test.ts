@@ -32,16 +32,30 @@ describe('control API (/__sim/)', () => {
 	beforeEach(() => sim.reset({ options: true }));
 
 	it('configures, inspects and resets the simulator without auth, and is not recorded', async () => {
-		const config = await control(sim.apiUrl, 'POST', 'config', { taskDurationMs: 0, resultCount: 2 });
+		const config = await control(sim.apiUrl, 'POST', 'config', {
+			taskDurationMs: 0,
+			resultCount: 2,
+		});
 		expect(config.status).toBe(200);
-		expect(config.json).toMatchObject({ taskDurationMs: 0, resultCount: 2, apiKey: 'sim-test-key' });
-		const created = await freepik(sim.apiUrl, sim.apiKey, 'POST', API_PATH, { description: 'x', audio: audio() });
+		expect(config.json).toMatchObject({
+			taskDurationMs: 0,
+			resultCount: 2,
+			apiKey: 'sim-test-key',
+		});
+		const created = await freepik(sim.apiUrl, sim.apiKey, 'POST', API_PATH, {
+			description: 'x',
+			audio: audio(),
+		});
 		const id = created.json.data.task_id;
 		await freepik(sim.apiUrl, sim.apiKey, 'GET', `${API_PATH}/${id}`);
 
 		const tasks = await control(sim.apiUrl, 'GET', 'tasks');
 		expect(tasks.json).toHaveLength(1);
-		expect(tasks.json[0]).toMatchObject({ id, input: { field: 'audio', kind: 'base64' }, view: { status: 'COMPLETED' } });
+		expect(tasks.json[0]).toMatchObject({
+			id,
+			input: { field: 'audio', kind: 'base64' },
+			view: { status: 'COMPLETED' },
+		});
 		expect(tasks.json[0].view.generated).toHaveLength(2);
 
 		const requests = await control(sim.apiUrl, 'GET', 'requests?route=create');
@@ -49,31 +63,64 @@ describe('control API (/__sim/)', () => {
 		expect(requests.json[0]).toMatchObject({ method: 'POST', status: 200, taskId: id });
 		expect((await control(sim.apiUrl, 'GET', 'requests')).json).toHaveLength(2);
 
-		expect((await control(sim.apiUrl, 'GET', 'stats')).json).toMatchObject({ creates: 1, gets: 1, lists: 0 });
+		expect((await control(sim.apiUrl, 'GET', 'stats')).json).toMatchObject({
+			creates: 1,
+			gets: 1,
+			lists: 0,
+		});
 
 		expect((await control(sim.apiUrl, 'POST', 'reset')).status).toBe(200);
-		expect((await control(sim.apiUrl, 'GET', 'stats')).json).toMatchObject({ creates: 0, gets: 0, tasks: 0 });
+		expect((await control(sim.apiUrl, 'GET', 'stats')).json).toMatchObject({
+			creates: 0,
+			gets: 0,
+			tasks: 0,
+		});
 		expect(sim.options.taskDurationMs).toBe(0); // reset keeps run-time config...
 		await control(sim.apiUrl, 'POST', 'reset', { options: true });
 		expect(sim.options.taskDurationMs).toBe(60_000); // ...unless asked to restore it
 	});
 
 	it('arms faults and rejects bad ones with 400', async () => {
-		const armed = await control(sim.apiUrl, 'POST', 'faults', { route: 'create', kind: 'status', status: 503, times: 'Infinity' });
+		const armed = await control(sim.apiUrl, 'POST', 'faults', {
+			route: 'create',
+			kind: 'status',
+			status: 503,
+			times: 'Infinity',
+		});
 		expect(armed.json.id).toEqual(expect.any(Number));
 		for (let i = 0; i < 2; i++) {
-			expect((await freepik(sim.apiUrl, sim.apiKey, 'POST', API_PATH, { description: 'x', audio: audio() })).status).toBe(503);
+			expect(
+				(
+					await freepik(sim.apiUrl, sim.apiKey, 'POST', API_PATH, {
+						description: 'x',
+						audio: audio(),
+					})
+				).status,
+			).toBe(503);
 		}
-		expect((await control(sim.apiUrl, 'GET', 'faults')).json).toEqual([expect.objectContaining({ applied: 2, remaining: 'Infinity' })]);
+		expect((await control(sim.apiUrl, 'GET', 'faults')).json).toEqual([
+			expect.objectContaining({ applied: 2, remaining: 'Infinity' }),
+		]);
 		await control(sim.apiUrl, 'DELETE', 'faults');
-		expect((await freepik(sim.apiUrl, sim.apiKey, 'POST', API_PATH, { description: 'x', audio: audio() })).status).toBe(200);
-		expect((await control(sim.apiUrl, 'POST', 'faults', { route: 'create', kind: 'bogus' })).status).toBe(400);
+		expect(
+			(
+				await freepik(sim.apiUrl, sim.apiKey, 'POST', API_PATH, {
+					description: 'x',
+					audio: audio(),
+				})
+			).status,
+		).toBe(200);
+		expect(
+			(await control(sim.apiUrl, 'POST', 'faults', { route: 'create', kind: 'bogus' })).status,
+		).toBe(400);
 		expect((await control(sim.apiUrl, 'POST', 'config', { nope: 1 })).status).toBe(400);
 		expect((await control(sim.apiUrl, 'GET', 'unknown')).status).toBe(404);
 	});
 
 	it('switches rate limiting on at run time', async () => {
-		await control(sim.apiUrl, 'POST', 'config', { rateLimit: { burstPerSecond: 1, averagePerSecond: 1 } });
+		await control(sim.apiUrl, 'POST', 'config', {
+			rateLimit: { burstPerSecond: 1, averagePerSecond: 1 },
+		});
 		expect((await freepik(sim.apiUrl, sim.apiKey, 'GET', API_PATH)).status).toBe(200);
 		expect((await freepik(sim.apiUrl, sim.apiKey, 'GET', API_PATH)).status).toBe(429);
 		expect((await control(sim.apiUrl, 'GET', 'stats')).json.rateLimited).toBe(1);
@@ -92,13 +139,21 @@ describe('control API (/__sim/)', () => {
 			const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
 			const task = { task_id: 'x', status: 'COMPLETED', generated: [] };
 			expect((await control(sim.apiUrl, 'POST', 'webhook', { url, task })).json.status).toBe(200);
-			const forged = await control(sim.apiUrl, 'POST', 'webhook', { url, task, signatureOverride: 'v1,forged' });
+			const forged = await control(sim.apiUrl, 'POST', 'webhook', {
+				url,
+				task,
+				signatureOverride: 'v1,forged',
+			});
 			expect(forged.json.status).toBe(401);
 			expect(hits[1]).toBe('v1,forged');
 			expect((await control(sim.apiUrl, 'POST', 'webhook', { task })).status).toBe(400);
 
 			await control(sim.apiUrl, 'POST', 'config', { taskDurationMs: 0 });
-			await freepik(sim.apiUrl, sim.apiKey, 'POST', API_PATH, { description: '[sim:never]', audio: audio(), webhook_url: url });
+			await freepik(sim.apiUrl, sim.apiKey, 'POST', API_PATH, {
+				description: '[sim:never]',
+				audio: audio(),
+				webhook_url: url,
+			});
 			const deliveries = await waitFor(async () => {
 				const list = (await control(sim.apiUrl, 'GET', 'webhooks')).json;
 				return list.length === 2 ? list : null;
@@ -117,9 +172,21 @@ describe('cli.js', () => {
 	});
 
 	it('prints one JSON line, serves the API and exits 0 on SIGTERM', async () => {
-		child = spawn(process.execPath, [path.join(__dirname, '../../simulator/cli.js'), '--api-key', 'cli-key', '--task-duration-ms', '0', '--result-bytes', '1000'], {
-			stdio: ['pipe', 'pipe', 'pipe'],
-		});
+		child = spawn(
+			process.execPath,
+			[
+				path.join(__dirname, '../../simulator/cli.js'),
+				'--api-key',
+				'cli-key',
+				'--task-duration-ms',
+				'0',
+				'--result-bytes',
+				'1000',
+			],
+			{
+				stdio: ['pipe', 'pipe', 'pipe'],
+			},
+		);
 		const proc = child;
 		const line = await new Promise<string>((resolve, reject) => {
 			let out = '';
@@ -134,10 +201,19 @@ describe('cli.js', () => {
 			proc.on('exit', (code) => reject(new Error(`cli.js exited early with ${code}`)));
 		});
 		const info = JSON.parse(line);
-		expect(info).toEqual({ apiUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), fileUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), apiKey: 'cli-key' });
+		expect(info).toEqual({
+			apiUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+			fileUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+			apiKey: 'cli-key',
+		});
 
-		const created = await freepik(info.apiUrl, 'cli-key', 'POST', API_PATH, { description: 'x', audio: audio() });
-		const task = (await freepik(info.apiUrl, 'cli-key', 'GET', `${API_PATH}/${created.json.data.task_id}`)).json.data;
+		const created = await freepik(info.apiUrl, 'cli-key', 'POST', API_PATH, {
+			description: 'x',
+			audio: audio(),
+		});
+		const task = (
+			await freepik(info.apiUrl, 'cli-key', 'GET', `${API_PATH}/${created.json.data.task_id}`)
+		).json.data;
 		expect(task.status).toBe('COMPLETED');
 		const wav = Buffer.from(await (await fetch(task.generated[0])).arrayBuffer());
 		expect(wav.length).toBe(1000);

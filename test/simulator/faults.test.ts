@@ -1,8 +1,18 @@
 import { createSimulator, Simulator, wavFileSize } from '../../simulator';
-import { API_PATH, ApiInit, api, audio, completedTask, createTask, getTask, waitFor } from './helpers';
+import {
+	API_PATH,
+	ApiInit,
+	api,
+	audio,
+	completedTask,
+	createTask,
+	getTask,
+	waitFor,
+} from './helpers';
 
 const createBody = JSON.stringify({ description: 'voice', audio: audio() });
-const postCreate = (sim: Simulator, init: ApiInit = {}) => api(sim, API_PATH, { method: 'POST', body: createBody, ...init });
+const postCreate = (sim: Simulator, init: ApiInit = {}) =>
+	api(sim, API_PATH, { method: 'POST', body: createBody, ...init });
 
 describe('fault injection', () => {
 	let sim: Simulator;
@@ -17,7 +27,11 @@ describe('fault injection', () => {
 			sim.addFault({ route: 'create', kind: 'reset' });
 			await expect(postCreate(sim)).rejects.toThrow();
 			expect(sim.stats().creates).toBe(0);
-			expect(sim.requestsTo('create')[0]).toMatchObject({ fault: 'reset', status: 0, completed: false });
+			expect(sim.requestsTo('create')[0]).toMatchObject({
+				fault: 'reset',
+				status: 0,
+				completed: false,
+			});
 			expect((await postCreate(sim)).status).toBe(200); // disarmed after one use
 			expect(sim.stats().creates).toBe(1);
 		});
@@ -36,7 +50,13 @@ describe('fault injection', () => {
 		});
 
 		it('status: answers the given status and headers `times` times, without creating tasks', async () => {
-			sim.addFault({ route: 'create', kind: 'status', status: 503, times: 2, headers: { 'retry-after': '2' } });
+			sim.addFault({
+				route: 'create',
+				kind: 'status',
+				status: 503,
+				times: 2,
+				headers: { 'retry-after': '2' },
+			});
 			const first = await postCreate(sim);
 			expect(first.status).toBe(503);
 			expect(first.headers.get('retry-after')).toBe('2');
@@ -47,7 +67,12 @@ describe('fault injection', () => {
 		});
 
 		it('status with a custom body', async () => {
-			sim.addFault({ route: 'create', kind: 'status', status: 429, body: { message: 'Too many requests' } });
+			sim.addFault({
+				route: 'create',
+				kind: 'status',
+				status: 429,
+				body: { message: 'Too many requests' },
+			});
 			const res = await postCreate(sim);
 			expect(res.status).toBe(429);
 			expect(await res.json()).toEqual({ message: 'Too many requests' });
@@ -98,7 +123,9 @@ describe('fault injection', () => {
 		it('times: Infinity stays armed until cleared', async () => {
 			const id = sim.addFault({ route: 'list', kind: 'status', status: 500, times: Infinity });
 			for (let i = 0; i < 3; i++) expect((await api(sim, API_PATH)).status).toBe(500);
-			expect(sim.faults()).toEqual([expect.objectContaining({ id, remaining: 'Infinity', applied: 3 })]);
+			expect(sim.faults()).toEqual([
+				expect.objectContaining({ id, remaining: 'Infinity', applied: 3 }),
+			]);
 			sim.clearFaults(id);
 			expect((await api(sim, API_PATH)).status).toBe(200);
 		});

@@ -15,7 +15,8 @@ async function streamBody(res: Response) {
 		chunks++;
 		size += value.length;
 		hash.update(value);
-		if (head.length < 44) head = Buffer.concat([head, Buffer.from(value.subarray(0, 44 - head.length))]);
+		if (head.length < 44)
+			head = Buffer.concat([head, Buffer.from(value.subarray(0, 44 - head.length))]);
 	}
 	return { size, sha256: hash.digest('hex'), head, chunks };
 }
@@ -37,7 +38,12 @@ describe('simulator file server', () => {
 		expect(Number(res.headers.get('content-length'))).toBe(body.length);
 		expect(body.length).toBe(wavFileSize(32 * 1024));
 		expect(describeWav(body)).toEqual({
-			riffSize: body.length - 8, format: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16, dataBytes: body.length - 44,
+			riffSize: body.length - 8,
+			format: 1,
+			channels: 1,
+			sampleRate: 16000,
+			bitsPerSample: 16,
+			dataBytes: body.length - 44,
 		});
 		const samples = new Int16Array(body.buffer, body.byteOffset + 44, 200);
 		expect(Math.max(...samples)).toBeGreaterThan(1000); // a tone, not silence
@@ -99,7 +105,10 @@ describe('simulator file server', () => {
 	it('404s unknown paths and results that do not exist', async () => {
 		expect((await fetch(`${sim.fileUrl}/nothing`)).status).toBe(404);
 		const task = await completedTask(sim);
-		const wrongTask = task.generated[0].replace(task.task_id, '00000000-0000-4000-8000-000000000000');
+		const wrongTask = task.generated[0].replace(
+			task.task_id,
+			'00000000-0000-4000-8000-000000000000',
+		);
 		expect((await fetch(wrongTask)).status).toBe(403); // the signature covers the task id
 	});
 
@@ -108,7 +117,13 @@ describe('simulator file server', () => {
 		await (await fetch(task.generated[0], { headers: { 'user-agent': 'sim-test' } })).arrayBuffer();
 		const downloads = sim.requestsTo('download');
 		expect(downloads).toHaveLength(1);
-		expect(downloads[0]).toMatchObject({ server: 'file', method: 'GET', status: 200, completed: true, taskId: task.task_id });
+		expect(downloads[0]).toMatchObject({
+			server: 'file',
+			method: 'GET',
+			status: 200,
+			completed: true,
+			taskId: task.task_id,
+		});
 		expect(downloads[0].headers['user-agent']).toBe('sim-test');
 		expect(downloads[0].headers['x-freepik-api-key']).toBeUndefined();
 		expect(downloads[0].query.sig).toMatch(/^[0-9a-f]{64}$/);

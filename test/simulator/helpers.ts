@@ -11,7 +11,11 @@ export type ApiInit = Omit<RequestInit, 'headers'> & { headers?: Record<string, 
 export function api(sim: Simulator, path: string, init: ApiInit = {}) {
 	return fetch(`${sim.apiUrl}${path}`, {
 		...init,
-		headers: { 'x-freepik-api-key': sim.apiKey, 'content-type': 'application/json', ...(init.headers ?? {}) },
+		headers: {
+			'x-freepik-api-key': sim.apiKey,
+			'content-type': 'application/json',
+			...(init.headers ?? {}),
+		},
 	});
 }
 
@@ -43,7 +47,11 @@ export async function waitFor<T>(
 }
 
 /** Creates a task and waits until it is COMPLETED; returns its generated URLs. */
-export async function completedTask(sim: Simulator, description = 'voice', extra: Record<string, unknown> = {}) {
+export async function completedTask(
+	sim: Simulator,
+	description = 'voice',
+	extra: Record<string, unknown> = {},
+) {
 	const { json } = await createTask(sim, { description, audio: audio(), ...extra });
 	const id: string = json.data.task_id;
 	const task = await waitFor(async () => {

@@ -3,14 +3,27 @@ import { API_PATH, api, audio } from './helpers';
 
 // rate-limit.js is plain JS without declarations of its own; type what the tests use.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { RateLimiter, createKeyedRateLimiter, normalizeRateLimit } = require('../../simulator/rate-limit') as {
-	RateLimiter: new (config: object, now: () => number) => { take(): { allowed: boolean; rule?: string; retryAfterMs?: number } };
-	createKeyedRateLimiter: (config: object, now: () => number) => { take(key: string): { allowed: boolean } };
-	normalizeRateLimit: (option: unknown) => Record<string, number | boolean> | null;
-};
+const { RateLimiter, createKeyedRateLimiter, normalizeRateLimit } =
+	require('../../simulator/rate-limit') as {
+		RateLimiter: new (
+			config: object,
+			now: () => number,
+		) => { take(): { allowed: boolean; rule?: string; retryAfterMs?: number } };
+		createKeyedRateLimiter: (
+			config: object,
+			now: () => number,
+		) => { take(key: string): { allowed: boolean } };
+		normalizeRateLimit: (option: unknown) => Record<string, number | boolean> | null;
+	};
 
 /** Drives a limiter with a fake clock: `rate` requests/s from `start` for `seconds`; returns accepted times. */
-function drive(limiter: { take(): { allowed: boolean } }, clock: { t: number }, rate: number, seconds: number, start = 0) {
+function drive(
+	limiter: { take(): { allowed: boolean } },
+	clock: { t: number },
+	rate: number,
+	seconds: number,
+	start = 0,
+) {
 	const accepted: number[] = [];
 	const count = Math.round(rate * seconds);
 	for (let i = 0; i < count; i++) {
@@ -24,7 +37,13 @@ describe('rate-limit model (fake clock)', () => {
 	const defaults = normalizeRateLimit(true)!;
 
 	it('uses the documented defaults', () => {
-		expect(defaults).toEqual({ burstPerSecond: 50, burstSeconds: 5, averagePerSecond: 10, averageWindowSeconds: 120, retryAfter: false });
+		expect(defaults).toEqual({
+			burstPerSecond: 50,
+			burstSeconds: 5,
+			averagePerSecond: 10,
+			averageWindowSeconds: 120,
+			retryAfter: false,
+		});
 		expect(normalizeRateLimit(false)).toBeNull();
 		expect(() => normalizeRateLimit({ averagePerSecond: 60 })).toThrow(TypeError);
 	});
@@ -73,8 +92,15 @@ describe('rate-limit model (fake clock)', () => {
 
 	it('counts per API key', () => {
 		const clock = { t: 0 };
-		const keyed = createKeyedRateLimiter({ ...defaults, burstPerSecond: 2, averagePerSecond: 1 }, () => clock.t);
-		expect([keyed.take('a'), keyed.take('a'), keyed.take('a')].map((r) => r.allowed)).toEqual([true, true, false]);
+		const keyed = createKeyedRateLimiter(
+			{ ...defaults, burstPerSecond: 2, averagePerSecond: 1 },
+			() => clock.t,
+		);
+		expect([keyed.take('a'), keyed.take('a'), keyed.take('a')].map((r) => r.allowed)).toEqual([
+			true,
+			true,
+			false,
+		]);
 		expect(keyed.take('b').allowed).toBe(true);
 	});
 });
@@ -91,7 +117,12 @@ describe('rate limiting over HTTP', () => {
 		// The limiter's clock stands still, so all 60 arrive in the same (virtual) second however slow the machine.
 		sim.configure({ rateLimitClock: () => 1_000_000, rateLimit: true });
 		const responses = await Promise.all(
-			Array.from({ length: 60 }, () => api(sim, API_PATH, { method: 'POST', body: JSON.stringify({ description: 'x', audio: audio() }) })),
+			Array.from({ length: 60 }, () =>
+				api(sim, API_PATH, {
+					method: 'POST',
+					body: JSON.stringify({ description: 'x', audio: audio() }),
+				}),
+			),
 		);
 		const statuses = responses.map((r) => r.status);
 		expect(statuses.filter((s) => s === 200)).toHaveLength(50);
@@ -103,7 +134,10 @@ describe('rate limiting over HTTP', () => {
 	});
 
 	it('sends Retry-After when configured', async () => {
-		sim.configure({ rateLimitClock: () => 1_000_000, rateLimit: { burstPerSecond: 2, averagePerSecond: 1, retryAfter: true } });
+		sim.configure({
+			rateLimitClock: () => 1_000_000,
+			rateLimit: { burstPerSecond: 2, averagePerSecond: 1, retryAfter: true },
+		});
 		const statuses = [];
 		let retryAfter = null;
 		for (let i = 0; i < 3; i++) {
@@ -120,7 +154,12 @@ describe('rate limiting over HTTP', () => {
 		const clock = { t: 1_000_000 };
 		sim.configure({
 			rateLimitClock: () => clock.t,
-			rateLimit: { burstPerSecond: 50, averagePerSecond: 10, burstSeconds: 0.1, averageWindowSeconds: 60 },
+			rateLimit: {
+				burstPerSecond: 50,
+				averagePerSecond: 10,
+				burstSeconds: 0.1,
+				averageWindowSeconds: 60,
+			},
 		});
 		const sustained: number[] = [];
 		for (let i = 0; i < 15; i++) {
@@ -134,9 +173,16 @@ describe('rate limiting over HTTP', () => {
 	});
 
 	it('does not count file downloads or invalid keys', async () => {
-		sim.configure({ rateLimitClock: () => 1_000_000, rateLimit: { burstPerSecond: 2, averagePerSecond: 1 } });
-		for (let i = 0; i < 3; i++) await fetch(`${sim.apiUrl}${API_PATH}`, { headers: { 'x-freepik-api-key': 'wrong' } });
-		const { status } = await api(sim, API_PATH, { method: 'POST', body: JSON.stringify({ description: 'x', audio: audio() }) });
+		sim.configure({
+			rateLimitClock: () => 1_000_000,
+			rateLimit: { burstPerSecond: 2, averagePerSecond: 1 },
+		});
+		for (let i = 0; i < 3; i++)
+			await fetch(`${sim.apiUrl}${API_PATH}`, { headers: { 'x-freepik-api-key': 'wrong' } });
+		const { status } = await api(sim, API_PATH, {
+			method: 'POST',
+			body: JSON.stringify({ description: 'x', audio: audio() }),
+		});
 		expect(status).toBe(200);
 		for (let i = 0; i < 3; i++) await fetch(`${sim.fileUrl}/nothing`);
 		expect((await api(sim, API_PATH)).status).toBe(200);

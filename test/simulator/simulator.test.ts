@@ -18,8 +18,16 @@ describe('simulator API server', () => {
 		});
 
 		it('answers 401 "Invalid API key" with a wrong key, on every route', async () => {
-			for (const [method, path] of [['GET', API_PATH], ['GET', `${API_PATH}/x`], ['POST', API_PATH]]) {
-				const res = await fetch(`${sim.apiUrl}${path}`, { method, headers: { 'x-freepik-api-key': 'nope' }, body: method === 'POST' ? '{}' : undefined });
+			for (const [method, path] of [
+				['GET', API_PATH],
+				['GET', `${API_PATH}/x`],
+				['POST', API_PATH],
+			]) {
+				const res = await fetch(`${sim.apiUrl}${path}`, {
+					method,
+					headers: { 'x-freepik-api-key': 'nope' },
+					body: method === 'POST' ? '{}' : undefined,
+				});
 				expect(res.status).toBe(401);
 				expect(await res.json()).toEqual({ message: 'Invalid API key' });
 			}
@@ -33,7 +41,8 @@ describe('simulator API server', () => {
 		});
 
 		it('reads the key only from the configured header (keyHeader: as api.magnific.com)', async () => {
-			const list = (headers: Record<string, string>) => fetch(`${sim.apiUrl}${API_PATH}`, { headers });
+			const list = (headers: Record<string, string>) =>
+				fetch(`${sim.apiUrl}${API_PATH}`, { headers });
 			sim.configure({ keyHeader: 'x-magnific-api-key' });
 			expect((await list({ 'x-magnific-api-key': sim.apiKey })).status).toBe(200);
 			const freepikHeader = await list({ 'x-freepik-api-key': sim.apiKey });
@@ -50,12 +59,20 @@ describe('simulator API server', () => {
 		const cases: Array<[string, unknown, string]> = [
 			['missing description', { audio: audio() }, 'description'],
 			['empty description', { description: '', audio: audio() }, 'description'],
-			['description over 2500 characters', { description: 'a'.repeat(2501), audio: audio() }, 'description'],
+			[
+				'description over 2500 characters',
+				{ description: 'a'.repeat(2501), audio: audio() },
+				'description',
+			],
 			['non-string description', { description: 5, audio: audio() }, 'description'],
 			['neither audio nor video', { description: 'x' }, 'audio'],
 			['both audio and video', { description: 'x', audio: audio(), video }, 'video'],
 			['http (not https) URL', { description: 'x', audio: 'http://example.com/a.wav' }, 'audio'],
-			['data: URI instead of bare base64', { description: 'x', audio: `data:audio/wav;base64,${audio()}` }, 'audio'],
+			[
+				'data: URI instead of bare base64',
+				{ description: 'x', audio: `data:audio/wav;base64,${audio()}` },
+				'audio',
+			],
 			['empty audio', { description: 'x', audio: '' }, 'audio'],
 			['base64 with bad length', { description: 'x', audio: 'abcde' }, 'audio'],
 			['non-string audio', { description: 'x', audio: 12 }, 'audio'],
@@ -64,10 +81,26 @@ describe('simulator API server', () => {
 			['fractional box field', { description: 'x', video, y1: 1.5 }, 'y1'],
 			['sample_fps out of range', { description: 'x', video, sample_fps: 6 }, 'sample_fps'],
 			['sample_fps with audio', { description: 'x', audio: audio(), sample_fps: 2 }, 'sample_fps'],
-			['reranking_candidates 0', { description: 'x', audio: audio(), reranking_candidates: 0 }, 'reranking_candidates'],
-			['reranking_candidates 9', { description: 'x', audio: audio(), reranking_candidates: 9 }, 'reranking_candidates'],
-			['non-boolean predict_spans', { description: 'x', audio: audio(), predict_spans: 'yes' }, 'predict_spans'],
-			['webhook_url not a URI', { description: 'x', audio: audio(), webhook_url: 'not a url' }, 'webhook_url'],
+			[
+				'reranking_candidates 0',
+				{ description: 'x', audio: audio(), reranking_candidates: 0 },
+				'reranking_candidates',
+			],
+			[
+				'reranking_candidates 9',
+				{ description: 'x', audio: audio(), reranking_candidates: 9 },
+				'reranking_candidates',
+			],
+			[
+				'non-boolean predict_spans',
+				{ description: 'x', audio: audio(), predict_spans: 'yes' },
+				'predict_spans',
+			],
+			[
+				'webhook_url not a URI',
+				{ description: 'x', audio: audio(), webhook_url: 'not a url' },
+				'webhook_url',
+			],
 			['unknown field', { description: 'x', audio: audio(), model: 'v2' }, 'model'],
 			['array body', [], 'body'],
 		];
@@ -89,15 +122,28 @@ describe('simulator API server', () => {
 
 		it('accepts a full video request and answers CREATED with a uuid v4', async () => {
 			const { res, json } = await createTask(sim, {
-				description: 'A dog barking', video, x1: 0, y1: 0, x2: 640, y2: 480, sample_fps: 5,
-				reranking_candidates: 8, predict_spans: true, webhook_url: 'http://127.0.0.1:9/hook',
+				description: 'A dog barking',
+				video,
+				x1: 0,
+				y1: 0,
+				x2: 640,
+				y2: 480,
+				sample_fps: 5,
+				reranking_candidates: 8,
+				predict_spans: true,
+				webhook_url: 'http://127.0.0.1:9/hook',
 			});
 			expect(res.status).toBe(200);
 			expect(json.data.status).toBe('CREATED');
 			expect(json.data.generated).toEqual([]);
 			expect(json.data.task_id).toMatch(UUID_V4);
 			const recorded = sim.requestsTo('create')[0];
-			expect(recorded.input).toEqual({ field: 'video', kind: 'url', length: video.length, url: video });
+			expect(recorded.input).toEqual({
+				field: 'video',
+				kind: 'url',
+				length: video.length,
+				url: video,
+			});
 			expect(recorded.body).toMatchObject({ description: 'A dog barking', x2: 640, sample_fps: 5 });
 		});
 	});
@@ -123,8 +169,12 @@ describe('simulator API server', () => {
 		});
 
 		it('ends FAILED with no results for [sim:fail] and for the failTasks predicate', async () => {
-			sim.configure({ taskDurationMs: 0, failTasks: (body) => String(body.description).includes('boom') });
-			const a = (await createTask(sim, { description: 'x [sim:fail]', audio: audio() })).json.data.task_id;
+			sim.configure({
+				taskDurationMs: 0,
+				failTasks: (body) => String(body.description).includes('boom'),
+			});
+			const a = (await createTask(sim, { description: 'x [sim:fail]', audio: audio() })).json.data
+				.task_id;
 			const b = (await createTask(sim, { description: 'boom', audio: audio() })).json.data.task_id;
 			const c = (await createTask(sim, { description: 'fine', audio: audio() })).json.data.task_id;
 			expect((await getTask(sim, a)).data).toEqual({ task_id: a, status: 'FAILED', generated: [] });
@@ -133,15 +183,28 @@ describe('simulator API server', () => {
 		});
 
 		it('honours [sim:results=N], [sim:duration=N], [sim:never] and [sim:status=X]', async () => {
-			const two = (await createTask(sim, { description: '[sim:results=2][sim:duration=0]', audio: audio() })).json.data.task_id;
-			const never = (await createTask(sim, { description: '[sim:never][sim:duration=0]', audio: audio() })).json.data.task_id;
-			const weird = (await createTask(sim, { description: '[sim:status=WEIRD][sim:duration=0]', audio: audio() })).json.data.task_id;
+			const two = (
+				await createTask(sim, { description: '[sim:results=2][sim:duration=0]', audio: audio() })
+			).json.data.task_id;
+			const never = (
+				await createTask(sim, { description: '[sim:never][sim:duration=0]', audio: audio() })
+			).json.data.task_id;
+			const weird = (
+				await createTask(sim, { description: '[sim:status=WEIRD][sim:duration=0]', audio: audio() })
+			).json.data.task_id;
 			await sleep(20);
 			const twoView = (await getTask(sim, two)).data;
 			expect(twoView.status).toBe('COMPLETED');
-			expect(twoView.generated.map((u) => new URL(u).pathname)).toEqual([`/files/${two}/0.wav`, `/files/${two}/1.wav`]);
+			expect(twoView.generated.map((u) => new URL(u).pathname)).toEqual([
+				`/files/${two}/0.wav`,
+				`/files/${two}/1.wav`,
+			]);
 			expect((await getTask(sim, never)).data.status).toBe('IN_PROGRESS');
-			expect((await getTask(sim, weird)).data).toEqual({ task_id: weird, status: 'WEIRD', generated: [] });
+			expect((await getTask(sim, weird)).data).toEqual({
+				task_id: weird,
+				status: 'WEIRD',
+				generated: [],
+			});
 		});
 
 		it('accepts taskDurationMs and unknownStatus as functions of (body, index)', async () => {
@@ -150,8 +213,10 @@ describe('simulator API server', () => {
 				unknownStatus: (body) => (String(body.description) === 'queued' ? 'QUEUED' : undefined),
 			});
 			const first = (await createTask(sim, { description: 'a', audio: audio() })).json.data.task_id;
-			const second = (await createTask(sim, { description: 'b', audio: audio() })).json.data.task_id;
-			const third = (await createTask(sim, { description: 'queued', audio: audio() })).json.data.task_id;
+			const second = (await createTask(sim, { description: 'b', audio: audio() })).json.data
+				.task_id;
+			const third = (await createTask(sim, { description: 'queued', audio: audio() })).json.data
+				.task_id;
 			await sleep(10);
 			expect((await getTask(sim, first)).data.status).toBe('COMPLETED');
 			expect((await getTask(sim, second)).data.status).not.toBe('COMPLETED');
@@ -160,7 +225,10 @@ describe('simulator API server', () => {
 
 		it('lists tasks newest first and 404s an unknown id', async () => {
 			const ids: string[] = [];
-			for (let i = 0; i < 3; i++) ids.push((await createTask(sim, { description: `t${i}`, audio: audio() })).json.data.task_id);
+			for (let i = 0; i < 3; i++)
+				ids.push(
+					(await createTask(sim, { description: `t${i}`, audio: audio() })).json.data.task_id,
+				);
 			const list = (await (await api(sim, API_PATH)).json()) as any;
 			expect(list.data.map((t: { task_id: string }) => t.task_id)).toEqual(ids.reverse());
 			const missing = await api(sim, `${API_PATH}/00000000-0000-4000-8000-000000000000`);
@@ -173,28 +241,46 @@ describe('simulator API server', () => {
 	describe('large bodies', () => {
 		it('streams a 12 MB base64 upload and records its decoded sha256 and size, not the string', async () => {
 			const file = randomBytes(12 * 1024 * 1024);
-			const { res, json } = await createTask(sim, { description: 'big', audio: file.toString('base64'), predict_spans: true });
+			const { res, json } = await createTask(sim, {
+				description: 'big',
+				audio: file.toString('base64'),
+				predict_spans: true,
+			});
 			expect(res.status).toBe(200);
 			const sha256 = createHash('sha256').update(file).digest('hex');
 			const recorded = sim.requestsTo('create')[0];
-			expect(recorded.input).toMatchObject({ field: 'audio', kind: 'base64', bytes: file.length, sha256 });
+			expect(recorded.input).toMatchObject({
+				field: 'audio',
+				kind: 'base64',
+				bytes: file.length,
+				sha256,
+			});
 			expect(recorded.body).toEqual({
-				description: 'big', predict_spans: true,
-				audioLength: Math.ceil(file.length / 3) * 4, audioBytes: file.length, audioSha256: sha256,
+				description: 'big',
+				predict_spans: true,
+				audioLength: Math.ceil(file.length / 3) * 4,
+				audioBytes: file.length,
+				audioSha256: sha256,
 			});
 			expect(sim.tasks.get(json.data.task_id)?.input).toMatchObject({ sha256, bytes: file.length });
 		}, 30_000);
 
 		it('rejects invalid base64 inside a large body', async () => {
 			const bad = `${'A'.repeat(200_000)}!${'A'.repeat(3)}`;
-			const res = await api(sim, API_PATH, { method: 'POST', body: JSON.stringify({ description: 'x', audio: bad }) });
+			const res = await api(sim, API_PATH, {
+				method: 'POST',
+				body: JSON.stringify({ description: 'x', audio: bad }),
+			});
 			expect(res.status).toBe(400);
 			expect(((await res.json()) as any).invalid_params[0].name).toBe('audio');
 		});
 
 		it('answers 413 above maxBodyBytes', async () => {
 			sim.configure({ maxBodyBytes: 1024 });
-			const res = await api(sim, API_PATH, { method: 'POST', body: JSON.stringify({ description: 'x', audio: audio('y'.repeat(2000)) }) });
+			const res = await api(sim, API_PATH, {
+				method: 'POST',
+				body: JSON.stringify({ description: 'x', audio: audio('y'.repeat(2000)) }),
+			});
 			expect(res.status).toBe(413);
 			expect(sim.stats().creates).toBe(0);
 		});

@@ -28,13 +28,17 @@ async function startReceiver(key: Buffer) {
 }
 
 function verify(key: Buffer, headers: http.IncomingHttpHeaders, body: string) {
-	const expected = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`).digest();
+	const expected = createHmac('sha256', key)
+		.update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`)
+		.digest();
 	return String(headers['webhook-signature'] ?? '')
 		.split(' ')
 		.some((entry) => {
 			const [version, sig] = entry.split(',');
 			const given = Buffer.from(sig ?? '', 'base64');
-			return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
+			return (
+				version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected)
+			);
 		});
 }
 
@@ -46,7 +50,11 @@ describe('webhooks', () => {
 		sim = await createSimulator({ taskDurationMs: 200, webhookSecret: 'my plain secret' });
 		const receiver = await startReceiver(Buffer.from('my plain secret', 'utf8'));
 		try {
-			const { json } = await createTask(sim, { description: 'voice', audio: audio(), webhook_url: receiver.url });
+			const { json } = await createTask(sim, {
+				description: 'voice',
+				audio: audio(),
+				webhook_url: receiver.url,
+			});
 			const id = json.data.task_id;
 			await waitFor(() => receiver.received.length >= 3);
 			const bodies = receiver.received.map((r) => JSON.parse(r.body));
@@ -59,7 +67,11 @@ describe('webhooks', () => {
 			}
 			expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(3);
 			await waitFor(() => sim.webhookDeliveries.length === 3);
-			expect(sim.webhookDeliveries.map((d) => [d.event, d.status])).toEqual([['CREATED', 204], ['IN_PROGRESS', 204], ['COMPLETED', 204]]);
+			expect(sim.webhookDeliveries.map((d) => [d.event, d.status])).toEqual([
+				['CREATED', 204],
+				['IN_PROGRESS', 204],
+				['COMPLETED', 204],
+			]);
 		} finally {
 			await receiver.close();
 		}
@@ -67,13 +79,23 @@ describe('webhooks', () => {
 
 	it('signs with the base64-decoded key of a whsec_ secret, FAILED included', async () => {
 		const key = randomBytes(24);
-		sim = await createSimulator({ taskDurationMs: 0, webhookSecret: `whsec_${key.toString('base64')}` });
+		sim = await createSimulator({
+			taskDurationMs: 0,
+			webhookSecret: `whsec_${key.toString('base64')}`,
+		});
 		const receiver = await startReceiver(key);
 		try {
-			await createTask(sim, { description: '[sim:fail]', audio: audio(), webhook_url: receiver.url });
+			await createTask(sim, {
+				description: '[sim:fail]',
+				audio: audio(),
+				webhook_url: receiver.url,
+			});
 			await waitFor(() => sim.webhookDeliveries.length === 3);
 			expect(sim.webhookDeliveries.map((d) => d.status)).toEqual([204, 204, 204]);
-			expect(JSON.parse(receiver.received[2].body)).toMatchObject({ status: 'FAILED', generated: [] });
+			expect(JSON.parse(receiver.received[2].body)).toMatchObject({
+				status: 'FAILED',
+				generated: [],
+			});
 		} finally {
 			await receiver.close();
 		}
@@ -101,9 +123,19 @@ describe('webhooks', () => {
 		const receiver = await startReceiver(Buffer.from('sek'));
 		try {
 			const task = { task_id: 't1', status: 'COMPLETED', generated: [] };
-			const good = await sim.sendWebhook(receiver.url, task, { id: 'msg_fixed', timestamp: 1_700_000_000 });
+			const good = await sim.sendWebhook(receiver.url, task, {
+				id: 'msg_fixed',
+				timestamp: 1_700_000_000,
+			});
 			expect(good.status).toBe(204);
-			expect(good.signature).toBe(signWebhook({ id: 'msg_fixed', timestamp: 1_700_000_000, body: JSON.stringify(task), secret: 'sek' }));
+			expect(good.signature).toBe(
+				signWebhook({
+					id: 'msg_fixed',
+					timestamp: 1_700_000_000,
+					body: JSON.stringify(task),
+					secret: 'sek',
+				}),
+			);
 			const forged = await sim.sendWebhook(receiver.url, task, { signatureOverride: 'v1,AAAA' });
 			expect(forged.status).toBe(401);
 			const otherSecret = await sim.sendWebhook(receiver.url, task, { secret: 'not-sek' });
@@ -117,26 +149,47 @@ describe('webhooks', () => {
 
 	it('signWebhook matches an independent HMAC computation', () => {
 		const body = '{"task_id":"a","status":"CREATED","generated":[]}';
-		const expected = createHmac('sha256', 'secret').update(`msg_1.1700000000.${body}`).digest('base64');
-		expect(signWebhook({ id: 'msg_1', timestamp: 1700000000, body, secret: 'secret' })).toBe(`v1,${expected}`);
+		const expected = createHmac('sha256', 'secret')
+			.update(`msg_1.1700000000.${body}`)
+			.digest('base64');
+		expect(signWebhook({ id: 'msg_1', timestamp: 1700000000, body, secret: 'secret' })).toBe(
+			`v1,${expected}`,
+		);
 		const key = Buffer.from('0123456789abcdef');
 		const whsec = createHmac('sha256', key).update(`msg_1.1700000000.${body}`).digest('base64');
-		expect(signWebhook({ id: 'msg_1', timestamp: '1700000000', body, secret: `whsec_${key.toString('base64')}` })).toBe(`v1,${whsec}`);
+		expect(
+			signWebhook({
+				id: 'msg_1',
+				timestamp: '1700000000',
+				body,
+				secret: `whsec_${key.toString('base64')}`,
+			}),
+		).toBe(`v1,${whsec}`);
 	});
 
 	it('accepts a non-loopback webhook_url but refuses to deliver to it', async () => {
 		sim = await createSimulator({ taskDurationMs: 0 });
-		const { res } = await createTask(sim, { description: 'x', audio: audio(), webhook_url: 'https://example.com/hook' });
+		const { res } = await createTask(sim, {
+			description: 'x',
+			audio: audio(),
+			webhook_url: 'https://example.com/hook',
+		});
 		expect(res.status).toBe(200);
 		await waitFor(() => sim.webhookDeliveries.length === 3);
-		expect(sim.webhookDeliveries.every((d) => d.status === null && /not loopback/.test(d.error ?? ''))).toBe(true);
+		expect(
+			sim.webhookDeliveries.every((d) => d.status === null && /not loopback/.test(d.error ?? '')),
+		).toBe(true);
 		const manual = await sim.sendWebhook('http://10.0.0.1/hook', {});
 		expect(manual.status).toBeNull();
 	});
 
 	it('records an unreachable target without failing', async () => {
 		sim = await createSimulator({ taskDurationMs: 0 });
-		await createTask(sim, { description: '[sim:never]', audio: audio(), webhook_url: 'http://127.0.0.1:9/closed' });
+		await createTask(sim, {
+			description: '[sim:never]',
+			audio: audio(),
+			webhook_url: 'http://127.0.0.1:9/closed',
+		});
 		await waitFor(() => sim.webhookDeliveries.length === 2);
 		expect(sim.webhookDeliveries.map((d) => d.event)).toEqual(['CREATED', 'IN_PROGRESS']);
 		expect(sim.webhookDeliveries[0].status).toBeNull();

@@ -5,21 +5,35 @@ import type { Tuning } from '../helpers/batch';
 import * as audioIsolation from './audioIsolation';
 
 type OperationModule = {
-	execute(this: IExecuteFunctions, items: INodeExecutionData[], tuning?: Tuning): Promise<INodeExecutionData[]>;
+	execute(
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+		tuning?: Tuning,
+	): Promise<INodeExecutionData[]>;
 };
 
 const resources: Record<string, Record<string, OperationModule>> = {
-	audioIsolation: { isolate: audioIsolation.isolate, get: audioIsolation.get, getAll: audioIsolation.getAll },
+	audioIsolation: {
+		isolate: audioIsolation.isolate,
+		get: audioIsolation.get,
+		getAll: audioIsolation.getAll,
+	},
 };
 
 /** Hands the whole batch of input items to one operation (operations wait for all items at once). */
-export async function router(this: IExecuteFunctions, tuning: Tuning = {}): Promise<INodeExecutionData[][]> {
+export async function router(
+	this: IExecuteFunctions,
+	tuning: Tuning = {},
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = resources[resource]?.[operation];
 	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported`,
+		);
 	}
 	return [await handler.execute.call(this, items, tuning)];
 }

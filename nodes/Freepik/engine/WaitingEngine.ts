@@ -34,9 +34,19 @@ function planOf(job: TaskJob<unknown>): Plan {
 		case 'createOnly':
 			return { waits: false, intervalMs: 0, maxWaitMs: 0 };
 		case 'getOnce':
-			return { waits: false, intervalMs: job.pollIntervalMs, maxWaitMs: 0, downloadTo: job.downloadTo };
+			return {
+				waits: false,
+				intervalMs: job.pollIntervalMs,
+				maxWaitMs: 0,
+				downloadTo: job.downloadTo,
+			};
 		default:
-			return { waits: true, intervalMs: job.wait.pollIntervalMs, maxWaitMs: job.wait.maxWaitMs, downloadTo: job.wait.downloadTo };
+			return {
+				waits: true,
+				intervalMs: job.wait.pollIntervalMs,
+				maxWaitMs: job.wait.maxWaitMs,
+				downloadTo: job.wait.downloadTo,
+			};
 	}
 }
 
@@ -52,7 +62,12 @@ export class WaitingEngine<Body = unknown> {
 	private readonly clock: Clock;
 	private readonly wakeup: Wakeup;
 	private readonly downloads: Slots;
-	private readonly settings: Required<Pick<EngineOptions, 'firstPollDelayMs' | 'pollBackoffFactor' | 'emptyResultRepolls' | 'progressEveryMs'>>;
+	private readonly settings: Required<
+		Pick<
+			EngineOptions,
+			'firstPollDelayMs' | 'pollBackoffFactor' | 'emptyResultRepolls' | 'progressEveryMs'
+		>
+	>;
 	private nextQueued = 0;
 	private busy = 0;
 	private stopping = false;
@@ -119,15 +134,22 @@ export class WaitingEngine<Body = unknown> {
 	private finishTheRest(startedAt: number): void {
 		const cancelled = this.options.signal?.aborted === true;
 		for (const slot of this.slots) {
-			if (slot.phase !== 'done') this.finish(slot, { kind: cancelled ? 'cancelled' : 'notFinished' });
+			if (slot.phase !== 'done')
+				this.finish(slot, { kind: cancelled ? 'cancelled' : 'notFinished' });
 		}
 		if (!cancelled) return;
 		for (const line of cancelLines(this.views())) this.options.log?.warn(line);
-		this.options.log?.warn(`Freepik: execution cancelled. ${progressLine(this.views(), 0, this.clock.now() - startedAt)}`);
+		this.options.log?.warn(
+			`Freepik: execution cancelled. ${progressLine(this.views(), 0, this.clock.now() - startedAt)}`,
+		);
 	}
 
 	private views() {
-		return this.slots.map((slot) => ({ itemIndex: slot.job.itemIndex, queued: slot.phase === 'queued', outcome: slot.outcome }));
+		return this.slots.map((slot) => ({
+			itemIndex: slot.job.itemIndex,
+			queued: slot.phase === 'queued',
+			outcome: slot.outcome,
+		}));
 	}
 
 	private start(slot: Slot<Body>): void {
@@ -147,7 +169,11 @@ export class WaitingEngine<Body = unknown> {
 	}
 
 	private schedule(slot: Slot<Body>): PollSchedule {
-		slot.schedule ??= new PollSchedule(slot.plan.intervalMs, this.settings.firstPollDelayMs, this.settings.pollBackoffFactor);
+		slot.schedule ??= new PollSchedule(
+			slot.plan.intervalMs,
+			this.settings.firstPollDelayMs,
+			this.settings.pollBackoffFactor,
+		);
 		return slot.schedule;
 	}
 
@@ -172,7 +198,8 @@ export class WaitingEngine<Body = unknown> {
 		if (hasStatus(task, 'FAILED') && slot.plan.waits) return this.fail(slot, { kind: 'failed' });
 		if (!slot.plan.waits) return this.succeed(slot);
 		const now = this.clock.now();
-		if (now >= slot.deadline) return this.fail(slot, { kind: 'timeout', maxWaitMs: slot.plan.maxWaitMs });
+		if (now >= slot.deadline)
+			return this.fail(slot, { kind: 'timeout', maxWaitMs: slot.plan.maxWaitMs });
 		slot.nextPollAt = Math.min(now + this.schedule(slot).next(), slot.deadline);
 		slot.phase = 'waiting';
 	}
@@ -204,7 +231,12 @@ export class WaitingEngine<Body = unknown> {
 		slot.phase = 'busy';
 		this.busy++;
 		work()
-			.catch((error: Error) => this.fail(slot, this.options.signal?.aborted ? { kind: 'cancelled' } : { kind: 'error', error }))
+			.catch((error: Error) =>
+				this.fail(
+					slot,
+					this.options.signal?.aborted ? { kind: 'cancelled' } : { kind: 'error', error },
+				),
+			)
 			.finally(() => {
 				this.busy--;
 				this.wakeup.notify();
@@ -212,20 +244,38 @@ export class WaitingEngine<Body = unknown> {
 	}
 
 	private succeed(slot: Slot<Body>, binary?: IBinaryKeyData): void {
-		this.settle(slot, { itemIndex: slot.job.itemIndex, ok: true, task: slot.task!, ...(binary ? { binary } : {}) });
+		this.settle(slot, {
+			itemIndex: slot.job.itemIndex,
+			ok: true,
+			task: slot.task!,
+			...(binary ? { binary } : {}),
+		});
 	}
 
 	private fail(slot: Slot<Body>, failure: Failure): void {
-		if (failure.kind !== 'cancelled' && failure.kind !== 'notFinished' && this.options.stopOnFirstError) this.stopping = true;
+		if (
+			failure.kind !== 'cancelled' &&
+			failure.kind !== 'notFinished' &&
+			this.options.stopOnFirstError
+		)
+			this.stopping = true;
 		this.finish(slot, failure);
 	}
 
 	private finish(slot: Slot<Body>, failure: Failure): void {
 		const { job } = slot;
 		// A Get whose task never answered still names the task it was asked about.
-		const task = slot.task ?? ('taskId' in job ? { task_id: job.taskId, status: 'UNKNOWN', generated: [] } : undefined);
+		const task =
+			slot.task ??
+			('taskId' in job ? { task_id: job.taskId, status: 'UNKNOWN', generated: [] } : undefined);
 		const createInFlight = failure.kind === 'cancelled' && slot.createSent && !slot.task;
-		this.settle(slot, { itemIndex: job.itemIndex, ok: false, failure, task, ...(createInFlight ? { createInFlight } : {}) });
+		this.settle(slot, {
+			itemIndex: job.itemIndex,
+			ok: false,
+			failure,
+			task,
+			...(createInFlight ? { createInFlight } : {}),
+		});
 	}
 
 	private settle(slot: Slot<Body>, outcome: TaskOutcome): void {

@@ -28,7 +28,13 @@ export type TaskJob<Body = unknown> =
 	| { kind: 'createOnly'; itemIndex: number; body: Body }
 	| { kind: 'createAndWait'; itemIndex: number; body: Body; wait: WaitSettings }
 	| { kind: 'getAndWait'; itemIndex: number; taskId: string; wait: WaitSettings }
-	| { kind: 'getOnce'; itemIndex: number; taskId: string; downloadTo?: string; pollIntervalMs: number };
+	| {
+			kind: 'getOnce';
+			itemIndex: number;
+			taskId: string;
+			downloadTo?: string;
+			pollIntervalMs: number;
+	  };
 
 /** Why an item did not succeed. Turned into an n8n error in one place: helpers/outputs.ts. */
 export type Failure =

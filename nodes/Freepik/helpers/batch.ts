@@ -15,7 +15,10 @@ import { DEFAULT_MAX_PARALLEL_UPLOADS, isUpload, UploadSlots } from './uploadSlo
 export interface Tuning {
 	client?: Partial<ClientOptions>;
 	download?: Pick<DownloadOptions, 'attempts' | 'retryDelayMs'>;
-	engine?: Pick<EngineOptions, 'clock' | 'firstPollDelayMs' | 'pollBackoffFactor' | 'emptyResultRepolls' | 'progressEveryMs'>;
+	engine?: Pick<
+		EngineOptions,
+		'clock' | 'firstPollDelayMs' | 'pollBackoffFactor' | 'emptyResultRepolls' | 'progressEveryMs'
+	>;
 }
 
 /**
@@ -53,10 +56,13 @@ export function taskClient(
 	download: DownloadOptions,
 	uploads = new UploadSlots(DEFAULT_MAX_PARALLEL_UPLOADS),
 ): TaskClient<RequestBody> {
-	const create = async (body: RequestBody, itemIndex: number) => await client.createTask(body, itemIndex);
+	const create = async (body: RequestBody, itemIndex: number) =>
+		await client.createTask(body, itemIndex);
 	return {
 		create: async (body, itemIndex) =>
-			isUpload(body) ? await uploads.run(async () => await create(body, itemIndex)) : await create(body, itemIndex),
+			isUpload(body)
+				? await uploads.run(async () => await create(body, itemIndex))
+				: await create(body, itemIndex),
 		get: async (taskId, itemIndex, deadline) => await client.getTask(taskId, itemIndex, deadline),
 		download: async (task, propertyName, itemIndex) =>
 			await downloadGeneratedFiles(ctx, task, propertyName, {
@@ -84,11 +90,15 @@ export async function runJobs(
 ): Promise<TaskOutcome[]> {
 	if (!jobs.length) return [];
 	const client = await FreepikClient.create(ctx, { ...tuning.client, ...settings.client });
-	const engine = new WaitingEngine(taskClient(client, ctx, tuning.download ?? {}, new UploadSlots(settings.maxParallelUploads)), jobs, {
-		...tuning.engine,
-		...settings.engine,
-		stopOnFirstError: !ctx.continueOnFail(),
-		log: ctx.logger,
-	});
+	const engine = new WaitingEngine(
+		taskClient(client, ctx, tuning.download ?? {}, new UploadSlots(settings.maxParallelUploads)),
+		jobs,
+		{
+			...tuning.engine,
+			...settings.engine,
+			stopOnFirstError: !ctx.continueOnFail(),
+			log: ctx.logger,
+		},
+	);
 	return await engine.run();
 }

@@ -31,7 +31,14 @@ export const SUPPORTED_FORMATS: Record<InputType, { extensions: string[]; mimeTy
 	},
 	video: {
 		extensions: ['mp4', 'mov', 'webm', 'avi'],
-		mimeTypes: ['video/mp4', 'video/quicktime', 'video/webm', 'video/x-msvideo', 'video/avi', 'video/msvideo'],
+		mimeTypes: [
+			'video/mp4',
+			'video/quicktime',
+			'video/webm',
+			'video/x-msvideo',
+			'video/avi',
+			'video/msvideo',
+		],
 	},
 };
 
@@ -47,7 +54,11 @@ export function unsupportedFormatReason(
 	const mime = (mimeType ?? '').split(';')[0].trim().toLowerCase();
 	const extension = (fileName ?? '').toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
 	if (formats.mimeTypes.includes(mime)) return null;
-	if (extension && formats.extensions.includes(extension) && (GENERIC_MIME_TYPES.has(mime) || mime.startsWith(`${inputType}/`)))
+	if (
+		extension &&
+		formats.extensions.includes(extension) &&
+		(GENERIC_MIME_TYPES.has(mime) || mime.startsWith(`${inputType}/`))
+	)
 		return null;
 	const what = [mime || undefined, fileName].filter(Boolean).join(', ') || 'unknown type';
 	return `the file (${what}) is not a supported ${inputType} format: use ${formats.extensions.map((e) => e.toUpperCase()).join(', ')}`;
@@ -104,7 +115,9 @@ export async function jsonBodyWithBase64File(
 		size = buffer.length;
 		chunks = chunksOf(buffer, CHUNK);
 	}
-	const body = Buffer.allocUnsafe(Buffer.byteLength(prefix) + Math.ceil(size / 3) * 4 + suffix.length);
+	const body = Buffer.allocUnsafe(
+		Buffer.byteLength(prefix) + Math.ceil(size / 3) * 4 + suffix.length,
+	);
 	let at = body.write(prefix, 0, 'utf8');
 	let carry = Buffer.alloc(0);
 	for await (const chunk of chunks) {
@@ -127,7 +140,8 @@ function writeBase64(target: Buffer, at: number, bytes: Buffer): number {
 }
 
 function* chunksOf(buffer: Buffer, size: number): Iterable<Buffer> {
-	for (let offset = 0; offset < buffer.length; offset += size) yield buffer.subarray(offset, offset + size);
+	for (let offset = 0; offset < buffer.length; offset += size)
+		yield buffer.subarray(offset, offset + size);
 }
 
 type Attempt = { data: IBinaryData } | { failure: string; expired?: boolean };
@@ -156,13 +170,21 @@ export async function downloadGeneratedFiles(
 			if (result.expired && options.refreshTask && !refreshed) {
 				refreshed = true;
 				urls = (await options.refreshTask()).generated;
-				if (!urls[index]) throw downloadError(ctx, task, index, 'the refreshed task has no such result');
+				if (!urls[index])
+					throw downloadError(ctx, task, index, 'the refreshed task has no such result');
 				continue;
 			}
-			if (result.expired || attempt >= (options.attempts ?? DEFAULTS.downloadAttempts) || options.signal?.aborted) {
+			if (
+				result.expired ||
+				attempt >= (options.attempts ?? DEFAULTS.downloadAttempts) ||
+				options.signal?.aborted
+			) {
 				throw downloadError(ctx, task, index, result.failure);
 			}
-			await sleepUnlessAborted((options.retryDelayMs ?? DEFAULTS.downloadRetryDelayMs) * attempt, options.signal);
+			await sleepUnlessAborted(
+				(options.retryDelayMs ?? DEFAULTS.downloadRetryDelayMs) * attempt,
+				options.signal,
+			);
 		}
 	}
 	return binary;
@@ -186,7 +208,12 @@ interface StreamResponse {
 }
 
 /** One download, streamed into n8n's binary store (to disk in filesystem mode, never whole in memory). */
-async function downloadOne(ctx: BinaryContext, url: string, fileName: string, options: DownloadOptions): Promise<Attempt> {
+async function downloadOne(
+	ctx: BinaryContext,
+	url: string,
+	fileName: string,
+	options: DownloadOptions,
+): Promise<Attempt> {
 	let response: StreamResponse;
 	try {
 		response = (await ctx.helpers.httpRequest({
@@ -213,9 +240,12 @@ async function downloadOne(ctx: BinaryContext, url: string, fileName: string, op
 	try {
 		data = await ctx.helpers.prepareBinaryData(response.body as Buffer, fileName, 'audio/wav');
 	} catch (error) {
-		return { failure: `the download broke off (${String((error as Error).message).slice(0, 120)})` };
+		return {
+			failure: `the download broke off (${String((error as Error).message).slice(0, 120)})`,
+		};
 	}
-	const received = data.bytes ?? (data.data && !data.id ? Buffer.byteLength(data.data, 'base64') : undefined);
+	const received =
+		data.bytes ?? (data.data && !data.id ? Buffer.byteLength(data.data, 'base64') : undefined);
 	if (Number.isFinite(expected) && received !== undefined && received !== expected) {
 		return { failure: `download truncated: received ${received} of ${expected} bytes` };
 	}

@@ -29,7 +29,12 @@ export function standsAlone<E extends Error>(error: E): E {
  */
 export function presentError(ctx: IExecuteFunctions, error: Error): Error {
 	const { description, context } = error as Described;
-	if (isToolMode(ctx) && description && !context?.standsAlone && !error.message.endsWith(description)) {
+	if (
+		isToolMode(ctx) &&
+		description &&
+		!context?.standsAlone &&
+		!error.message.endsWith(description)
+	) {
 		error.message = `${error.message} ${description}`;
 	}
 	return error;
@@ -44,31 +49,71 @@ export function namesTask<E extends Error>(error: E, taskId: string): E {
 
 const nameOf = (error: Error) => (error as Described).context?.taskId;
 
-function taskError(ctx: IExecuteFunctions, task: FreepikTask, message: string, description: string) {
+function taskError(
+	ctx: IExecuteFunctions,
+	task: FreepikTask,
+	message: string,
+	description: string,
+) {
 	return namesTask(new NodeOperationError(ctx.getNode(), message, { description }), task.task_id);
 }
 
-function failureError(ctx: IExecuteFunctions, failure: Exclude<Failure, { kind: 'error' }>, task: FreepikTask): Error {
+function failureError(
+	ctx: IExecuteFunctions,
+	failure: Exclude<Failure, { kind: 'error' }>,
+	task: FreepikTask,
+): Error {
 	const id = task.task_id;
 	switch (failure.kind) {
 		case 'failed':
-			if (isToolMode(ctx)) return standsAlone(taskError(ctx, task, failedTaskMessage(id), `Task ID: ${id}`));
-			return taskError(ctx, task, `Freepik task ${id} FAILED`, `Freepik reported status FAILED for task ${id} and gave no reason. Check that the input is a supported, non-silent file and that the description names a sound in it. Task ID: ${id}`);
+			if (isToolMode(ctx))
+				return standsAlone(taskError(ctx, task, failedTaskMessage(id), `Task ID: ${id}`));
+			return taskError(
+				ctx,
+				task,
+				`Freepik task ${id} FAILED`,
+				`Freepik reported status FAILED for task ${id} and gave no reason. Check that the input is a supported, non-silent file and that the description names a sound in it. Task ID: ${id}`,
+			);
 		case 'timeout':
-			return taskError(ctx, task, `Freepik task ${id} did not finish within ${Math.round(failure.maxWaitMs / 1000)} s (last status: ${task.status})`, `The task is still running on Freepik and was not cancelled. Task ID: ${id}. Pick it up later with the Get operation (Wait for Completion on), or raise "Max Wait Time".`);
+			return taskError(
+				ctx,
+				task,
+				`Freepik task ${id} did not finish within ${Math.round(failure.maxWaitMs / 1000)} s (last status: ${task.status})`,
+				`The task is still running on Freepik and was not cancelled. Task ID: ${id}. Pick it up later with the Get operation (Wait for Completion on), or raise "Max Wait Time".`,
+			);
 		case 'noResultFiles':
-			return taskError(ctx, task, `Freepik task ${id} completed without result files`, `Freepik reported the task COMPLETED but listed no result file, even when asked again. Task ID: ${id}. Try the Get operation later, or run the item again.`);
+			return taskError(
+				ctx,
+				task,
+				`Freepik task ${id} completed without result files`,
+				`Freepik reported the task COMPLETED but listed no result file, even when asked again. Task ID: ${id}. Try the Get operation later, or run the item again.`,
+			);
 		case 'cancelled':
-			return taskError(ctx, task, `The execution was cancelled [task_id ${id}]`, `Waiting stopped because the execution was cancelled. Tasks already created keep running on Freepik. Task ID: ${id} (last status ${task.status})`);
+			return taskError(
+				ctx,
+				task,
+				`The execution was cancelled [task_id ${id}]`,
+				`Waiting stopped because the execution was cancelled. Tasks already created keep running on Freepik. Task ID: ${id} (last status ${task.status})`,
+			);
 		case 'notFinished':
-			return taskError(ctx, task, `Not finished: another item of this batch failed first [task_id ${id}]`, `Task ID: ${id} (last status ${task.status})`);
+			return taskError(
+				ctx,
+				task,
+				`Not finished: another item of this batch failed first [task_id ${id}]`,
+				`Task ID: ${id} (last status ${task.status})`,
+			);
 	}
 }
 
 function withTaskId(ctx: IExecuteFunctions, error: Error, task: FreepikTask): Error {
 	if (nameOf(error) === task.task_id) return error;
 	const described = error as Described;
-	const description = [described.description, `Task ID: ${task.task_id} (last status ${task.status})`].filter(Boolean).join('\n');
+	const description = [
+		described.description,
+		`Task ID: ${task.task_id} (last status ${task.status})`,
+	]
+		.filter(Boolean)
+		.join('\n');
 	if (error instanceof NodeOperationError || 'description' in described) {
 		error.message = `${error.message} [task_id ${task.task_id}]`;
 		described.description = description;
@@ -78,23 +123,42 @@ function withTaskId(ctx: IExecuteFunctions, error: Error, task: FreepikTask): Er
 }
 
 /** The n8n error for a failed outcome (a task's error always names the task). */
-export function outcomeError(ctx: IExecuteFunctions, outcome: Extract<TaskOutcome, { ok: false }>): Error {
+export function outcomeError(
+	ctx: IExecuteFunctions,
+	outcome: Extract<TaskOutcome, { ok: false }>,
+): Error {
 	const { failure, task } = outcome;
 	if (failure.kind === 'error') {
 		if (task) return withTaskId(ctx, failure.error, task);
-		const isN8nError = failure.error instanceof NodeOperationError || failure.error instanceof NodeApiError;
-		return isN8nError ? failure.error : new NodeOperationError(ctx.getNode(), failure.error, { itemIndex: outcome.itemIndex });
+		const isN8nError =
+			failure.error instanceof NodeOperationError || failure.error instanceof NodeApiError;
+		return isN8nError
+			? failure.error
+			: new NodeOperationError(ctx.getNode(), failure.error, { itemIndex: outcome.itemIndex });
 	}
 	if (task) return failureError(ctx, failure, task);
-	const message = failure.kind === 'cancelled' ? 'The execution was cancelled' : 'Not finished: another item of this batch failed first';
-	return new NodeOperationError(ctx.getNode(), message, { description: 'No task was created for this item.' });
+	const message =
+		failure.kind === 'cancelled'
+			? 'The execution was cancelled'
+			: 'Not finished: another item of this batch failed first';
+	return new NodeOperationError(ctx.getNode(), message, {
+		description: 'No task was created for this item.',
+	});
 }
 
 /** A failed outcome for an item that never reached the engine (its parameters were invalid). */
-export const itemError = (itemIndex: number, error: Error): TaskOutcome => ({ itemIndex, ok: false, failure: { kind: 'error', error } });
+export const itemError = (itemIndex: number, error: Error): TaskOutcome => ({
+	itemIndex,
+	ok: false,
+	failure: { kind: 'error', error },
+});
 
 /** Outputs in input order; without Continue On Fail the error that stopped the batch is thrown. */
-export function toOutputItems(ctx: IExecuteFunctions, outcomes: TaskOutcome[], continueOnFail: boolean): INodeExecutionData[] {
+export function toOutputItems(
+	ctx: IExecuteFunctions,
+	outcomes: TaskOutcome[],
+	continueOnFail: boolean,
+): INodeExecutionData[] {
 	const ordered = [...outcomes].sort((a, b) => a.itemIndex - b.itemIndex);
 	if (!continueOnFail) {
 		// Throw the error that stopped the batch, not an item that was merely stopped because of it.
@@ -104,7 +168,11 @@ export function toOutputItems(ctx: IExecuteFunctions, outcomes: TaskOutcome[], c
 	}
 	return ordered.map((outcome) => {
 		const pairedItem = { item: outcome.itemIndex };
-		if (!outcome.ok) return { json: errorItemJson(presentError(ctx, outcomeError(ctx, outcome)), outcome.task), pairedItem };
+		if (!outcome.ok)
+			return {
+				json: errorItemJson(presentError(ctx, outcomeError(ctx, outcome)), outcome.task),
+				pairedItem,
+			};
 		const item: INodeExecutionData = { json: { ...outcome.task } as IDataObject, pairedItem };
 		if (outcome.binary && Object.keys(outcome.binary).length) item.binary = outcome.binary;
 		return item;
@@ -131,6 +199,8 @@ function withBatchSummary(error: Error, cause: TaskOutcome, all: TaskOutcome[]):
 		})
 		.join(', ');
 	const described = error as Described;
-	described.description = [described.description, `Other tasks created by this batch: ${list}`].filter(Boolean).join('\n');
+	described.description = [described.description, `Other tasks created by this batch: ${list}`]
+		.filter(Boolean)
+		.join('\n');
 	return error;
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { TEMPORARY_LINK_NOTE } from './messages';
 
@@ -14,7 +19,10 @@ export function isToolMode(ctx: Pick<IExecuteFunctions, 'getNode'>): boolean {
  * The same parameter twice: as it is for workflows, and with `toolChanges` (e.g. another default)
  * on the tool variant. n8n shows one or the other through the '@tool' display option.
  */
-export function withToolVariant(property: INodeProperties, toolChanges: Partial<INodeProperties>): INodeProperties[] {
+export function withToolVariant(
+	property: INodeProperties,
+	toolChanges: Partial<INodeProperties>,
+): INodeProperties[] {
 	const showFor = (tool: boolean) => ({
 		...property.displayOptions,
 		show: { ...property.displayOptions?.show, '@tool': [tool] },

@@ -7,6 +7,9 @@ export interface FreepikTask {
 }
 
 /** Statuses compare case-insensitively: "completed" is COMPLETED. */
-export function hasStatus(task: Pick<FreepikTask, 'status'>, status: 'COMPLETED' | 'FAILED'): boolean {
+export function hasStatus(
+	task: Pick<FreepikTask, 'status'>,
+	status: 'COMPLETED' | 'FAILED',
+): boolean {
 	return typeof task.status === 'string' && task.status.toUpperCase() === status;
 }

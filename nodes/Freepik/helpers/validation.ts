@@ -36,18 +36,33 @@ const FIXES: Record<string, string> = {
  * `Invalid "Sound to Isolate" (description): is 2600 characters long; the limit is 2500. Nothing was
  * sent to Freepik; shorten it and call again.`
  */
-export function invalidMessage(field: string, rule: string, fix = FIXES[field] ?? 'correct it', toolMode = false): string {
+export function invalidMessage(
+	field: string,
+	rule: string,
+	fix = FIXES[field] ?? 'correct it',
+	toolMode = false,
+): string {
 	const apiName = API_NAMES[field];
 	const label = apiName ? `"${field}" (${apiName})` : `"${field}"`;
 	return `Invalid ${label}: ${rule}. Nothing was sent to Freepik; ${fix} and ${toolMode ? 'call' : 'run'} again.`;
 }
 
 /** Throws a NodeOperationError naming the field and the rule; `itemIndex` lets n8n point at the item. */
-export function invalid(ctx: IExecuteFunctions, itemIndex: number, field: string, rule: string, fix?: string): never {
-	const error = new NodeOperationError(ctx.getNode(), invalidMessage(field, rule, fix, isToolMode(ctx)), {
-		itemIndex,
-		description: `Fix the "${field}" field of item ${itemIndex} and run again. Nothing was sent to Freepik.`,
-	});
+export function invalid(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	rule: string,
+	fix?: string,
+): never {
+	const error = new NodeOperationError(
+		ctx.getNode(),
+		invalidMessage(field, rule, fix, isToolMode(ctx)),
+		{
+			itemIndex,
+			description: `Fix the "${field}" field of item ${itemIndex} and run again. Nothing was sent to Freepik.`,
+		},
+	);
 	throw standsAlone(error);
 }
 
@@ -60,8 +75,10 @@ export function checkRange(
 	integer = false,
 ): number {
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof n !== 'number' || !Number.isFinite(n)) invalid(ctx, itemIndex, field, `must be a number, got ${JSON.stringify(value)}`);
-	if (integer && !Number.isInteger(n)) invalid(ctx, itemIndex, field, `must be a whole number, got ${n}`);
+	if (typeof n !== 'number' || !Number.isFinite(n))
+		invalid(ctx, itemIndex, field, `must be a number, got ${JSON.stringify(value)}`);
+	if (integer && !Number.isInteger(n))
+		invalid(ctx, itemIndex, field, `must be a whole number, got ${n}`);
 	if (n < limits.min || n > limits.max) {
 		invalid(ctx, itemIndex, field, `must be between ${limits.min} and ${limits.max}, got ${n}`);
 	}
@@ -71,10 +88,20 @@ export function checkRange(
 /** The label users see for the `description` parameter (the name "description" would be ambiguous in n8n). */
 export const DESCRIPTION_FIELD = 'Sound to Isolate';
 
-export function checkDescription(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
+export function checkDescription(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (!text) {
-		invalid(ctx, itemIndex, DESCRIPTION_FIELD, 'must not be empty', 'say which sound to keep, e.g. "A person speaking",');
+		invalid(
+			ctx,
+			itemIndex,
+			DESCRIPTION_FIELD,
+			'must not be empty',
+			'say which sound to keep, e.g. "A person speaking",',
+		);
 	}
 	// Characters as Freepik counts them (code points), so an emoji counts once.
 	const length = [...text].length;
@@ -90,7 +117,12 @@ export function checkDescription(ctx: IExecuteFunctions, itemIndex: number, valu
 	return text;
 }
 
-export function checkHttpsUrl(ctx: IExecuteFunctions, itemIndex: number, field: string, value: unknown): string {
+export function checkHttpsUrl(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (!text) invalid(ctx, itemIndex, field, 'must not be empty');
 	let url: URL;
@@ -99,10 +131,21 @@ export function checkHttpsUrl(ctx: IExecuteFunctions, itemIndex: number, field: 
 	} catch {
 		invalid(ctx, itemIndex, field, `is not a valid URL: ${JSON.stringify(text.slice(0, 100))}`);
 	}
-	if (url.protocol !== 'https:') invalid(ctx, itemIndex, field, `must be a public https:// URL (Freepik downloads it), got ${url.protocol}//`);
+	if (url.protocol !== 'https:')
+		invalid(
+			ctx,
+			itemIndex,
+			field,
+			`must be a public https:// URL (Freepik downloads it), got ${url.protocol}//`,
+		);
 	const problem = unreachableUrlReason(url);
 	if (problem) {
-		invalid(ctx, itemIndex, field, `${problem}: Freepik must be able to fetch the file from the internet, so use a public https:// URL`);
+		invalid(
+			ctx,
+			itemIndex,
+			field,
+			`${problem}: Freepik must be able to fetch the file from the internet, so use a public https:// URL`,
+		);
 	}
 	// The normalised form: "HTTPS://" becomes "https://" (Freepik's check is case-sensitive), a space %20.
 	return url.href;
@@ -114,9 +157,11 @@ export function checkHttpsUrl(ctx: IExecuteFunctions, itemIndex: number, field: 
  * not resolved (that would be a lookup the user did not ask for), except localhost.
  */
 export function unreachableUrlReason(url: URL): string | null {
-	if (url.username !== '' || url.password !== '') return 'must not contain a user name or password (user:password@)';
+	if (url.username !== '' || url.password !== '')
+		return 'must not contain a user name or password (user:password@)';
 	const host = url.hostname.toLowerCase().replace(/\.$/, '');
-	if (host === 'localhost' || host.endsWith('.localhost')) return `points to this machine (${host})`;
+	if (host === 'localhost' || host.endsWith('.localhost'))
+		return `points to this machine (${host})`;
 	const ipv4 = host.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
 	if (ipv4) return ipv4Reason(ipv4.slice(1).map(Number), host);
 	if (host.startsWith('[') && host.endsWith(']')) return ipv6Reason(host.slice(1, -1), host);
@@ -168,7 +213,12 @@ export function checkWebhookUrl(ctx: IExecuteFunctions, itemIndex: number, value
 		url = undefined;
 	}
 	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-		invalid(ctx, itemIndex, 'Webhook URL', 'must be an http(s) URL, e.g. the production URL of a Freepik Trigger node');
+		invalid(
+			ctx,
+			itemIndex,
+			'Webhook URL',
+			'must be an http(s) URL, e.g. the production URL of a Freepik Trigger node',
+		);
 	}
 	return text;
 }
@@ -201,7 +251,12 @@ export function checkBase64(
 		padding > 2 ||
 		(padding > 0 && text.length % 4 !== 0)
 	) {
-		invalid(ctx, itemIndex, 'Base64 Data', 'is not valid base64 (expected the file encoded as base64, optionally as a data: URI)');
+		invalid(
+			ctx,
+			itemIndex,
+			'Base64 Data',
+			'is not valid base64 (expected the file encoded as base64, optionally as a data: URI)',
+		);
 	}
 	const standard = unpadded.replace(/-/g, '+').replace(/_/g, '/');
 	return { base64: standard + '='.repeat((4 - (standard.length % 4)) % 4), mimeType };
@@ -209,7 +264,19 @@ export function checkBase64(
 
 export function checkTaskId(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
 	const text = typeof value === 'string' ? value.trim() : String(value ?? '').trim();
-	if (!text) invalid(ctx, itemIndex, 'Task ID', 'must not be empty: use the task_id returned by the Isolate operation');
-	if (/[\s/?#]/.test(text)) invalid(ctx, itemIndex, 'Task ID', `contains characters a task ID never has: ${JSON.stringify(text.slice(0, 80))}`);
+	if (!text)
+		invalid(
+			ctx,
+			itemIndex,
+			'Task ID',
+			'must not be empty: use the task_id returned by the Isolate operation',
+		);
+	if (/[\s/?#]/.test(text))
+		invalid(
+			ctx,
+			itemIndex,
+			'Task ID',
+			`contains characters a task ID never has: ${JSON.stringify(text.slice(0, 80))}`,
+		);
 	return text;
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from '../../FreepikTrigger/signature';
@@ -28,7 +33,8 @@ function header(req: RawRequest, name: string): string | undefined {
 }
 
 async function rawBodyOf(req: RawRequest): Promise<Buffer> {
-	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
+	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function')
+		await req.readRawBody();
 	const raw = req.rawBody;
 	if (Buffer.isBuffer(raw)) return raw;
 	return Buffer.from(typeof raw === 'string' ? raw : '', 'utf8');
@@ -49,7 +55,8 @@ const asExecuteContext = (ctx: IWebhookFunctions) => ctx as unknown as IExecuteF
 
 function readBatch(ctx: IWebhookFunctions): ResumeBatch | undefined {
 	try {
-		const customData = (ctx as unknown as { customData?: { getAll(): Record<string, unknown> } }).customData;
+		const customData = (ctx as unknown as { customData?: { getAll(): Record<string, unknown> } })
+			.customData;
 		return customData ? unpackBatch(customData.getAll()) : undefined;
 	} catch {
 		return undefined;
@@ -68,27 +75,38 @@ function itemOf(ctx: IWebhookFunctions, batch: ResumeBatch, task: FreepikTask): 
  * resume the execution with empty data): every path answers the request itself and only returns
  * workflowData when every task of the batch is final.
  */
-export async function resumeOnCallback(ctx: IWebhookFunctions, tuning: Tuning): Promise<IWebhookResponseData> {
+export async function resumeOnCallback(
+	ctx: IWebhookFunctions,
+	tuning: Tuning,
+): Promise<IWebhookResponseData> {
 	try {
 		return await handleCallback(ctx, tuning);
 	} catch (error) {
-		ctx.logger.error(`Freepik: a callback could not be handled, the execution keeps waiting: ${(error as Error).message}`);
+		ctx.logger.error(
+			`Freepik: a callback could not be handled, the execution keeps waiting: ${(error as Error).message}`,
+		);
 		return answer(ctx, 500, 'The callback could not be handled');
 	}
 }
 
-async function handleCallback(ctx: IWebhookFunctions, tuning: Tuning): Promise<IWebhookResponseData> {
+async function handleCallback(
+	ctx: IWebhookFunctions,
+	tuning: Tuning,
+): Promise<IWebhookResponseData> {
 	const nodeName = ctx.getNode().name;
 	const batch = readBatch(ctx);
 	if (!batch) {
-		ctx.logger.warn(`Freepik "${nodeName}": a callback arrived but this execution holds no Freepik tasks`);
+		ctx.logger.warn(
+			`Freepik "${nodeName}": a callback arrived but this execution holds no Freepik tasks`,
+		);
 		return answer(ctx, 409, 'This execution is not waiting for Freepik tasks');
 	}
 
 	const req = ctx.getRequestObject() as unknown as RawRequest;
 	const rawBody = await rawBodyOf(req);
 	const credentials = await ctx.getCredentials('freepikApi');
-	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret.trim() : '';
+	const secret =
+		typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret.trim() : '';
 	const check = verifyWebhookSignature(
 		{
 			webhookId: header(req, 'webhook-id'),
@@ -99,7 +117,9 @@ async function handleCallback(ctx: IWebhookFunctions, tuning: Tuning): Promise<I
 		{ secret: secret || '\u0000no secret', toleranceSeconds: DEFAULT_TOLERANCE_SECONDS },
 	);
 	if (!secret || !check.valid) {
-		ctx.logger.warn(`Freepik "${nodeName}": refused a callback (${secret ? (check as { reason: string }).reason : 'no Webhook Secret'})`);
+		ctx.logger.warn(
+			`Freepik "${nodeName}": refused a callback (${secret ? (check as { reason: string }).reason : 'no Webhook Secret'})`,
+		);
 		return answer(ctx, 401, 'Invalid webhook signature');
 	}
 
@@ -107,10 +127,13 @@ async function handleCallback(ctx: IWebhookFunctions, tuning: Tuning): Promise<I
 	if (!task) return answer(ctx, 400, 'Invalid webhook payload');
 	const itemIndex = itemOf(ctx, batch, task);
 	if (itemIndex < 0) {
-		ctx.logger.warn(`Freepik "${nodeName}": a callback for task ${task.task_id}, which is not part of this execution, was ignored`);
+		ctx.logger.warn(
+			`Freepik "${nodeName}": a callback for task ${task.task_id}, which is not part of this execution, was ignored`,
+		);
 		return answer(ctx, 200, 'Not a task of this execution: ignored');
 	}
-	if (!isFinal(task)) return answer(ctx, 200, `Task ${task.task_id} is ${task.status}: still waiting`);
+	if (!isFinal(task))
+		return answer(ctx, 200, `Task ${task.task_id} is ${task.status}: still waiting`);
 
 	const batchKey = batch.taskIds.join(',');
 	const { progress, fresh } = progressOf(batchKey);
@@ -127,24 +150,39 @@ async function handleCallback(ctx: IWebhookFunctions, tuning: Tuning): Promise<I
 
 	// Kept (not forgotten) so a repeated callback during the downloads cannot resume a second time.
 	progress.resuming = true;
-	ctx.logger.info(`Freepik "${nodeName}": every task of the batch is final, resuming the execution`);
-	const outcomes = await outcomesOf(ctx, batch, progress, taskClient(client, asExecuteContext(ctx), tuning.download ?? {}));
+	ctx.logger.info(
+		`Freepik "${nodeName}": every task of the batch is final, resuming the execution`,
+	);
+	const outcomes = await outcomesOf(
+		ctx,
+		batch,
+		progress,
+		taskClient(client, asExecuteContext(ctx), tuning.download ?? {}),
+	);
 	return { noWebhookResponse: true, workflowData: [outputItems(ctx, outcomes)] };
 }
 
 const unfinishedItems = (batch: ResumeBatch, progress: BatchProgress) =>
 	batch.taskIds.flatMap((id, index) => (id !== null && !progress.final.has(index) ? [index] : []));
 
-const allFinal = (batch: ResumeBatch, progress: BatchProgress) => unfinishedItems(batch, progress).length === 0;
+const allFinal = (batch: ResumeBatch, progress: BatchProgress) =>
+	unfinishedItems(batch, progress).length === 0;
 
-async function lookUpUnfinished(ctx: IWebhookFunctions, batch: ResumeBatch, progress: BatchProgress, client: FreepikClient) {
+async function lookUpUnfinished(
+	ctx: IWebhookFunctions,
+	batch: ResumeBatch,
+	progress: BatchProgress,
+	client: FreepikClient,
+) {
 	await Promise.all(
 		unfinishedItems(batch, progress).map(async (index) => {
 			try {
 				const task = await client.getTask(batch.taskIds[index]!, index);
 				if (isFinal(task)) progress.final.set(index, task);
 			} catch (error) {
-				ctx.logger.warn(`Freepik: looking up task ${batch.taskIds[index]} failed, waiting for its callback: ${(error as Error).message}`);
+				ctx.logger.warn(
+					`Freepik: looking up task ${batch.taskIds[index]} failed, waiting for its callback: ${(error as Error).message}`,
+				);
 			}
 		}),
 	);
@@ -188,8 +226,14 @@ async function outcomeOf(
 	try {
 		// A callback may come a moment before Freepik lists the files: ask once more.
 		if (!task.generated.length) task = await client.get(task.task_id, itemIndex);
-		if (!task.generated.length) return { itemIndex, ok: false, failure: { kind: 'noResultFiles' }, task };
-		return { itemIndex, ok: true, task, binary: await client.download(task, batch.downloadTo, itemIndex) };
+		if (!task.generated.length)
+			return { itemIndex, ok: false, failure: { kind: 'noResultFiles' }, task };
+		return {
+			itemIndex,
+			ok: true,
+			task,
+			binary: await client.download(task, batch.downloadTo, itemIndex),
+		};
 	} catch (error) {
 		return { itemIndex, ok: false, failure: { kind: 'error', error: error as Error }, task };
 	}
@@ -202,6 +246,9 @@ async function outcomeOf(
  */
 function outputItems(ctx: IWebhookFunctions, outcomes: TaskOutcome[]): INodeExecutionData[] {
 	const failed = outcomes.filter((o) => !o.ok).length;
-	if (failed) ctx.logger.warn(`Freepik "${ctx.getNode().name}": ${failed} of ${outcomes.length} item(s) resume as error items`);
+	if (failed)
+		ctx.logger.warn(
+			`Freepik "${ctx.getNode().name}": ${failed} of ${outcomes.length} item(s) resume as error items`,
+		);
 	return toOutputItems(asExecuteContext(ctx), outcomes, true);
 }

@@ -15,7 +15,8 @@ export const waitModeField: INodeProperties = {
 		{
 			name: 'Poll',
 			value: 'poll',
-			description: 'The node asks Freepik until every task is done; the execution keeps running meanwhile',
+			description:
+				'The node asks Freepik until every task is done; the execution keeps running meanwhile',
 		},
 		{
 			name: 'Resume on Webhook',

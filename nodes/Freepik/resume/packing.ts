@@ -32,10 +32,12 @@ export interface ResumeBatch {
 }
 
 /** Keys the batch needs (header included): the same for any ids, so it can be checked before any request. */
-export const keysNeeded = (itemCount: number) => 1 + Math.max(1, Math.ceil(itemCount / IDS_PER_KEY));
+export const keysNeeded = (itemCount: number) =>
+	1 + Math.max(1, Math.ceil(itemCount / IDS_PER_KEY));
 
 /** The largest batch that fits beside `keysInUse` custom data keys the workflow already set. */
-export const largestBatch = (keysInUse = 0) => Math.max(0, CUSTOM_DATA_KEY_LIMIT - keysInUse - 1) * IDS_PER_KEY;
+export const largestBatch = (keysInUse = 0) =>
+	Math.max(0, CUSTOM_DATA_KEY_LIMIT - keysInUse - 1) * IDS_PER_KEY;
 
 function encodeId(taskId: string | null): string {
 	if (taskId === null) return NO_TASK;
@@ -52,16 +54,22 @@ function decodeUuid(packed: string): string {
  * Custom data entries for a batch; entries never straddle two values. Throws when the ids do not
  * fit into `maxKeys` (only possible with ids that are not UUIDs, which Freepik does not return).
  */
-export function packBatch(batch: ResumeBatch, maxKeys = CUSTOM_DATA_KEY_LIMIT): Record<string, string> {
+export function packBatch(
+	batch: ResumeBatch,
+	maxKeys = CUSTOM_DATA_KEY_LIMIT,
+): Record<string, string> {
 	const values: string[] = [''];
 	for (const taskId of batch.taskIds) {
 		const entry = encodeId(taskId);
-		if (entry.length > CUSTOM_DATA_VALUE_LIMIT) throw new Error(`task id too long to keep: ${taskId}`);
+		if (entry.length > CUSTOM_DATA_VALUE_LIMIT)
+			throw new Error(`task id too long to keep: ${taskId}`);
 		if (values[values.length - 1].length + entry.length > CUSTOM_DATA_VALUE_LIMIT) values.push('');
 		values[values.length - 1] += entry;
 	}
 	if (values.length + 1 > maxKeys) {
-		throw new Error(`${batch.taskIds.length} task ids need ${values.length + 1} custom data keys, ${maxKeys} are free`);
+		throw new Error(
+			`${batch.taskIds.length} task ids need ${values.length + 1} custom data keys, ${maxKeys} are free`,
+		);
 	}
 	const packed: Record<string, string> = {
 		[HEADER_KEY]: `${FORMAT_VERSION}|${batch.taskIds.length}|${batch.downloadTo ?? ''}`,

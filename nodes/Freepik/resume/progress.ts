@@ -18,7 +18,10 @@ const MAX_BATCHES = 1000;
 const batches = new Map<string, BatchProgress>();
 
 /** The progress of a batch, and whether this process had none yet (then nothing it knows is complete). */
-export function progressOf(batchKey: string, now = Date.now()): { progress: BatchProgress; fresh: boolean } {
+export function progressOf(
+	batchKey: string,
+	now = Date.now(),
+): { progress: BatchProgress; fresh: boolean } {
 	let progress = batches.get(batchKey);
 	const fresh = progress === undefined;
 	if (!progress) {

@@ -33,22 +33,32 @@ export interface CallbackJob {
 const MODE = 'Wait Mode "Resume on Webhook"';
 
 function fail(ctx: IExecuteFunctions, message: string, description: string): never {
-	throw new NodeOperationError(ctx.getNode(), message, { description: `${description} Nothing was sent to Freepik.` });
+	throw new NodeOperationError(ctx.getNode(), message, {
+		description: `${description} Nothing was sent to Freepik.`,
+	});
 }
 
 function customDataOf(ctx: IExecuteFunctions): CustomData | undefined {
 	try {
 		const data = (ctx as unknown as { customData?: CustomData }).customData;
-		return typeof data?.setAll === 'function' && typeof data.getAll === 'function' ? data : undefined;
+		return typeof data?.setAll === 'function' && typeof data.getAll === 'function'
+			? data
+			: undefined;
 	} catch {
 		return undefined;
 	}
 }
 
 /** Everything this mode needs from n8n and the credential, checked before any request. */
-async function checkPrerequisites(ctx: IExecuteFunctions): Promise<{ customData: CustomData; resumeUrl: string }> {
+async function checkPrerequisites(
+	ctx: IExecuteFunctions,
+): Promise<{ customData: CustomData; resumeUrl: string }> {
 	if (isToolMode(ctx)) {
-		fail(ctx, `${MODE} is not available when the node runs as an AI tool`, 'An agent needs the result in the same run: set Wait Mode to "Poll".');
+		fail(
+			ctx,
+			`${MODE} is not available when the node runs as an AI tool`,
+			'An agent needs the result in the same run: set Wait Mode to "Poll".',
+		);
 	}
 	const customData = customDataOf(ctx);
 	const resumeUrl = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
@@ -64,7 +74,7 @@ async function checkPrerequisites(ctx: IExecuteFunctions): Promise<{ customData:
 		fail(
 			ctx,
 			`${MODE} needs a Webhook Secret in the Freepik API credential`,
-			"The node only resumes on callbacks signed with your Freepik webhook secret. Add it to the credential (Freepik dashboard → webhooks), or set Wait Mode to \"Poll\".",
+			'The node only resumes on callbacks signed with your Freepik webhook secret. Add it to the credential (Freepik dashboard → webhooks), or set Wait Mode to "Poll".',
 		);
 	}
 	return { customData, resumeUrl };
@@ -75,7 +85,9 @@ function checkCapacity(ctx: IExecuteFunctions, customData: CustomData, itemCount
 	const keysInUse = Object.keys(customData.getAll()).filter((key) => !isOwnKey(key)).length;
 	const largest = largestBatch(keysInUse);
 	if (keysNeeded(itemCount) > CUSTOM_DATA_KEY_LIMIT - keysInUse) {
-		const others = keysInUse ? ` (this execution already uses ${keysInUse} of n8n's ${CUSTOM_DATA_KEY_LIMIT} custom data keys)` : '';
+		const others = keysInUse
+			? ` (this execution already uses ${keysInUse} of n8n's ${CUSTOM_DATA_KEY_LIMIT} custom data keys)`
+			: '';
 		fail(
 			ctx,
 			`${MODE} takes at most ${largest} items per run, got ${itemCount}${others}`,
@@ -88,11 +100,19 @@ function checkCapacity(ctx: IExecuteFunctions, customData: CustomData, itemCount
 function sameDownloadField(ctx: IExecuteFunctions, jobs: CallbackJob[]): string | undefined {
 	const fields = new Set(jobs.map(({ wait }) => wait.downloadTo ?? ''));
 	if (fields.size > 1) {
-		fail(ctx, `${MODE}: "Download Result" and "Output Binary Field" must be the same for every item`, 'The whole batch resumes at once with one setting.');
+		fail(
+			ctx,
+			`${MODE}: "Download Result" and "Output Binary Field" must be the same for every item`,
+			'The whole batch resumes at once with one setting.',
+		);
 	}
 	const field = jobs[0]?.wait.downloadTo;
 	if (field !== undefined && field.length > MAX_FIELD_NAME_LENGTH) {
-		fail(ctx, `Invalid "Output Binary Field": at most ${MAX_FIELD_NAME_LENGTH} characters with ${MODE}`, 'The field name is kept with the waiting execution.');
+		fail(
+			ctx,
+			`Invalid "Output Binary Field": at most ${MAX_FIELD_NAME_LENGTH} characters with ${MODE}`,
+			'The field name is kept with the waiting execution.',
+		);
 	}
 	return field;
 }
@@ -104,7 +124,12 @@ function taskIdsOf(itemCount: number, outcomes: TaskOutcome[]): Array<string | n
 	return ids;
 }
 
-function keep(ctx: IExecuteFunctions, customData: CustomData, batch: ResumeBatch, freeKeys: number): void {
+function keep(
+	ctx: IExecuteFunctions,
+	customData: CustomData,
+	batch: ResumeBatch,
+	freeKeys: number,
+): void {
 	const listed = batch.taskIds.filter(Boolean).join(', ');
 	try {
 		customData.setAll(packBatch(batch, freeKeys));
@@ -112,9 +137,13 @@ function keep(ctx: IExecuteFunctions, customData: CustomData, batch: ResumeBatch
 		if (kept && kept.taskIds.join(',') === batch.taskIds.join(',')) return;
 		throw new Error('n8n did not keep the custom data');
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `The task ids could not be kept while the execution waits: ${(error as Error).message}`, {
-			description: `The tasks were created and keep running on Freepik; pick them up with the Get operation. Task IDs: ${listed}`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The task ids could not be kept while the execution waits: ${(error as Error).message}`,
+			{
+				description: `The tasks were created and keep running on Freepik; pick them up with the Get operation. Task IDs: ${listed}`,
+			},
+		);
 	}
 }
 
@@ -133,7 +162,9 @@ export async function submitForCallbacks(
 	const freeKeys = checkCapacity(ctx, customData, itemCount);
 	const settings = readBatchSettings(ctx);
 	const continueOnFail = ctx.continueOnFail();
-	const { done, failed } = await eachItem(ctx, itemCount, (i) => jobOf(i, callbackUrl(resumeUrl, i)));
+	const { done, failed } = await eachItem(ctx, itemCount, (i) =>
+		jobOf(i, callbackUrl(resumeUrl, i)),
+	);
 	const jobs = done.map(({ value }) => value);
 	const downloadTo = sameDownloadField(ctx, jobs);
 	if (isLocalUrl(resumeUrl)) {
@@ -142,12 +173,23 @@ export async function submitForCallbacks(
 		);
 	}
 
-	const outcomes = [...failed, ...(await runJobs(ctx, tuning, settings, jobs.map(({ job }) => job)))];
+	const outcomes = [
+		...failed,
+		...(await runJobs(
+			ctx,
+			tuning,
+			settings,
+			jobs.map(({ job }) => job),
+		)),
+	];
 	const taskIds = taskIdsOf(itemCount, outcomes);
 	if (!continueOnFail && outcomes.some((o) => !o.ok)) return toOutputItems(ctx, outcomes, false);
 	if (taskIds.every((id) => id === null)) return toOutputItems(ctx, outcomes, continueOnFail);
 	for (const outcome of outcomes) {
-		if (!outcome.ok) ctx.logger.warn(`Freepik: item ${outcome.itemIndex} has no task and resumes as an error item`);
+		if (!outcome.ok)
+			ctx.logger.warn(
+				`Freepik: item ${outcome.itemIndex} has no task and resumes as an error item`,
+			);
 	}
 
 	keep(ctx, customData, { taskIds, ...(downloadTo !== undefined ? { downloadTo } : {}) }, freeKeys);
@@ -157,5 +199,10 @@ export async function submitForCallbacks(
 	ctx.logger.info(
 		`Freepik: ${taskIds.filter(Boolean).length} task(s) submitted; the execution waits for Freepik's callbacks until ${deadline.toISOString()}`,
 	);
-	return ctx.getInputData().map((item, index) => ({ ...item, pairedItem: { item: index } }) as INodeExecutionData & { json: IDataObject });
+	return ctx
+		.getInputData()
+		.map(
+			(item, index) =>
+				({ ...item, pairedItem: { item: index } }) as INodeExecutionData & { json: IDataObject },
+		);
 }

@@ -17,7 +17,9 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0'
 export function isLocalUrl(url: string): boolean {
 	try {
 		const { hostname } = new URL(url);
-		return LOCAL_HOSTS.has(hostname) || hostname.endsWith('.localhost') || hostname.startsWith('127.');
+		return (
+			LOCAL_HOSTS.has(hostname) || hostname.endsWith('.localhost') || hostname.startsWith('127.')
+		);
 	} catch {
 		return false;
 	}

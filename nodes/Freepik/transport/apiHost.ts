@@ -24,17 +24,23 @@ export interface ApiHost {
 export function resolveApiHost(credentials: ICredentialDataDecryptedObject): ApiHost {
 	const choice = credentials.apiHost ?? 'custom';
 	if (choice === 'freepik' || choice === 'magnific') return { ...API_HOSTS[choice] };
-	if (choice !== 'custom') throw new Error(`API Host "${String(choice)}" is not one of Freepik, Magnific, Custom`);
+	if (choice !== 'custom')
+		throw new Error(`API Host "${String(choice)}" is not one of Freepik, Magnific, Custom`);
 	const keyHeader = credentials.keyHeader ?? API_HOSTS.freepik.keyHeader;
 	if (!KEY_HEADERS.includes(keyHeader as KeyHeader)) {
-		throw new Error(`API Key Header "${String(keyHeader)}" must be one of ${KEY_HEADERS.join(', ')}`);
+		throw new Error(
+			`API Key Header "${String(keyHeader)}" must be one of ${KEY_HEADERS.join(', ')}`,
+		);
 	}
 	const baseUrl = checkBaseUrl(String(credentials.baseUrl || API_HOSTS.freepik.baseUrl));
 	return { baseUrl, keyHeader: keyHeader as KeyHeader };
 }
 
 /** resolveApiHost for a node: an unusable credential fails the run with a NodeOperationError. */
-export function credentialApiHost(node: INode, credentials: ICredentialDataDecryptedObject): ApiHost {
+export function credentialApiHost(
+	node: INode,
+	credentials: ICredentialDataDecryptedObject,
+): ApiHost {
 	try {
 		return resolveApiHost(credentials);
 	} catch (error) {
@@ -47,7 +53,8 @@ const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 /** A Base URL must be https (plain http only for a test server on this machine) and carry no user:password. */
 export function checkBaseUrl(raw: string): string {
 	const baseUrl = raw.trim().replace(/\/+$/, '');
-	if (!URL.canParse(baseUrl)) throw new Error(`Base URL "${baseUrl}" is not a valid URL (example: https://api.freepik.com)`);
+	if (!URL.canParse(baseUrl))
+		throw new Error(`Base URL "${baseUrl}" is not a valid URL (example: https://api.freepik.com)`);
 	const url = new URL(baseUrl);
 	const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname);
 	if (url.protocol !== 'https:' && !loopbackHttp) {
@@ -55,7 +62,8 @@ export function checkBaseUrl(raw: string): string {
 			`Base URL "${baseUrl}" must start with https:// (plain http:// is accepted only for localhost, 127.0.0.1 and [::1]), so the API key never travels unencrypted`,
 		);
 	}
-	if (url.username || url.password) throw new Error('Base URL must not contain a user name or password');
+	if (url.username || url.password)
+		throw new Error('Base URL must not contain a user name or password');
 	return baseUrl;
 }
 
@@ -74,13 +82,22 @@ export async function authenticateRequest(
 	const options: IHttpRequestOptions = { ...requestOptions, disableFollowRedirect: true };
 	const absolute = isAbsolute(options.url);
 	if (!absolute) options.baseURL = host.baseUrl;
-	const target = new URL(absolute ? options.url : `${host.baseUrl}/${options.url.replace(/^\/+/, '')}`);
+	const target = new URL(
+		absolute ? options.url : `${host.baseUrl}/${options.url.replace(/^\/+/, '')}`,
+	);
 	const base = new URL(host.baseUrl);
-	if (target.origin !== base.origin || !`${target.pathname}/`.startsWith(`${base.pathname.replace(/\/+$/, '')}/`)) {
-		throw new Error(`The API key is only sent to the credential's host (${host.baseUrl}), not to ${target.origin}`);
+	if (
+		target.origin !== base.origin ||
+		!`${target.pathname}/`.startsWith(`${base.pathname.replace(/\/+$/, '')}/`)
+	) {
+		throw new Error(
+			`The API key is only sent to the credential's host (${host.baseUrl}), not to ${target.origin}`,
+		);
 	}
 	const headers = Object.fromEntries(
-		Object.entries(options.headers ?? {}).filter(([name]) => !KEY_HEADERS.includes(name.toLowerCase() as KeyHeader)),
+		Object.entries(options.headers ?? {}).filter(
+			([name]) => !KEY_HEADERS.includes(name.toLowerCase() as KeyHeader),
+		),
 	);
 	headers[host.keyHeader] = String(credentials.apiKey ?? '');
 	return { ...options, headers };

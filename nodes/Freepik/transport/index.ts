@@ -11,9 +11,20 @@ import { sharedLimiter } from './limiterRegistry';
 import { networkCode } from './networkErrors';
 import { FREEPIK_RATE_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
 import { hostOf, parseJson, taskIn, tasksIn } from './responses';
-import { AMBIGUOUS_CREATE_NOTE, decideRetry, type CallKind, type Headers, type RetrySettings } from './retryPolicy';
+import {
+	AMBIGUOUS_CREATE_NOTE,
+	decideRetry,
+	type CallKind,
+	type Headers,
+	type RetrySettings,
+} from './retryPolicy';
 
-export { AMBIGUOUS_CREATE_NOTE, backoffMs, createMayHaveSucceeded, retryAfterMs } from './retryPolicy';
+export {
+	AMBIGUOUS_CREATE_NOTE,
+	backoffMs,
+	createMayHaveSucceeded,
+	retryAfterMs,
+} from './retryPolicy';
 export { networkCode } from './networkErrors';
 
 export const API_PATH = '/v1/ai/audio-isolation';
@@ -45,7 +56,9 @@ interface RawResponse {
 	body: unknown;
 }
 
-type Attempt = { response: RawResponse; failure?: undefined } | { response?: undefined; failure: HttpFailure & { headers?: Headers } };
+type Attempt =
+	| { response: RawResponse; failure?: undefined }
+	| { response?: undefined; failure: HttpFailure & { headers?: Headers } };
 
 interface CallPolicy {
 	kind: CallKind;
@@ -99,37 +112,65 @@ export class FreepikClient {
 	async getTask(taskId: string, itemIndex: number, deadline?: number): Promise<FreepikTask> {
 		const action = `getting task ${taskId}`;
 		const path = `${API_PATH}/${encodeURIComponent(taskId)}`;
-		const response = await this.send('GET', path, undefined, action, { kind: 'read', itemIndex, taskId, deadline });
+		const response = await this.send('GET', path, undefined, action, {
+			kind: 'read',
+			itemIndex,
+			taskId,
+			deadline,
+		});
 		return this.taskFrom(response, action, itemIndex, taskId);
 	}
 
 	async listTasks(itemIndex: number): Promise<FreepikTask[]> {
 		const action = 'listing tasks';
-		const response = await this.send('GET', API_PATH, undefined, action, { kind: 'read', itemIndex });
+		const response = await this.send('GET', API_PATH, undefined, action, {
+			kind: 'read',
+			itemIndex,
+		});
 		const tasks = tasksIn(response.body);
 		if (!tasks) {
-			throw this.error({ statusCode: response.statusCode, bodyExcerpt: this.excerptOf(response.body) }, action, {
-				itemIndex,
-				extraDescription: 'Expected {"data": [...]} from Freepik.',
-			});
+			throw this.error(
+				{ statusCode: response.statusCode, bodyExcerpt: this.excerptOf(response.body) },
+				action,
+				{
+					itemIndex,
+					extraDescription: 'Expected {"data": [...]} from Freepik.',
+				},
+			);
 		}
 		return tasks;
 	}
 
-	private taskFrom(response: RawResponse, action: string, itemIndex: number, taskId?: string, afterCreate = false): FreepikTask {
+	private taskFrom(
+		response: RawResponse,
+		action: string,
+		itemIndex: number,
+		taskId?: string,
+		afterCreate = false,
+	): FreepikTask {
 		const task = taskIn(response.body);
 		if (task) return task;
-		throw this.error({ statusCode: response.statusCode, bodyExcerpt: this.excerptOf(response.body) }, action, {
-			itemIndex,
-			taskId,
-			messageNote: afterCreate ? AMBIGUOUS_CREATE_NOTE : undefined,
-			extraDescription: afterCreate
-				? 'Freepik answered without a task_id. A task may have been created anyway: check Get Many before retrying.'
-				: 'Expected {"data": {"task_id": ...}} from Freepik.',
-		});
+		throw this.error(
+			{ statusCode: response.statusCode, bodyExcerpt: this.excerptOf(response.body) },
+			action,
+			{
+				itemIndex,
+				taskId,
+				messageNote: afterCreate ? AMBIGUOUS_CREATE_NOTE : undefined,
+				extraDescription: afterCreate
+					? 'Freepik answered without a task_id. A task may have been created anyway: check Get Many before retrying.'
+					: 'Expected {"data": {"task_id": ...}} from Freepik.',
+			},
+		);
 	}
 
-	private async send(method: IHttpRequestMethods, path: string, body: RequestBody | undefined, action: string, policy: CallPolicy): Promise<RawResponse> {
+	private async send(
+		method: IHttpRequestMethods,
+		path: string,
+		body: RequestBody | undefined,
+		action: string,
+		policy: CallPolicy,
+	): Promise<RawResponse> {
 		const { signal } = this.options;
 		for (let attempt = 0; ; attempt++) {
 			if (signal?.aborted) throw cancelledError(this.ctx);
@@ -141,14 +182,23 @@ export class FreepikClient {
 				return response;
 			}
 			if (signal?.aborted) throw cancelledError(this.ctx);
-			const decision = decideRetry({ kind: policy.kind, failure, attempt, settings: this.options, now: Date.now(), deadline: policy.deadline });
+			const decision = decideRetry({
+				kind: policy.kind,
+				failure,
+				attempt,
+				settings: this.options,
+				now: Date.now(),
+				deadline: policy.deadline,
+			});
 			if (failure.statusCode === 429) this.limiter.onRateLimited(decision.waitMs);
 			if (!decision.retry) {
 				throw this.error(failure, action, {
 					itemIndex: policy.itemIndex,
 					taskId: policy.taskId,
 					messageNote: decision.ambiguous ? AMBIGUOUS_CREATE_NOTE : undefined,
-					extraDescription: [decision.ambiguous ? AMBIGUOUS_HINT : undefined, ...decision.notes].filter(Boolean).join('\n'),
+					extraDescription: [decision.ambiguous ? AMBIGUOUS_HINT : undefined, ...decision.notes]
+						.filter(Boolean)
+						.join('\n'),
 					mayHaveCreated: decision.ambiguous,
 				});
 			}
@@ -172,7 +222,9 @@ export class FreepikClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: Buffer.isBuffer(payload) ? uploadTimeoutMs(payload.length, this.options.timeoutMs) : this.options.timeoutMs,
+			timeout: Buffer.isBuffer(payload)
+				? uploadTimeoutMs(payload.length, this.options.timeoutMs)
+				: this.options.timeoutMs,
 			encoding: 'text',
 			json: false,
 			abortSignal: this.options.signal,
@@ -201,7 +253,9 @@ export class FreepikClient {
 		const statusCode = raw.statusCode;
 		if (statusCode >= 200 && statusCode < 300) {
 			if (parsed.ok) return { response: { ...raw, body: parsed.value } };
-			return { failure: { statusCode, bodyExcerpt: this.excerptOf(raw.body), code: 'INVALID_JSON' } };
+			return {
+				failure: { statusCode, bodyExcerpt: this.excerptOf(raw.body), code: 'INVALID_JSON' },
+			};
 		}
 		if (statusCode >= 300 && statusCode < 400) {
 			const location = String(raw.headers?.location ?? '');
@@ -229,19 +283,18 @@ export class FreepikClient {
 		return excerpt(this.redact(text) || '(empty body)');
 	}
 
-	error(
-		failure: HttpFailure,
-		action: string,
-		context: ErrorContext,
-	) {
+	error(failure: HttpFailure, action: string, context: ErrorContext) {
 		const safeBody =
-			failure.body === undefined ? undefined : JSON.parse(this.redact(JSON.stringify(failure.body)));
+			failure.body === undefined
+				? undefined
+				: JSON.parse(this.redact(JSON.stringify(failure.body)));
 		return toNodeApiError(this.ctx.getNode(), { ...failure, body: safeBody }, action, context);
 	}
 }
 
 export function cancelledError(ctx: IExecuteFunctions) {
 	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
-		description: 'Waiting stopped because the execution was cancelled. Tasks already created keep running on Freepik.',
+		description:
+			'Waiting stopped because the execution was cancelled. Tasks already created keep running on Freepik.',
 	});
 }

@@ -23,7 +23,12 @@ const limiters = new Map<string, Entry>();
 
 function registryKey(baseUrl: string, apiKey: string, limits: RateLimits): string {
 	const account = createHash('sha256').update(apiKey, 'utf8').digest('hex');
-	const rules = [limits.burstPerSecond, limits.burstSeconds, limits.averagePerSecond, limits.averageWindowSeconds];
+	const rules = [
+		limits.burstPerSecond,
+		limits.burstSeconds,
+		limits.averagePerSecond,
+		limits.averageWindowSeconds,
+	];
 	return `${baseUrl}\n${account}\n${rules.join(',')}`;
 }
 

@@ -19,7 +19,9 @@ function causeChain(error: unknown): Link[] {
 }
 
 function codeFromMessage(message: string): string | undefined {
-	const found = message.match(/\b(E[A-Z]{4,}|socket hang up|timeout of \d+ms exceeded|timed out|aborted|canceled)\b/);
+	const found = message.match(
+		/\b(E[A-Z]{4,}|socket hang up|timeout of \d+ms exceeded|timed out|aborted|canceled)\b/,
+	);
 	if (!found) return undefined;
 	if (found[1] === 'socket hang up') return 'ECONNRESET';
 	if (found[1].startsWith('timeout') || found[1] === 'timed out') return 'ETIMEDOUT';

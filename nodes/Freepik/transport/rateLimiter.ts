@@ -120,7 +120,10 @@ export class RateLimiter {
 		this.lastUsedAt = t;
 		// At most one decrease per second: a volley of 429s answers one overshoot, not several.
 		if (t - this.lastDecreaseAt >= 1000) {
-			this.adaptiveRate = Math.max(MIN_ADAPTIVE_RATE, Math.min(this.adaptiveRate, this.recentRate()) / 2);
+			this.adaptiveRate = Math.max(
+				MIN_ADAPTIVE_RATE,
+				Math.min(this.adaptiveRate, this.recentRate()) / 2,
+			);
 			this.lastDecreaseAt = t;
 		}
 		const pause = retryAfterMs ?? 1000 + Math.random() * 1000;

@@ -3,7 +3,8 @@ import type { FreepikTask } from '../helpers/types';
 /** Reading Freepik's answers: with or without the `{ "data": … }` wrapper. */
 
 export function parseJson(body: unknown): { ok: true; value: unknown } | { ok: false } {
-	if (typeof body !== 'string') return body === undefined ? { ok: false } : { ok: true, value: body };
+	if (typeof body !== 'string')
+		return body === undefined ? { ok: false } : { ok: true, value: body };
 	try {
 		return { ok: true, value: JSON.parse(body) };
 	} catch {
@@ -19,7 +20,8 @@ export function hostOf(url: string): string {
 	}
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null;
 
 function isTask(value: unknown): value is FreepikTask {
 	return isObject(value) && typeof value.task_id === 'string' && value.task_id !== '';

@@ -28,11 +28,15 @@ const CREATE_SAFE_STATUS = new Set([429, 503]);
 const CREATE_SAFE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Added to the message of every create that failed in a way that may still have created the task. */
-export const AMBIGUOUS_CREATE_NOTE = 'the task may have been created: check Get Many before running this item again';
+export const AMBIGUOUS_CREATE_NOTE =
+	'the task may have been created: check Get Many before running this item again';
 
 export function canRetry(kind: CallKind, failure: HttpFailure): boolean {
 	const { statusCode, code } = failure;
-	if (kind === 'create') return statusCode !== undefined ? CREATE_SAFE_STATUS.has(statusCode) : CREATE_SAFE_CODES.has(code ?? '');
+	if (kind === 'create')
+		return statusCode !== undefined
+			? CREATE_SAFE_STATUS.has(statusCode)
+			: CREATE_SAFE_CODES.has(code ?? '');
 	return statusCode !== undefined ? RETRYABLE_STATUS.has(statusCode) : isTransientCode(code);
 }
 
@@ -90,11 +94,14 @@ export function decideRetry(c: RetryContext): RetryDecision {
 	const retryable = canRetry(c.kind, c.failure);
 	// Retry-After is honoured on every retryable answer; without it, exponential backoff + jitter.
 	const serverWait = retryable ? retryAfterMs(c.failure.headers, c.now) : undefined;
-	const waitMs = serverWait ?? backoffMs(c.attempt, c.settings.retryBaseDelayMs, c.settings.retryMaxDelayMs, c.random);
+	const waitMs =
+		serverWait ??
+		backoffMs(c.attempt, c.settings.retryBaseDelayMs, c.settings.retryMaxDelayMs, c.random);
 	const serverWaitTooLong = serverWait !== undefined && serverWait > c.settings.maxRetryAfterMs;
 	const pastDeadline = c.deadline !== undefined && c.now + waitMs > c.deadline;
 	const outOfTries = c.attempt >= c.settings.maxRetries;
-	if (retryable && !outOfTries && !serverWaitTooLong && !pastDeadline) return { retry: true, waitMs };
+	if (retryable && !outOfTries && !serverWaitTooLong && !pastDeadline)
+		return { retry: true, waitMs };
 	const notes = [
 		serverWaitTooLong
 			? `Freepik asked to wait ${Math.ceil(serverWait / 1000)} s before trying again (Retry-After); that is longer than this node waits, so try again later.`

@@ -11,7 +11,9 @@ import { FREEPIK_RATE_LIMITS } from '../../../nodes/Freepik/transport/rateLimite
 const properties = new Freepik().description.properties;
 
 function field(name: string, operation: string): INodeProperties {
-	const found = properties.find((p) => p.name === name && p.displayOptions?.show?.operation?.includes(operation));
+	const found = properties.find(
+		(p) => p.name === name && p.displayOptions?.show?.operation?.includes(operation),
+	);
 	if (!found) throw new Error(`no field ${name} for operation ${operation}`);
 	return found;
 }
@@ -30,8 +32,12 @@ describe('Freepik node panel defaults', () => {
 
 	it("shows Freepik's own rate limits as the default request rates", () => {
 		const options = field('options', 'isolate');
-		expect(option(options, 'averageRequestsPerSecond').default).toBe(FREEPIK_RATE_LIMITS.averagePerSecond);
-		expect(option(options, 'burstRequestsPerSecond').default).toBe(FREEPIK_RATE_LIMITS.burstPerSecond);
+		expect(option(options, 'averageRequestsPerSecond').default).toBe(
+			FREEPIK_RATE_LIMITS.averagePerSecond,
+		);
+		expect(option(options, 'burstRequestsPerSecond').default).toBe(
+			FREEPIK_RATE_LIMITS.burstPerSecond,
+		);
 	});
 
 	it('shows the defaults the code falls back to, for every field that has one in DEFAULTS', () => {
@@ -39,15 +45,30 @@ describe('Freepik node panel defaults', () => {
 		const visit = (list: INodeProperties[]) => {
 			for (const p of list) {
 				if (p.name in DEFAULTS) {
-					expect({ field: p.name, default: p.default }).toEqual({ field: p.name, default: DEFAULTS[p.name as keyof typeof DEFAULTS] });
+					expect({ field: p.name, default: p.default }).toEqual({
+						field: p.name,
+						default: DEFAULTS[p.name as keyof typeof DEFAULTS],
+					});
 					seen.push(p.name);
 				}
-				if (p.type === 'collection' && Array.isArray(p.options)) visit(p.options as INodeProperties[]);
+				if (p.type === 'collection' && Array.isArray(p.options))
+					visit(p.options as INodeProperties[]);
 			}
 		};
 		visit(properties);
 		expect(new Set(seen)).toEqual(
-			new Set(['limit', 'sampleFps', 'rerankingCandidates', 'pollInterval', 'maxWaitTime', 'outputBinaryPropertyName', 'maxTasksInFlight', 'requestTimeout', 'averageRequestsPerSecond', 'burstRequestsPerSecond']),
+			new Set([
+				'limit',
+				'sampleFps',
+				'rerankingCandidates',
+				'pollInterval',
+				'maxWaitTime',
+				'outputBinaryPropertyName',
+				'maxTasksInFlight',
+				'requestTimeout',
+				'averageRequestsPerSecond',
+				'burstRequestsPerSecond',
+			]),
 		);
 	});
 });

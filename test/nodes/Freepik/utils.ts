@@ -16,7 +16,11 @@ export function sampleFile(bytes = 2 * 786_432 + 1): Buffer {
 	return randomBytes(bytes);
 }
 
-export const mp3 = (data: Buffer, fileName = 'interview.mp3') => ({ data, fileName, mimeType: 'audio/mpeg' });
+export const mp3 = (data: Buffer, fileName = 'interview.mp3') => ({
+	data,
+	fileName,
+	mimeType: 'audio/mpeg',
+});
 
 /** Expression that makes each input item's `json.d` the description (and so its simulator hints). */
 export const perItemDescription = '={{ $json.d }}';
@@ -24,7 +28,8 @@ export const itemsWith = (...descriptions: string[]) => descriptions.map((d) => 
 
 /** The one error a run produced, with a readable failure when there was none. */
 export function errorOf(result: RunResult) {
-	if (!result.error) throw new Error(`expected an error, got items: ${JSON.stringify(result.items).slice(0, 500)}`);
+	if (!result.error)
+		throw new Error(`expected an error, got items: ${JSON.stringify(result.items).slice(0, 500)}`);
 	return result.error as NonNullable<RunResult['error']> & { name: string; httpCode?: string };
 }
 

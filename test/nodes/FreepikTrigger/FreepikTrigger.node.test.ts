@@ -7,7 +7,11 @@ import { startWavServer, tinyWav, type WavServer } from './wavServer';
 import { runTriggerWebhook, type RunOptions } from './webhookHarness';
 
 const SECRET = 'whsec_' + Buffer.from('freepik trigger test secret').toString('base64');
-const CREDENTIALS = { apiKey: 'SECRET-API-KEY', baseUrl: 'https://api.freepik.com', webhookSecret: SECRET };
+const CREDENTIALS = {
+	apiKey: 'SECRET-API-KEY',
+	baseUrl: 'https://api.freepik.com',
+	webhookSecret: SECRET,
+};
 
 const completed = (generated: string[] = ['https://files.example/out.wav']) => ({
 	task_id: 'task-123',
@@ -193,7 +197,10 @@ describe('FreepikTrigger.webhook() in a real n8n-core WebhookContext', () => {
 
 		it('runs for FAILED by default', async () => {
 			const { result } = await deliver({ task_id: 'task-9', status: 'FAILED', generated: [] });
-			expect(result.workflowData?.[0][0].json).toMatchObject({ task_id: 'task-9', status: 'FAILED' });
+			expect(result.workflowData?.[0][0].json).toMatchObject({
+				task_id: 'task-9',
+				status: 'FAILED',
+			});
 		});
 	});
 
@@ -220,7 +227,10 @@ describe('FreepikTrigger.webhook() in a real n8n-core WebhookContext', () => {
 
 		it('keeps the memory per workflow and node', async () => {
 			await deliver(completed(), { webhookId: 'msg_shared', workflowId: 'wf-a' });
-			const otherWorkflow = await deliver(completed(), { webhookId: 'msg_shared', workflowId: 'wf-b' });
+			const otherWorkflow = await deliver(completed(), {
+				webhookId: 'msg_shared',
+				workflowId: 'wf-b',
+			});
 			const otherNode = await deliver(completed(), {
 				webhookId: 'msg_shared',
 				workflowId: 'wf-a',
@@ -239,7 +249,10 @@ describe('FreepikTrigger.webhook() in a real n8n-core WebhookContext', () => {
 				headers: { 'content-type': 'application/json' },
 				rawBody,
 			});
-			expect(result.workflowData?.[0][0].json).toMatchObject({ task_id: 'task-123', webhookId: null });
+			expect(result.workflowData?.[0][0].json).toMatchObject({
+				task_id: 'task-123',
+				webhookId: null,
+			});
 			const warnings = logs.filter((entry) => entry.level === 'warn');
 			expect(warnings).toHaveLength(1);
 			expect(warnings[0].message).toMatch(/unverified/);
@@ -278,7 +291,10 @@ describe('FreepikTrigger.webhook() in a real n8n-core WebhookContext', () => {
 			const [[item]] = result.workflowData!;
 			expect(Object.keys(item.binary ?? {})).toEqual(['data', 'data_1']);
 			expect(item.binary!.data).toMatchObject({ fileName: 'task-123.wav', mimeType: 'audio/wav' });
-			expect(item.binary!.data_1).toMatchObject({ fileName: 'task-123_1.wav', mimeType: 'audio/wav' });
+			expect(item.binary!.data_1).toMatchObject({
+				fileName: 'task-123_1.wav',
+				mimeType: 'audio/wav',
+			});
 			expect(Buffer.from(item.binary!.data.data, 'base64')).toEqual(wavA);
 			expect(Buffer.from(item.binary!.data_1.data, 'base64')).toEqual(wavB);
 			expect(item.json.downloadError).toBeUndefined();
@@ -324,7 +340,11 @@ describe('FreepikTrigger.webhook() in a real n8n-core WebhookContext', () => {
 			expect(server.requests).toHaveLength(0);
 			const [[item]] = result.workflowData!;
 			expect(item.binary).toBeUndefined();
-			expect(item.json).toMatchObject({ task_id: 'task-123', status: 'COMPLETED', generated: [internal] });
+			expect(item.json).toMatchObject({
+				task_id: 'task-123',
+				status: 'COMPLETED',
+				generated: [internal],
+			});
 			expect(item.json.downloadSkipped).toMatch(/Webhook Secret/);
 			expect(item.json.downloadError).toBeUndefined();
 			// n8n answers the request itself (no early acknowledgement was needed).
@@ -334,9 +354,12 @@ describe('FreepikTrigger.webhook() in a real n8n-core WebhookContext', () => {
 		});
 
 		it('fetches only http(s) URLs from a signed event', async () => {
-			const { result } = await deliver(completed(['file:///etc/passwd', `${server.baseUrl}/signed/a.wav`]), {
-				parameters: { downloadResult: true },
-			});
+			const { result } = await deliver(
+				completed(['file:///etc/passwd', `${server.baseUrl}/signed/a.wav`]),
+				{
+					parameters: { downloadResult: true },
+				},
+			);
 			const [[item]] = result.workflowData!;
 			expect(item.binary).toBeUndefined();
 			expect(item.json.downloadError).toMatch(/not an http\(s\) URL/);
@@ -344,9 +367,12 @@ describe('FreepikTrigger.webhook() in a real n8n-core WebhookContext', () => {
 		});
 
 		it('does not download for FAILED events or when the option is off', async () => {
-			await deliver({ task_id: 't-f', status: 'FAILED', generated: [`${server.baseUrl}/signed/a.wav`] }, {
-				parameters: { downloadResult: true },
-			});
+			await deliver(
+				{ task_id: 't-f', status: 'FAILED', generated: [`${server.baseUrl}/signed/a.wav`] },
+				{
+					parameters: { downloadResult: true },
+				},
+			);
 			const off = await deliver(completed([`${server.baseUrl}/signed/a.wav`]));
 			expect(off.result.workflowData![0][0].binary).toBeUndefined();
 			expect(server.requests).toHaveLength(0);

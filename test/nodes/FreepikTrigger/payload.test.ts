@@ -5,12 +5,17 @@ const raw = (value: unknown) => Buffer.from(JSON.stringify(value));
 describe('parseWebhookTask', () => {
 	it('reads the documented bare payload from the raw bytes', () => {
 		expect(
-			parseWebhookTask(raw({ task_id: 't1', status: 'COMPLETED', generated: ['https://x/a.wav'] }), {}),
+			parseWebhookTask(
+				raw({ task_id: 't1', status: 'COMPLETED', generated: ['https://x/a.wav'] }),
+				{},
+			),
 		).toEqual({ task_id: 't1', status: 'COMPLETED', generated: ['https://x/a.wav'] });
 	});
 
 	it('accepts a {data: …} wrapper', () => {
-		expect(parseWebhookTask(raw({ data: { task_id: 't1', status: 'FAILED', generated: [] } }), {})).toEqual({
+		expect(
+			parseWebhookTask(raw({ data: { task_id: 't1', status: 'FAILED', generated: [] } }), {}),
+		).toEqual({
 			task_id: 't1',
 			status: 'FAILED',
 			generated: [],
@@ -26,7 +31,10 @@ describe('parseWebhookTask', () => {
 	});
 
 	it('drops non-string entries of generated', () => {
-		const task = parseWebhookTask(raw({ task_id: 't', status: 'COMPLETED', generated: ['u', 1, null, ''] }), {});
+		const task = parseWebhookTask(
+			raw({ task_id: 't', status: 'COMPLETED', generated: ['u', 1, null, ''] }),
+			{},
+		);
 		expect(task?.generated).toEqual(['u']);
 	});
 

@@ -11,7 +11,11 @@ import { signPayload } from './signing';
 const NOW = 1_750_000_000;
 const SECRET = 'freepik-webhook-secret';
 const BODY = Buffer.from(
-	JSON.stringify({ task_id: 'task-1', status: 'COMPLETED', generated: ['https://files.example/a.wav'] }),
+	JSON.stringify({
+		task_id: 'task-1',
+		status: 'COMPLETED',
+		generated: ['https://files.example/a.wav'],
+	}),
 );
 
 function request(
@@ -25,8 +29,7 @@ function request(
 		webhookId,
 		timestamp,
 		rawBody,
-		signatureHeader:
-			'signatureHeader' in overrides ? overrides.signatureHeader : `v1,${signature}`,
+		signatureHeader: 'signatureHeader' in overrides ? overrides.signatureHeader : `v1,${signature}`,
 	};
 }
 
@@ -57,7 +60,10 @@ describe('verifyWebhookSignature', () => {
 	});
 
 	it('refuses a signature made with another secret', () => {
-		expect(verify(request({ key: 'another-secret' }))).toEqual({ valid: false, reason: 'no-match' });
+		expect(verify(request({ key: 'another-secret' }))).toEqual({
+			valid: false,
+			reason: 'no-match',
+		});
 	});
 
 	it('refuses a body modified by one byte', () => {
@@ -112,12 +118,15 @@ describe('verifyWebhookSignature', () => {
 	});
 
 	describe('missing headers', () => {
-		it.each(['webhookId', 'timestamp', 'signatureHeader'] as const)('refuses without %s', (field) => {
-			expect(verify({ ...request(), [field]: undefined })).toEqual({
-				valid: false,
-				reason: 'missing-headers',
-			});
-		});
+		it.each(['webhookId', 'timestamp', 'signatureHeader'] as const)(
+			'refuses without %s',
+			(field) => {
+				expect(verify({ ...request(), [field]: undefined })).toEqual({
+					valid: false,
+					reason: 'missing-headers',
+				});
+			},
+		);
 	});
 
 	describe('secret encodings', () => {

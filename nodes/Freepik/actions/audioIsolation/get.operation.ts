@@ -5,7 +5,14 @@ import type { TaskJob } from '../../engine/types';
 import type { Tuning } from '../../helpers/batch';
 import { checkTaskId } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
-import { batchOptionFields, readOptions, readWaitSettings, runTaskOperation, waitFields, waitOptionFields } from './shared';
+import {
+	batchOptionFields,
+	readOptions,
+	readWaitSettings,
+	runTaskOperation,
+	waitFields,
+	waitOptionFields,
+} from './shared';
 import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
 import { FROM_AI_HINTS, fromAi } from './tool';
 
@@ -29,7 +36,8 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		displayOptions: { show: { waitForCompletion: [false], '@tool': [false] } },
-		description: 'Whether to download the isolated WAV into the output binary field if the task is already COMPLETED',
+		description:
+			'Whether to download the isolated WAV into the output binary field if the task is already COMPLETED',
 	},
 	{
 		displayName: 'Options',
@@ -50,8 +58,15 @@ function jobOf(ctx: IExecuteFunctions, i: number): TaskJob<RequestBody> {
 	const taskId = checkTaskId(ctx, i, ctx.getNodeParameter('taskId', i));
 	const download = !isToolMode(ctx) && (ctx.getNodeParameter('downloadResult', i, true) as boolean);
 	const wait = readWaitSettings(ctx, i, readOptions(ctx, i), download);
-	if (ctx.getNodeParameter('waitForCompletion', i, false) as boolean) return { kind: 'getAndWait', itemIndex: i, taskId, wait };
-	return { kind: 'getOnce', itemIndex: i, taskId, downloadTo: wait.downloadTo, pollIntervalMs: wait.pollIntervalMs };
+	if (ctx.getNodeParameter('waitForCompletion', i, false) as boolean)
+		return { kind: 'getAndWait', itemIndex: i, taskId, wait };
+	return {
+		kind: 'getOnce',
+		itemIndex: i,
+		taskId,
+		downloadTo: wait.downloadTo,
+		pollIntervalMs: wait.pollIntervalMs,
+	};
 }
 
 export async function execute(

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { eachItem, type Tuning } from '../../helpers/batch';
@@ -46,19 +51,36 @@ export async function execute(
 	items: INodeExecutionData[],
 	tuning: Tuning = {},
 ): Promise<INodeExecutionData[]> {
-	const client = await FreepikClient.create(this, { ...tuning.client, ...readBatchSettings(this).client });
-	const { done, failed } = await eachItem(this, items.length, async (i) => await listTasks(this, client, i));
+	const client = await FreepikClient.create(this, {
+		...tuning.client,
+		...readBatchSettings(this).client,
+	});
+	const { done, failed } = await eachItem(
+		this,
+		items.length,
+		async (i) => await listTasks(this, client, i),
+	);
 	const output = toOutputItems(this, failed, true);
 	for (const { itemIndex, value: tasks } of done) {
-		for (const task of tasks) output.push({ json: { ...task } as IDataObject, pairedItem: { item: itemIndex } });
+		for (const task of tasks)
+			output.push({ json: { ...task } as IDataObject, pairedItem: { item: itemIndex } });
 	}
-	return output.sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item);
+	return output.sort(
+		(a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item,
+	);
 }
 
 async function listTasks(ctx: IExecuteFunctions, client: FreepikClient, i: number) {
 	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll
 		? Infinity
-		: checkRange(ctx, i, 'Limit', ctx.getNodeParameter('limit', i, DEFAULTS.limit), { min: 1, max: Number.MAX_SAFE_INTEGER }, true);
+		: checkRange(
+				ctx,
+				i,
+				'Limit',
+				ctx.getNodeParameter('limit', i, DEFAULTS.limit),
+				{ min: 1, max: Number.MAX_SAFE_INTEGER },
+				true,
+			);
 	return (await client.listTasks(i)).slice(0, limit);
 }

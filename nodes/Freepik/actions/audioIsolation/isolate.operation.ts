@@ -1,7 +1,17 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { jsonBodyWithBase64File, unsupportedFormatReason, type InputType } from '../../helpers/binary';
+import {
+	jsonBodyWithBase64File,
+	unsupportedFormatReason,
+	type InputType,
+} from '../../helpers/binary';
 import type { TaskJob, WaitSettings } from '../../engine/types';
 import type { Tuning } from '../../helpers/batch';
 import {
@@ -68,7 +78,11 @@ const properties: INodeProperties[] = [
 			options: [
 				{ name: 'Binary File', value: 'binary', description: 'A file from a previous node' },
 				{ name: 'URL', value: 'url', description: 'A public https:// link Freepik downloads' },
-				{ name: 'Base64', value: 'base64', description: 'The file as base64 text (or a data: URI)' },
+				{
+					name: 'Base64',
+					value: 'base64',
+					description: 'The file as base64 text (or a data: URI)',
+				},
 			],
 			default: 'binary',
 		},
@@ -131,7 +145,11 @@ const properties: INodeProperties[] = [
 				displayName: 'Frame Sample Rate (FPS)',
 				name: 'sampleFps',
 				type: 'number',
-				typeOptions: { minValue: LIMITS.sampleFps.min, maxValue: LIMITS.sampleFps.max, numberPrecision: 1 },
+				typeOptions: {
+					minValue: LIMITS.sampleFps.min,
+					maxValue: LIMITS.sampleFps.max,
+					numberPrecision: 1,
+				},
 				default: 2, // DEFAULTS.sampleFps (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
 				description: 'Video frames per second to analyse (1–5); higher is more precise and slower',
 				displayOptions: { show: { '/inputType': ['video'] } },
@@ -140,9 +158,13 @@ const properties: INodeProperties[] = [
 				displayName: 'Reranking Candidates',
 				name: 'rerankingCandidates',
 				type: 'number',
-				typeOptions: { minValue: LIMITS.rerankingCandidates.min, maxValue: LIMITS.rerankingCandidates.max },
+				typeOptions: {
+					minValue: LIMITS.rerankingCandidates.min,
+					maxValue: LIMITS.rerankingCandidates.max,
+				},
 				default: 1, // DEFAULTS.rerankingCandidates (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
-				description: 'Quality versus speed (1–8): more candidates give a better result and take longer',
+				description:
+					'Quality versus speed (1–8): more candidates give a better result and take longer',
 			},
 			{
 				displayName: 'Predict Spans',
@@ -189,7 +211,8 @@ type Box = Record<(typeof BOUNDING_BOX)[number], number>;
 /** Reads and checks one item's parameters; throws a field-naming error before anything is sent. */
 function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 	const inputType = ctx.getNodeParameter('inputType', i) as InputType;
-	if (inputType !== 'audio' && inputType !== 'video') invalid(ctx, i, 'Input Type', 'must be "audio" or "video"');
+	if (inputType !== 'audio' && inputType !== 'video')
+		invalid(ctx, i, 'Input Type', 'must be "audio" or "video"');
 	const options = readOptions(ctx, i);
 	const fields: IDataObject = {
 		description: checkDescription(ctx, i, ctx.getNodeParameter('description', i)),
@@ -199,38 +222,91 @@ function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 	const input = readInput(ctx, i, inputType);
 	const waitForCompletion = ctx.getNodeParameter('waitForCompletion', i, true) as boolean;
 	const wait = waitForCompletion
-		? readWaitSettings(ctx, i, options, !isToolMode(ctx) && (ctx.getNodeParameter('downloadResult', i, true) as boolean))
+		? readWaitSettings(
+				ctx,
+				i,
+				options,
+				!isToolMode(ctx) && (ctx.getNodeParameter('downloadResult', i, true) as boolean),
+			)
 		: undefined;
 	return { itemIndex: i, inputType, fields, input, wait };
 }
 
-function readBoundingBox(ctx: IExecuteFunctions, i: number, inputType: InputType, options: IDataObject): Partial<Box> {
+function readBoundingBox(
+	ctx: IExecuteFunctions,
+	i: number,
+	inputType: InputType,
+	options: IDataObject,
+): Partial<Box> {
 	const boxSet = BOUNDING_BOX.filter((k) => options[k] !== undefined && options[k] !== '');
 	if (!boxSet.length) return {};
-	if (inputType !== 'video') invalid(ctx, i, 'Bounding Box', 'only applies to video input; remove it or set Input Type to Video');
+	if (inputType !== 'video')
+		invalid(
+			ctx,
+			i,
+			'Bounding Box',
+			'only applies to video input; remove it or set Input Type to Video',
+		);
 	if (boxSet.length !== 4) {
 		const missing = BOUNDING_BOX.filter((k) => !boxSet.includes(k)).map((k) => k.toUpperCase());
-		invalid(ctx, i, 'Bounding Box', `set all four of X1, Y1, X2, Y2 (missing ${missing.join(', ')})`);
+		invalid(
+			ctx,
+			i,
+			'Bounding Box',
+			`set all four of X1, Y1, X2, Y2 (missing ${missing.join(', ')})`,
+		);
 	}
 	const box = Object.fromEntries(
-		BOUNDING_BOX.map((k) => [k, checkRange(ctx, i, `Bounding Box ${k.toUpperCase()}`, options[k], { min: 0, max: 1_000_000 }, true)]),
+		BOUNDING_BOX.map((k) => [
+			k,
+			checkRange(
+				ctx,
+				i,
+				`Bounding Box ${k.toUpperCase()}`,
+				options[k],
+				{ min: 0, max: 1_000_000 },
+				true,
+			),
+		]),
 	) as Box;
-	if (box.x2 <= box.x1) invalid(ctx, i, 'Bounding Box X2', `must be greater than X1 (x1=${box.x1}, x2=${box.x2})`);
-	if (box.y2 <= box.y1) invalid(ctx, i, 'Bounding Box Y2', `must be greater than Y1 (y1=${box.y1}, y2=${box.y2})`);
+	if (box.x2 <= box.x1)
+		invalid(ctx, i, 'Bounding Box X2', `must be greater than X1 (x1=${box.x1}, x2=${box.x2})`);
+	if (box.y2 <= box.y1)
+		invalid(ctx, i, 'Bounding Box Y2', `must be greater than Y1 (y1=${box.y1}, y2=${box.y2})`);
 	return box;
 }
 
 /** Frame rate, reranking, spans and the webhook: the API's optional fields. */
-function readModelOptions(ctx: IExecuteFunctions, i: number, inputType: InputType, options: IDataObject): IDataObject {
+function readModelOptions(
+	ctx: IExecuteFunctions,
+	i: number,
+	inputType: InputType,
+	options: IDataObject,
+): IDataObject {
 	const fields: IDataObject = {};
 	if (options.sampleFps !== undefined) {
-		if (inputType !== 'video') invalid(ctx, i, 'Frame Sample Rate (FPS)', 'only applies to video input');
-		fields.sample_fps = checkRange(ctx, i, 'Frame Sample Rate (FPS)', options.sampleFps, LIMITS.sampleFps);
+		if (inputType !== 'video')
+			invalid(ctx, i, 'Frame Sample Rate (FPS)', 'only applies to video input');
+		fields.sample_fps = checkRange(
+			ctx,
+			i,
+			'Frame Sample Rate (FPS)',
+			options.sampleFps,
+			LIMITS.sampleFps,
+		);
 	}
 	if (options.rerankingCandidates !== undefined) {
-		fields.reranking_candidates = checkRange(ctx, i, 'Reranking Candidates', options.rerankingCandidates, LIMITS.rerankingCandidates, true);
+		fields.reranking_candidates = checkRange(
+			ctx,
+			i,
+			'Reranking Candidates',
+			options.rerankingCandidates,
+			LIMITS.rerankingCandidates,
+			true,
+		);
 	}
-	if (options.predictSpans !== undefined) fields.predict_spans = readPredictSpans(ctx, i, options.predictSpans);
+	if (options.predictSpans !== undefined)
+		fields.predict_spans = readPredictSpans(ctx, i, options.predictSpans);
 	if (options.webhookUrl !== undefined && options.webhookUrl !== '') {
 		fields.webhook_url = checkWebhookUrl(ctx, i, options.webhookUrl);
 	}
@@ -247,7 +323,8 @@ function readPredictSpans(ctx: IExecuteFunctions, i: number, raw: unknown): bool
 
 function readInput(ctx: IExecuteFunctions, i: number, inputType: InputType): IsolatePlan['input'] {
 	const source = ctx.getNodeParameter('inputSource', i) as string;
-	if (source === 'url') return { value: checkHttpsUrl(ctx, i, 'File URL', ctx.getNodeParameter('url', i)) };
+	if (source === 'url')
+		return { value: checkHttpsUrl(ctx, i, 'File URL', ctx.getNodeParameter('url', i)) };
 	if (source === 'base64') {
 		const { base64, mimeType } = checkBase64(ctx, i, ctx.getNodeParameter('base64Data', i));
 		const reason = mimeType ? unsupportedFormatReason(inputType, mimeType, undefined) : null;
@@ -258,13 +335,24 @@ function readInput(ctx: IExecuteFunctions, i: number, inputType: InputType): Iso
 	return invalid(ctx, i, 'Input Source', 'must be Binary File, URL or Base64');
 }
 
-function readBinaryInput(ctx: IExecuteFunctions, i: number, inputType: InputType): IsolatePlan['input'] {
+function readBinaryInput(
+	ctx: IExecuteFunctions,
+	i: number,
+	inputType: InputType,
+): IsolatePlan['input'] {
 	const binaryPropertyName = String(ctx.getNodeParameter('binaryPropertyName', i)).trim();
 	if (!binaryPropertyName) invalid(ctx, i, 'Input Binary Field', 'must not be empty');
 	const available = Object.keys(ctx.getInputData()[i]?.binary ?? {});
 	if (!available.includes(binaryPropertyName)) {
-		const has = available.length ? ` (it has: ${available.join(', ')})` : ' (it has no binary data)';
-		invalid(ctx, i, 'Input Binary Field', `the input item has no binary field "${binaryPropertyName}"${has}`);
+		const has = available.length
+			? ` (it has: ${available.join(', ')})`
+			: ' (it has no binary data)';
+		invalid(
+			ctx,
+			i,
+			'Input Binary Field',
+			`the input item has no binary field "${binaryPropertyName}"${has}`,
+		);
 	}
 	const binaryData = ctx.helpers.assertBinaryData(i, binaryPropertyName);
 	const reason = unsupportedFormatReason(inputType, binaryData.mimeType, binaryData.fileName);
@@ -278,23 +366,40 @@ function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan): RequestBody {
 	// Built when the task is submitted (not during validation) so a batch never holds every file at once.
 	return asUpload(
 		async () =>
-			await jsonBodyWithBase64File(ctx, plan.itemIndex, input.binaryPropertyName, input.binaryData, fields, inputType),
+			await jsonBodyWithBase64File(
+				ctx,
+				plan.itemIndex,
+				input.binaryPropertyName,
+				input.binaryData,
+				fields,
+				inputType,
+			),
 	);
 }
 
 function jobOf(ctx: IExecuteFunctions, plan: IsolatePlan): TaskJob<RequestBody> {
 	const body = requestBody(ctx, plan);
 	const { itemIndex, wait } = plan;
-	return wait ? { kind: 'createAndWait', itemIndex, body, wait } : { kind: 'createOnly', itemIndex, body };
+	return wait
+		? { kind: 'createAndWait', itemIndex, body, wait }
+		: { kind: 'createOnly', itemIndex, body };
 }
 
 /** Resume on Webhook: the task calls this execution back instead of being polled. */
 function callbackJobOf(ctx: IExecuteFunctions, plan: IsolatePlan, webhookUrl: string): CallbackJob {
 	if (plan.fields.webhook_url !== undefined) {
-		invalid(ctx, plan.itemIndex, 'Webhook URL', 'must be empty with Wait Mode "Resume on Webhook": Freepik calls this execution back instead');
+		invalid(
+			ctx,
+			plan.itemIndex,
+			'Webhook URL',
+			'must be empty with Wait Mode "Resume on Webhook": Freepik calls this execution back instead',
+		);
 	}
 	plan.fields.webhook_url = webhookUrl;
-	return { job: { kind: 'createOnly', itemIndex: plan.itemIndex, body: requestBody(ctx, plan) }, wait: plan.wait! };
+	return {
+		job: { kind: 'createOnly', itemIndex: plan.itemIndex, body: requestBody(ctx, plan) },
+		wait: plan.wait!,
+	};
 }
 
 export async function execute(
@@ -302,8 +407,15 @@ export async function execute(
 	items: INodeExecutionData[],
 	tuning: Tuning = {},
 ): Promise<INodeExecutionData[]> {
-	const resumes = this.getNodeParameter('waitForCompletion', 0, true) && this.getNodeParameter('waitMode', 0, 'poll') === 'webhook';
-	if (resumes) return await submitForCallbacks(this, items.length, tuning, (i, url) => callbackJobOf(this, planItem(this, i), url));
-	const output = await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, planItem(this, i)));
+	const resumes =
+		this.getNodeParameter('waitForCompletion', 0, true) &&
+		this.getNodeParameter('waitMode', 0, 'poll') === 'webhook';
+	if (resumes)
+		return await submitForCallbacks(this, items.length, tuning, (i, url) =>
+			callbackJobOf(this, planItem(this, i), url),
+		);
+	const output = await runTaskOperation(this, items.length, tuning, (i) =>
+		jobOf(this, planItem(this, i)),
+	);
 	return isToolMode(this) ? noteTemporaryLinks(output) : output;
 }

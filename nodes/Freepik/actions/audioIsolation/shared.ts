@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { TaskJob, WaitSettings } from '../../engine/types';
 import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../helpers/batch';
@@ -113,29 +118,70 @@ export function readWaitSettings(
 ): WaitSettings {
 	const read = (field: string, value: unknown, limits: { min: number; max: number }) =>
 		checkRange(ctx, itemIndex, field, value, limits) * 1000;
-	const pollIntervalMs = read('Poll Interval (Seconds)', options.pollInterval ?? DEFAULTS.pollInterval, LIMITS.pollInterval);
-	const maxWaitMs = read('Max Wait Time (Seconds)', options.maxWaitTime ?? DEFAULTS.maxWaitTime, LIMITS.maxWaitTime);
-	const outputBinaryPropertyName = String(options.outputBinaryPropertyName ?? DEFAULTS.outputBinaryPropertyName).trim();
-	if (download && !outputBinaryPropertyName) invalid(ctx, itemIndex, 'Output Binary Field', 'must not be empty');
-	return { pollIntervalMs, maxWaitMs, ...(download ? { downloadTo: outputBinaryPropertyName } : {}) };
+	const pollIntervalMs = read(
+		'Poll Interval (Seconds)',
+		options.pollInterval ?? DEFAULTS.pollInterval,
+		LIMITS.pollInterval,
+	);
+	const maxWaitMs = read(
+		'Max Wait Time (Seconds)',
+		options.maxWaitTime ?? DEFAULTS.maxWaitTime,
+		LIMITS.maxWaitTime,
+	);
+	const outputBinaryPropertyName = String(
+		options.outputBinaryPropertyName ?? DEFAULTS.outputBinaryPropertyName,
+	).trim();
+	if (download && !outputBinaryPropertyName)
+		invalid(ctx, itemIndex, 'Output Binary Field', 'must not be empty');
+	return {
+		pollIntervalMs,
+		maxWaitMs,
+		...(download ? { downloadTo: outputBinaryPropertyName } : {}),
+	};
 }
 
 /** Batch-wide settings come from the first item's options (one client and one loop serve the batch). */
 export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 	const options = readOptions(ctx, 0);
-	const read = (field: string, value: unknown, limits: { min: number; max: number }, integer = false) =>
-		checkRange(ctx, 0, field, value, limits, integer);
-	const average = read('Average Requests per Second', options.averageRequestsPerSecond ?? DEFAULTS.averageRequestsPerSecond, LIMITS.averageRequestsPerSecond);
-	const burst = read('Burst Requests per Second', options.burstRequestsPerSecond ?? DEFAULTS.burstRequestsPerSecond, LIMITS.burstRequestsPerSecond);
+	const read = (
+		field: string,
+		value: unknown,
+		limits: { min: number; max: number },
+		integer = false,
+	) => checkRange(ctx, 0, field, value, limits, integer);
+	const average = read(
+		'Average Requests per Second',
+		options.averageRequestsPerSecond ?? DEFAULTS.averageRequestsPerSecond,
+		LIMITS.averageRequestsPerSecond,
+	);
+	const burst = read(
+		'Burst Requests per Second',
+		options.burstRequestsPerSecond ?? DEFAULTS.burstRequestsPerSecond,
+		LIMITS.burstRequestsPerSecond,
+	);
 	const signal = ctx.getExecutionCancelSignal?.();
 	return {
 		client: {
-			timeoutMs: read('Request Timeout (Seconds)', options.requestTimeout ?? DEFAULTS.requestTimeout, LIMITS.requestTimeout) * 1000,
-			rateLimits: { ...FREEPIK_RATE_LIMITS, averagePerSecond: average, burstPerSecond: Math.max(burst, average) },
+			timeoutMs:
+				read(
+					'Request Timeout (Seconds)',
+					options.requestTimeout ?? DEFAULTS.requestTimeout,
+					LIMITS.requestTimeout,
+				) * 1000,
+			rateLimits: {
+				...FREEPIK_RATE_LIMITS,
+				averagePerSecond: average,
+				burstPerSecond: Math.max(burst, average),
+			},
 			signal,
 		},
 		engine: {
-			maxInFlight: read('Max Tasks in Flight', options.maxTasksInFlight ?? DEFAULTS.maxTasksInFlight, LIMITS.maxTasksInFlight, true),
+			maxInFlight: read(
+				'Max Tasks in Flight',
+				options.maxTasksInFlight ?? DEFAULTS.maxTasksInFlight,
+				LIMITS.maxTasksInFlight,
+				true,
+			),
 			downloadConcurrency: DEFAULTS.downloadConcurrency,
 			signal,
 		},
@@ -155,6 +201,11 @@ export async function runTaskOperation(
 ): Promise<INodeExecutionData[]> {
 	const settings = readBatchSettings(ctx);
 	const { done, failed } = await eachItem(ctx, itemCount, jobOf);
-	const outcomes = await runJobs(ctx, tuning, settings, done.map(({ value }) => value));
+	const outcomes = await runJobs(
+		ctx,
+		tuning,
+		settings,
+		done.map(({ value }) => value),
+	);
 	return toOutputItems(ctx, [...failed, ...outcomes], ctx.continueOnFail());
 }

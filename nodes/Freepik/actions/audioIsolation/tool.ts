@@ -22,7 +22,7 @@ export const ISOLATE_TOOL_DESCRIPTION = [
 ].join(' ');
 
 export const GET_TOOL_DESCRIPTION = [
-	"Looks up one Freepik AI Audio Isolation task by its task_id (the id an isolate call returned) and returns [{task_id, status, generated}].",
+	'Looks up one Freepik AI Audio Isolation task by its task_id (the id an isolate call returned) and returns [{task_id, status, generated}].',
 	'status is CREATED, IN_PROGRESS, COMPLETED or FAILED; when COMPLETED, generated holds temporary links (they expire) to the isolated WAV file.',
 ].join(' ');
 
@@ -38,7 +38,9 @@ const toolDescription = (operation: string, text: string): INodeProperties => ({
 	required: true,
 	description:
 		'What the AI Agent reads about this tool: what it does, the rules for its inputs and what it returns. The default fits this operation; edit it to add your own guidance.',
-	displayOptions: { show: { '@tool': [true], resource: ['audioIsolation'], operation: [operation] } },
+	displayOptions: {
+		show: { '@tool': [true], resource: ['audioIsolation'], operation: [operation] },
+	},
 });
 
 /** One `toolDescription` per operation, shown only on the tool variant of the node. */

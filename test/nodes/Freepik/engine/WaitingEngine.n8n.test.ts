@@ -2,7 +2,8 @@ import type { Simulator } from '../../../../simulator';
 import { runFreepik, startSimulator } from '../../../helpers/freepik';
 
 /** Items whose description carries the simulator hint that sets each task's duration or fate. */
-const itemsWith = (hints: string[]) => hints.map((hint, i) => ({ json: { description: `Voice ${i} ${hint}` } }));
+const itemsWith = (hints: string[]) =>
+	hints.map((hint, i) => ({ json: { description: `Voice ${i} ${hint}` } }));
 
 const batchParams = (options: Record<string, unknown> = {}) => ({
 	operation: 'isolate',
@@ -15,7 +16,8 @@ const batchParams = (options: Record<string, unknown> = {}) => ({
 	options: { pollInterval: 1, maxWaitTime: 30, ...options },
 });
 
-const descriptionOf = (sim: Simulator, taskId: string) => String(sim.tasks.get(taskId)!.body.description);
+const descriptionOf = (sim: Simulator, taskId: string) =>
+	String(sim.tasks.get(taskId)!.body.description);
 
 describe('waiting engine (a whole batch at once)', () => {
 	let sim: Simulator;
@@ -32,7 +34,9 @@ describe('waiting engine (a whole batch at once)', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual(durations.map((_, i) => ({ item: i })));
 		items.forEach((item, i) => {
 			expect(item.json.status).toBe('COMPLETED');
-			expect(descriptionOf(sim, item.json.task_id)).toBe(`Voice ${i} [sim:duration=${durations[i]}]`);
+			expect(descriptionOf(sim, item.json.task_id)).toBe(
+				`Voice ${i} [sim:duration=${durations[i]}]`,
+			);
 			expect(item.binary?.data.fileName).toBe(`${item.json.task_id}.wav`);
 		});
 		expect(sim.stats().creates).toBe(durations.length);
@@ -40,8 +44,17 @@ describe('waiting engine (a whole batch at once)', () => {
 	});
 
 	it('on 429 for a create, waits Retry-After and submits again without creating a duplicate', async () => {
-		sim.addFault({ route: 'create', kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: { message: 'Too many requests' }, times: 2 });
-		const { items, error } = await runFreepik(sim, batchParams(), { items: itemsWith(['[sim:duration=200]']) });
+		sim.addFault({
+			route: 'create',
+			kind: 'status',
+			status: 429,
+			headers: { 'retry-after': '1' },
+			body: { message: 'Too many requests' },
+			times: 2,
+		});
+		const { items, error } = await runFreepik(sim, batchParams(), {
+			items: itemsWith(['[sim:duration=200]']),
+		});
 		expect(error).toBeUndefined();
 		expect(items[0].json.status).toBe('COMPLETED');
 		expect(sim.requestsTo('create')).toHaveLength(3);
@@ -55,7 +68,9 @@ describe('waiting engine (a whole batch at once)', () => {
 			items: itemsWith(['[sim:duration=300]', '[sim:fail]', '[sim:duration=300]']),
 		});
 		expect(error).toBeDefined();
-		const failedId = [...sim.tasks.values()].find((t) => String(t.body.description).includes('[sim:fail]'))!.id;
+		const failedId = [...sim.tasks.values()].find((t) =>
+			String(t.body.description).includes('[sim:fail]'),
+		)!.id;
 		expect(error!.message).toContain(failedId);
 		for (const task of sim.tasks.values()) {
 			expect(`${error!.message}\n${error!.description}`).toContain(task.id);
@@ -74,21 +89,37 @@ describe('waiting engine (a whole batch at once)', () => {
 
 	it('on cancel stops within a second, logs one warn line per task left running and downloads nothing afterwards', async () => {
 		sim.addFault({ route: 'download', kind: 'delay', ms: 3000, times: 'Infinity' });
-		const { status, logs } = await runFreepik(sim, batchParams({ pollInterval: 1, maxWaitTime: 60, maxTasksInFlight: 3 }), {
-			items: itemsWith(['[sim:never]', '[sim:never]', '[sim:duration=200]', '[sim:never]']),
-			cancelAfterMs: 1500,
-			continueOnFail: true,
-		});
+		const { status, logs } = await runFreepik(
+			sim,
+			batchParams({ pollInterval: 1, maxWaitTime: 60, maxTasksInFlight: 3 }),
+			{
+				items: itemsWith(['[sim:never]', '[sim:never]', '[sim:duration=200]', '[sim:never]']),
+				cancelAfterMs: 1500,
+				continueOnFail: true,
+			},
+		);
 		const cancelledAt = sim.requestsTo('create')[0].at + 1500;
 		expect(status).not.toBe('success');
 		expect(sim.stats().creates).toBe(3);
 		// n8n reports the run cancelled at once; the node winds down within a second of the signal.
 		await new Promise((resolve) => setTimeout(resolve, 1000));
-		const warns = logs.filter((l) => l.level === 'warn' && /execution cancelled/.test(l.message)).map((l) => l.message);
-		for (const [index, task] of [...sim.tasks.values()].sort((a, b) => a.index - b.index).entries()) {
-			expect(warns).toContainEqual(expect.stringMatching(new RegExp(`item ${index}: task ${task.id} keeps running on Freepik \\(last status \\w+\\)`)));
+		const warns = logs
+			.filter((l) => l.level === 'warn' && /execution cancelled/.test(l.message))
+			.map((l) => l.message);
+		for (const [index, task] of [...sim.tasks.values()]
+			.sort((a, b) => a.index - b.index)
+			.entries()) {
+			expect(warns).toContainEqual(
+				expect.stringMatching(
+					new RegExp(
+						`item ${index}: task ${task.id} keeps running on Freepik \\(last status \\w+\\)`,
+					),
+				),
+			);
 		}
-		expect(warns).toContainEqual(expect.stringMatching(/0 of 4 tasks finished \(0 ok, 0 failed\), 3 running, 1 queued/));
+		expect(warns).toContainEqual(
+			expect.stringMatching(/0 of 4 tasks finished \(0 ok, 0 failed\), 3 running, 1 queued/),
+		);
 		// Nothing new reaches the API or the file host after the cancel (a download on the wire is aborted).
 		expect(sim.requests.filter((r) => r.at > cancelledAt + 1000)).toHaveLength(0);
 	});

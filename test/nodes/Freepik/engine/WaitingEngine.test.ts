@@ -8,7 +8,11 @@ import type { EngineOptions, TaskJob, TaskOutcome } from '../../../../nodes/Free
 import { FakeApi, type TaskSpec } from './fakeApi';
 import { VirtualClock } from './virtualClock';
 
-const wait = (pollIntervalMs = 5000, maxWaitMs = 600_000, download = true) => ({ pollIntervalMs, maxWaitMs, ...(download ? { downloadTo: 'data' } : {}) });
+const wait = (pollIntervalMs = 5000, maxWaitMs = 600_000, download = true) => ({
+	pollIntervalMs,
+	maxWaitMs,
+	...(download ? { downloadTo: 'data' } : {}),
+});
 const createAndWait = (specs: TaskSpec[], settings = wait()): Array<TaskJob<TaskSpec>> =>
 	specs.map((body, itemIndex) => ({ kind: 'createAndWait', itemIndex, body, wait: settings }));
 
@@ -22,7 +26,10 @@ function setUp(options: Partial<EngineOptions> = {}) {
 			downloadConcurrency: 4,
 			stopOnFirstError: false,
 			clock,
-			log: { info: (message) => logs.push({ level: 'info', message }), warn: (message) => logs.push({ level: 'warn', message }) },
+			log: {
+				info: (message) => logs.push({ level: 'info', message }),
+				warn: (message) => logs.push({ level: 'warn', message }),
+			},
 			...options,
 			...extra,
 		});
@@ -40,8 +47,12 @@ describe('WaitingEngine', () => {
 		const outcomes = await run(createAndWait(durations.map((durationMs) => ({ durationMs }))));
 		expect(outcomes.map((o) => o.itemIndex)).toEqual([0, 1, 2, 3, 4, 5]);
 		expect(outcomes.every((o) => o.ok && o.binary?.data)).toBe(true);
-		expect(api.calls.filter((c) => c.op === 'create').map((c) => c.itemIndex)).toEqual([0, 1, 2, 3, 4, 5]);
-		outcomes.forEach((o, i) => expect(api.tasks.get(o.task!.task_id)!.spec.durationMs).toBe(durations[i]));
+		expect(api.calls.filter((c) => c.op === 'create').map((c) => c.itemIndex)).toEqual([
+			0, 1, 2, 3, 4, 5,
+		]);
+		outcomes.forEach((o, i) =>
+			expect(api.tasks.get(o.task!.task_id)!.spec.durationMs).toBe(durations[i]),
+		);
 	});
 
 	it('keeps at most maxInFlight tasks open; a finished task frees its place for the next', async () => {
@@ -60,7 +71,9 @@ describe('WaitingEngine', () => {
 		expect(outcomes.every((o) => o.ok)).toBe(true);
 		const creates = api.calls.filter((c) => c.op === 'create');
 		for (let k = 2; k < creates.length; k++) {
-			const finishedBefore = outcomes.filter((o) => api.callsFor(o.task!.task_id, 'download')[0]?.at <= creates[k].at).length;
+			const finishedBefore = outcomes.filter(
+				(o) => api.callsFor(o.task!.task_id, 'download')[0]?.at <= creates[k].at,
+			).length;
 			expect(finishedBefore).toBeGreaterThanOrEqual(k - 1);
 		}
 		expect(peak).toBeGreaterThanOrEqual(2);
@@ -69,7 +82,9 @@ describe('WaitingEngine', () => {
 
 	it('stops at Max Wait Time with a timeout naming the task, polling no more than the schedule allows', async () => {
 		const { api, clock, run } = setUp();
-		const [outcome] = await run(createAndWait([{ durationMs: 0, fate: 'never' }], wait(5000, 60_000)));
+		const [outcome] = await run(
+			createAndWait([{ durationMs: 0, fate: 'never' }], wait(5000, 60_000)),
+		);
 		expect(failureOf(outcome)).toBe('timeout');
 		expect(outcome.task?.task_id).toBe('task-0');
 		expect(clock.now()).toBeGreaterThanOrEqual(60_000);
@@ -79,14 +94,26 @@ describe('WaitingEngine', () => {
 
 	it('reports FAILED with its task; with Continue On Fail the others finish', async () => {
 		const { run } = setUp();
-		const outcomes = await run(createAndWait([{ durationMs: 1000 }, { durationMs: 1000, fate: 'FAILED' }, { durationMs: 3000 }]));
+		const outcomes = await run(
+			createAndWait([
+				{ durationMs: 1000 },
+				{ durationMs: 1000, fate: 'FAILED' },
+				{ durationMs: 3000 },
+			]),
+		);
 		expect(outcomes.map(failureOf)).toEqual([undefined, 'failed', undefined]);
 		expect(outcomes[1].task?.status).toBe('FAILED');
 	});
 
 	it('without Continue On Fail, stops at the first error: no further creates, the rest not finished but named', async () => {
 		const { api, run } = setUp({ maxInFlight: 2, stopOnFirstError: true });
-		const outcomes = await run(createAndWait([{ durationMs: 1000, fate: 'FAILED' }, { durationMs: 60_000 }, { durationMs: 1000 }]));
+		const outcomes = await run(
+			createAndWait([
+				{ durationMs: 1000, fate: 'FAILED' },
+				{ durationMs: 60_000 },
+				{ durationMs: 1000 },
+			]),
+		);
 		expect(outcomes.map(failureOf)).toEqual(['failed', 'notFinished', 'notFinished']);
 		expect(outcomes[1].task?.task_id).toBe('task-1');
 		expect(outcomes[2].task).toBeUndefined();
@@ -121,7 +148,12 @@ describe('WaitingEngine', () => {
 	it('compares statuses case-insensitively', async () => {
 		const { run } = setUp();
 		const spell = (s: string) => s.toLowerCase();
-		const outcomes = await run(createAndWait([{ durationMs: 1000, spell }, { durationMs: 1000, fate: 'FAILED', spell }]));
+		const outcomes = await run(
+			createAndWait([
+				{ durationMs: 1000, spell },
+				{ durationMs: 1000, fate: 'FAILED', spell },
+			]),
+		);
 		expect(outcomes.map(failureOf)).toEqual([undefined, 'failed']);
 	});
 
@@ -138,7 +170,9 @@ describe('WaitingEngine', () => {
 
 		it('gives up after a few polls with an error naming the task', async () => {
 			const { api, run } = setUp();
-			const [outcome] = await run(createAndWait([{ durationMs: 1000, emptyPolls: 99 }], wait(2000)));
+			const [outcome] = await run(
+				createAndWait([{ durationMs: 1000, emptyPolls: 99 }], wait(2000)),
+			);
 			expect(failureOf(outcome)).toBe('noResultFiles');
 			expect(outcome.task?.task_id).toBe('task-0');
 			expect(api.callsFor('task-0').filter((c) => c.at >= api.doneAt('task-0'))).toHaveLength(4);
@@ -146,7 +180,9 @@ describe('WaitingEngine', () => {
 
 		it('without a download, COMPLETED with no files is a success', async () => {
 			const { run } = setUp();
-			const [outcome] = await run(createAndWait([{ durationMs: 1000, emptyPolls: 99 }], wait(2000, 60_000, false)));
+			const [outcome] = await run(
+				createAndWait([{ durationMs: 1000, emptyPolls: 99 }], wait(2000, 60_000, false)),
+			);
 			expect(outcome.ok).toBe(true);
 		});
 	});
@@ -157,7 +193,13 @@ describe('WaitingEngine', () => {
 			const running = api.seed({ durationMs: 60_000 });
 			const done = api.seed({ durationMs: 0 }, -1000);
 			const outcomes = await run([
-				{ kind: 'getOnce', itemIndex: 0, taskId: running, downloadTo: 'data', pollIntervalMs: 5000 },
+				{
+					kind: 'getOnce',
+					itemIndex: 0,
+					taskId: running,
+					downloadTo: 'data',
+					pollIntervalMs: 5000,
+				},
 				{ kind: 'getOnce', itemIndex: 1, taskId: done, downloadTo: 'data', pollIntervalMs: 5000 },
 			]);
 			expect(outcomes[0].ok && outcomes[0].task.status).toBe('IN_PROGRESS');
@@ -182,7 +224,9 @@ describe('WaitingEngine', () => {
 
 		it('create-only returns right after the create', async () => {
 			const { api, run } = setUp();
-			const outcomes = await run([{ kind: 'createOnly', itemIndex: 0, body: { durationMs: 5000 } }]);
+			const outcomes = await run([
+				{ kind: 'createOnly', itemIndex: 0, body: { durationMs: 5000 } },
+			]);
 			expect(outcomes[0].ok && outcomes[0].task.status).toBe('IN_PROGRESS');
 			expect(api.calls.map((c) => c.op)).toEqual(['create']);
 		});
@@ -201,12 +245,15 @@ describe('WaitingEngine', () => {
 			expect(latency).toBeLessThanOrEqual(1500);
 		});
 
-		it.each([1000, 2000, 3000, 4000, 60_000])('a %i ms task costs at most 2 + ⌈duration / interval⌉ + 3 polls', async (durationMs) => {
-			for (const intervalMs of [1000, 5000]) {
-				const { gets } = await requestsFor(durationMs, intervalMs);
-				expect(gets).toBeLessThanOrEqual(2 + Math.ceil(durationMs / intervalMs) + 3);
-			}
-		});
+		it.each([1000, 2000, 3000, 4000, 60_000])(
+			'a %i ms task costs at most 2 + ⌈duration / interval⌉ + 3 polls',
+			async (durationMs) => {
+				for (const intervalMs of [1000, 5000]) {
+					const { gets } = await requestsFor(durationMs, intervalMs);
+					expect(gets).toBeLessThanOrEqual(2 + Math.ceil(durationMs / intervalMs) + 3);
+				}
+			},
+		);
 
 		it('never polls one task more often than its schedule: gaps grow up to the interval', async () => {
 			const { api, run } = setUp();
@@ -226,13 +273,19 @@ describe('WaitingEngine', () => {
 			const abort = new AbortController();
 			const { api, clock, logs, run } = setUp({ signal: abort.signal, maxInFlight: 2 });
 			clock.at(10_000, () => abort.abort());
-			const outcomes = await run(createAndWait([{ durationMs: 60_000 }, { durationMs: 60_000 }, { durationMs: 1000 }]));
+			const outcomes = await run(
+				createAndWait([{ durationMs: 60_000 }, { durationMs: 60_000 }, { durationMs: 1000 }]),
+			);
 			expect(clock.now()).toBeLessThan(11_000);
 			expect(outcomes.map(failureOf)).toEqual(['cancelled', 'cancelled', 'cancelled']);
 			const warns = logs.filter((l) => l.level === 'warn').map((l) => l.message);
 			expect(warns).toEqual([
-				expect.stringMatching(/item 0: task task-0 keeps running on Freepik \(last status IN_PROGRESS\)/),
-				expect.stringMatching(/item 1: task task-1 keeps running on Freepik \(last status IN_PROGRESS\)/),
+				expect.stringMatching(
+					/item 0: task task-0 keeps running on Freepik \(last status IN_PROGRESS\)/,
+				),
+				expect.stringMatching(
+					/item 1: task task-1 keeps running on Freepik \(last status IN_PROGRESS\)/,
+				),
 				expect.stringMatching(/0 of 3 tasks finished \(0 ok, 0 failed\), 2 running, 1 queued/),
 			]);
 			expect(api.calls.filter((c) => c.at > 10_000)).toHaveLength(0);
@@ -250,7 +303,9 @@ describe('WaitingEngine', () => {
 			clock.at(1000, () => abort.abort());
 			const [outcome] = await run(createAndWait([{ durationMs: 1000 }]));
 			expect(outcome.ok === false && outcome.createInFlight).toBe(true);
-			expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/item 0: create was in flight/));
+			expect(logs.map((l) => l.message)).toContainEqual(
+				expect.stringMatching(/item 0: create was in flight/),
+			);
 			expect(clock.now()).toBeLessThan(2000);
 		});
 
@@ -269,7 +324,9 @@ describe('WaitingEngine', () => {
 		const { logs, run } = setUp({ progressEveryMs: 10_000 });
 		await run(createAndWait([{ durationMs: 25_000 }, { durationMs: 1000 }]));
 		expect(logs.filter((l) => l.level === 'info').map((l) => l.message)).toContainEqual(
-			expect.stringMatching(/1 of 2 tasks finished \(1 ok, 0 failed\), 1 running, 0 queued; \d+ s elapsed/),
+			expect.stringMatching(
+				/1 of 2 tasks finished \(1 ok, 0 failed\), 1 running, 0 queued; \d+ s elapsed/,
+			),
 		);
 	});
 });

@@ -27,7 +27,10 @@ export interface Call {
  */
 export class FakeApi implements TaskClient<TaskSpec> {
 	readonly calls: Call[] = [];
-	readonly tasks = new Map<string, { spec: TaskSpec; createdAt: number; polledAfterDone: number }>();
+	readonly tasks = new Map<
+		string,
+		{ spec: TaskSpec; createdAt: number; polledAfterDone: number }
+	>();
 	readonly failNext: Partial<Record<Call['op'], Error>> = {};
 	downloadsRunning = 0;
 	peakDownloads = 0;
@@ -60,7 +63,11 @@ export class FakeApi implements TaskClient<TaskSpec> {
 		return this.view(taskId);
 	}
 
-	async download(task: FreepikTask, propertyName: string, itemIndex: number): Promise<IBinaryKeyData> {
+	async download(
+		task: FreepikTask,
+		propertyName: string,
+		itemIndex: number,
+	): Promise<IBinaryKeyData> {
 		this.downloadsRunning++;
 		this.peakDownloads = Math.max(this.peakDownloads, this.downloadsRunning);
 		try {
@@ -96,7 +103,8 @@ export class FakeApi implements TaskClient<TaskSpec> {
 		const status = done ? (spec.fate ?? 'COMPLETED') : 'IN_PROGRESS';
 		let generated: string[] = [];
 		if (status === 'COMPLETED') {
-			generated = task.polledAfterDone >= (spec.emptyPolls ?? 0) ? [`https://files.test/${taskId}.wav`] : [];
+			generated =
+				task.polledAfterDone >= (spec.emptyPolls ?? 0) ? [`https://files.test/${taskId}.wav`] : [];
 			task.polledAfterDone++;
 		}
 		return { task_id: taskId, status: spec.spell ? spec.spell(status) : status, generated };

@@ -50,7 +50,10 @@ export class VirtualClock implements Clock {
 		for (;;) {
 			await settleMicrotasks();
 			if (settled) return await work;
-			if (!this.timers.length) throw new Error(`virtual clock: nothing scheduled at ${this.time} ms and the work is not done`);
+			if (!this.timers.length)
+				throw new Error(
+					`virtual clock: nothing scheduled at ${this.time} ms and the work is not done`,
+				);
 			this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
 			const next = this.timers.shift()!;
 			if (next.at > limitMs) throw new Error(`virtual clock: still running at ${limitMs} ms`);

@@ -3,12 +3,32 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Failure, TaskOutcome } from '../../../../nodes/Freepik/engine/types';
-import { errorItemJson, isToolMode, namesTask, outcomeError, presentError, toOutputItems } from '../../../../nodes/Freepik/helpers/outputs';
+import {
+	errorItemJson,
+	isToolMode,
+	namesTask,
+	outcomeError,
+	presentError,
+	toOutputItems,
+} from '../../../../nodes/Freepik/helpers/outputs';
+import { failedTaskMessage } from '../../../../nodes/Freepik/helpers/messages';
 
-const nodeOfType = (type: string): INode => ({ id: '1', name: 'Freepik', type, typeVersion: 1, position: [0, 0], parameters: {} });
-const ctxFor = (type = 'n8n-nodes-freepik.freepik') => ({ getNode: () => nodeOfType(type) }) as unknown as IExecuteFunctions;
+const nodeOfType = (type: string): INode => ({
+	id: '1',
+	name: 'Freepik',
+	type,
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+});
+const ctxFor = (type = 'n8n-nodes-freepik.freepik') =>
+	({ getNode: () => nodeOfType(type) }) as unknown as IExecuteFunctions;
 const task = { task_id: 'task-7', status: 'IN_PROGRESS', generated: [] };
-const failedOutcome = (failure: Failure, withTask = true, itemIndex = 0): Extract<TaskOutcome, { ok: false }> => ({
+const failedOutcome = (
+	failure: Failure,
+	withTask = true,
+	itemIndex = 0,
+): Extract<TaskOutcome, { ok: false }> => ({
 	itemIndex,
 	ok: false,
 	failure,
@@ -18,10 +38,18 @@ const failedOutcome = (failure: Failure, withTask = true, itemIndex = 0): Extrac
 describe('outputs: errors built once', () => {
 	it.each<[Failure, RegExp, RegExp]>([
 		[{ kind: 'failed' }, /^Freepik task task-7 FAILED$/, /likely|Check that the input/],
-		[{ kind: 'timeout', maxWaitMs: 60_000 }, /did not finish within 60 s \(last status: IN_PROGRESS\)/, /Get operation/],
+		[
+			{ kind: 'timeout', maxWaitMs: 60_000 },
+			/did not finish within 60 s \(last status: IN_PROGRESS\)/,
+			/Get operation/,
+		],
 		[{ kind: 'noResultFiles' }, /task-7 completed without result files/, /Task ID: task-7/],
 		[{ kind: 'cancelled' }, /cancelled \[task_id task-7\]/, /keep running on Freepik/],
-		[{ kind: 'notFinished' }, /another item of this batch failed first \[task_id task-7\]/, /Task ID: task-7/],
+		[
+			{ kind: 'notFinished' },
+			/another item of this batch failed first \[task_id task-7\]/,
+			/Task ID: task-7/,
+		],
 	])('%j names the task in message and description', (failure, message, description) => {
 		const error = outcomeError(ctxFor(), failedOutcome(failure)) as NodeOperationError;
 		expect(error).toBeInstanceOf(NodeOperationError);
@@ -31,27 +59,47 @@ describe('outputs: errors built once', () => {
 	});
 
 	it('adds the task to a request error that does not name it yet', () => {
-		const error = outcomeError(ctxFor(), failedOutcome({ kind: 'error', error: new NodeOperationError(nodeOfType('x'), 'Download broke') }));
+		const error = outcomeError(
+			ctxFor(),
+			failedOutcome({
+				kind: 'error',
+				error: new NodeOperationError(nodeOfType('x'), 'Download broke'),
+			}),
+		);
 		expect(error.message).toBe('Download broke [task_id task-7]');
-		expect((error as NodeOperationError).description).toBe('Task ID: task-7 (last status IN_PROGRESS)');
+		expect((error as NodeOperationError).description).toBe(
+			'Task ID: task-7 (last status IN_PROGRESS)',
+		);
 	});
 
 	it('leaves an error that already names its task as it is (no text matching)', () => {
-		const original = namesTask(new NodeOperationError(nodeOfType('x'), 'Could not get it', { description: 'd' }), 'task-7');
+		const original = namesTask(
+			new NodeOperationError(nodeOfType('x'), 'Could not get it', { description: 'd' }),
+			'task-7',
+		);
 		const error = outcomeError(ctxFor(), failedOutcome({ kind: 'error', error: original }));
 		expect(error.message).toBe('Could not get it');
 	});
 
 	it('wraps a plain error with the task in a NodeOperationError', () => {
-		const error = outcomeError(ctxFor(), failedOutcome({ kind: 'error', error: new Error('boom') }));
+		const error = outcomeError(
+			ctxFor(),
+			failedOutcome({ kind: 'error', error: new Error('boom') }),
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('boom [task_id task-7]');
 	});
 
 	it('without a task: n8n errors stay, plain ones are wrapped, cancel and stop say no task was created', () => {
-		const api = new NodeApiError(nodeOfType('x'), { message: 'nope' }, { message: 'Freepik rejected the request' });
+		const api = new NodeApiError(
+			nodeOfType('x'),
+			{ message: 'nope' },
+			{ message: 'Freepik rejected the request' },
+		);
 		expect(outcomeError(ctxFor(), failedOutcome({ kind: 'error', error: api }, false))).toBe(api);
-		expect(outcomeError(ctxFor(), failedOutcome({ kind: 'error', error: new Error('x') }, false))).toBeInstanceOf(NodeOperationError);
+		expect(
+			outcomeError(ctxFor(), failedOutcome({ kind: 'error', error: new Error('x') }, false)),
+		).toBeInstanceOf(NodeOperationError);
 		for (const kind of ['cancelled', 'notFinished'] as const) {
 			const error = outcomeError(ctxFor(), failedOutcome({ kind }, false)) as NodeOperationError;
 			expect(error.description).toMatch(/No task was created/);
@@ -65,8 +113,13 @@ describe('outputs: errors built once', () => {
 		});
 
 		it('puts the description into the message; regular mode keeps them apart', () => {
-			const make = () => new NodeOperationError(nodeOfType('x'), 'Invalid "Sound to Isolate": too long', { description: 'Nothing was sent to Freepik.' });
-			expect(presentError(ctxFor('a.freepikTool'), make()).message).toBe('Invalid "Sound to Isolate": too long Nothing was sent to Freepik.');
+			const make = () =>
+				new NodeOperationError(nodeOfType('x'), 'Invalid "Sound to Isolate": too long', {
+					description: 'Nothing was sent to Freepik.',
+				});
+			expect(presentError(ctxFor('a.freepikTool'), make()).message).toBe(
+				'Invalid "Sound to Isolate": too long Nothing was sent to Freepik.',
+			);
 			expect(presentError(ctxFor(), make()).message).toBe('Invalid "Sound to Isolate": too long');
 		});
 
@@ -78,19 +131,34 @@ describe('outputs: errors built once', () => {
 		});
 
 		it('Continue On Fail items carry the fix in `error` too', () => {
-			const [item] = toOutputItems(ctxFor('a.freepikTool'), [failedOutcome({ kind: 'failed' })], true);
-			expect(item.json.error).toMatch(/^Freepik task task-7 FAILED Freepik reported status FAILED/);
+			const [item] = toOutputItems(
+				ctxFor('a.freepikTool'),
+				[failedOutcome({ kind: 'failed' })],
+				true,
+			);
+			expect(item.json.error).toBe(failedTaskMessage('task-7'));
 			expect(item.json.errorDescription).toBeDefined();
 		});
 	});
 
 	describe('toOutputItems', () => {
-		const ok = (itemIndex: number, taskId: string): TaskOutcome => ({ itemIndex, ok: true, task: { ...task, task_id: taskId, status: 'COMPLETED' } });
+		const ok = (itemIndex: number, taskId: string): TaskOutcome => ({
+			itemIndex,
+			ok: true,
+			task: { ...task, task_id: taskId, status: 'COMPLETED' },
+		});
 
 		it('orders by item, pairs each item and keeps binaries', () => {
 			const binary = { data: { data: '', mimeType: 'audio/wav' } };
-			const items = toOutputItems(ctxFor(), [{ ...ok(1, 'b'), binary } as TaskOutcome, ok(0, 'a')], false);
-			expect(items.map((i) => [i.json.task_id, i.pairedItem])).toEqual([['a', { item: 0 }], ['b', { item: 1 }]]);
+			const items = toOutputItems(
+				ctxFor(),
+				[{ ...ok(1, 'b'), binary } as TaskOutcome, ok(0, 'a')],
+				false,
+			);
+			expect(items.map((i) => [i.json.task_id, i.pairedItem])).toEqual([
+				['a', { item: 0 }],
+				['b', { item: 1 }],
+			]);
 			expect(items[1].binary).toBe(binary);
 			expect(items[0].binary).toBeUndefined();
 		});
@@ -113,7 +181,9 @@ describe('outputs: errors built once', () => {
 
 		it('the error item has the task fields only when a task exists', () => {
 			expect(errorItemJson(new Error('e'))).toEqual({ error: 'e' });
-			expect(errorItemJson(new NodeOperationError(nodeOfType('x'), 'e', { description: 'd' }), task)).toEqual({
+			expect(
+				errorItemJson(new NodeOperationError(nodeOfType('x'), 'e', { description: 'd' }), task),
+			).toEqual({
 				task_id: 'task-7',
 				status: 'IN_PROGRESS',
 				error: 'e',

@@ -21,10 +21,19 @@ describe('batches', () => {
 		[...sim.tasks.values()].find((task) => task.body.description === description)?.id;
 
 	it('returns N items in input order with the right pairing, though tasks finish in another order', async () => {
-		const descriptions = ['a [sim:duration=1800]', 'b [sim:duration=100]', 'c [sim:duration=1100]', 'd [sim:duration=300]'];
-		const { items, error } = await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
-			items: itemsWith(...descriptions),
-		});
+		const descriptions = [
+			'a [sim:duration=1800]',
+			'b [sim:duration=100]',
+			'c [sim:duration=1100]',
+			'd [sim:duration=300]',
+		];
+		const { items, error } = await runFreepik(
+			sim,
+			isolateFromUrl({ description: perItemDescription }),
+			{
+				items: itemsWith(...descriptions),
+			},
+		);
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(4);
 		descriptions.forEach((description, i) => {
@@ -34,22 +43,35 @@ describe('batches', () => {
 			expect(items[i].binary!.data.fileName).toBe(`${id}.wav`);
 		});
 		// The scenario is real: the simulator finished them out of input order.
-		const finishOrder = [...sim.tasks.values()].sort((x, y) => x.doneAt! - y.doneAt!).map((t) => t.body.description);
-		expect(finishOrder).toEqual([descriptions[1], descriptions[3], descriptions[2], descriptions[0]]);
+		const finishOrder = [...sim.tasks.values()]
+			.sort((x, y) => x.doneAt! - y.doneAt!)
+			.map((t) => t.body.description);
+		expect(finishOrder).toEqual([
+			descriptions[1],
+			descriptions[3],
+			descriptions[2],
+			descriptions[0],
+		]);
 		// Each task submitted exactly once, and each result downloaded once.
 		expect(sim.stats().creates).toBe(4);
 		expect(sim.requestsTo('create')).toHaveLength(4);
 		expect(sim.stats().downloads).toBe(4);
 		// Each item holds its own task's file (as the file host serves it for that task).
 		for (const item of items) {
-			expect((await readBinary(item.binary!.data)).equals(await fileOf(item.json.task_id, 0))).toBe(true);
+			expect((await readBinary(item.binary!.data)).equals(await fileOf(item.json.task_id, 0))).toBe(
+				true,
+			);
 		}
 	});
 
 	it('submits every task of a batch at once rather than one after another', async () => {
-		const { durationMs, error } = await runFreepik(sim, isolateFromUrl({ description: perItemDescription, downloadResult: false }), {
-			items: itemsWith(...Array.from({ length: 6 }, (_, i) => `voice ${i} [sim:duration=900]`)),
-		});
+		const { durationMs, error } = await runFreepik(
+			sim,
+			isolateFromUrl({ description: perItemDescription, downloadResult: false }),
+			{
+				items: itemsWith(...Array.from({ length: 6 }, (_, i) => `voice ${i} [sim:duration=900]`)),
+			},
+		);
 		expect(error).toBeUndefined();
 		expect(durationMs).toBeLessThan(4000);
 		const creates = sim.requestsTo('create').map((r) => r.at);
@@ -57,10 +79,17 @@ describe('batches', () => {
 	});
 
 	it('respects Max Tasks in Flight and still outputs every item in order', async () => {
-		const descriptions = Array.from({ length: 4 }, (_, i) => `voice ${i} [sim:duration=${i % 2 ? 100 : 600}]`);
+		const descriptions = Array.from(
+			{ length: 4 },
+			(_, i) => `voice ${i} [sim:duration=${i % 2 ? 100 : 600}]`,
+		);
 		const { items, error } = await runFreepik(
 			sim,
-			isolateFromUrl({ description: perItemDescription, downloadResult: false, options: { maxTasksInFlight: 2 } }),
+			isolateFromUrl({
+				description: perItemDescription,
+				downloadResult: false,
+				options: { maxTasksInFlight: 2 },
+			}),
 			{ items: itemsWith(...descriptions) },
 		);
 		expect(error).toBeUndefined();
@@ -74,7 +103,11 @@ describe('batches', () => {
 	});
 
 	it('with Continue On Fail reports the failed item in place and completes the others', async () => {
-		const descriptions = ['ok 1 [sim:duration=600]', 'bad [sim:fail] [sim:duration=100]', 'ok 2 [sim:duration=200]'];
+		const descriptions = [
+			'ok 1 [sim:duration=600]',
+			'bad [sim:fail] [sim:duration=100]',
+			'ok 2 [sim:duration=200]',
+		];
 		const result = await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
 			items: itemsWith(...descriptions),
 			continueOnFail: true,
@@ -83,21 +116,36 @@ describe('batches', () => {
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(3);
 		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(items[0].json).toMatchObject({ task_id: taskIdOf(descriptions[0]), status: 'COMPLETED' });
+		expect(items[0].json).toMatchObject({
+			task_id: taskIdOf(descriptions[0]),
+			status: 'COMPLETED',
+		});
 		expect(items[0].binary!.data).toBeDefined();
 		expect(items[1].json).toMatchObject({ task_id: taskIdOf(descriptions[1]), status: 'FAILED' });
 		expect(items[1].json.error).toContain(taskIdOf(descriptions[1]));
 		expect(items[1].binary).toBeUndefined();
-		expect(items[2].json).toMatchObject({ task_id: taskIdOf(descriptions[2]), status: 'COMPLETED' });
+		expect(items[2].json).toMatchObject({
+			task_id: taskIdOf(descriptions[2]),
+			status: 'COMPLETED',
+		});
 		expect(sim.stats().creates).toBe(3);
 		expectNoKeyLeak(sim, result);
 	});
 
 	it('with Continue On Fail keeps going when one create is rejected, and submits each task once', async () => {
-		sim.addFault({ route: 'create', kind: 'status', status: 400, body: { message: 'Request validation failed' } });
+		sim.addFault({
+			route: 'create',
+			kind: 'status',
+			status: 400,
+			body: { message: 'Request validation failed' },
+		});
 		const { items, error } = await runFreepik(
 			sim,
-			isolateFromUrl({ description: perItemDescription, downloadResult: false, options: { maxTasksInFlight: 1 } }),
+			isolateFromUrl({
+				description: perItemDescription,
+				downloadResult: false,
+				options: { maxTasksInFlight: 1 },
+			}),
 			{ items: itemsWith('first', 'second', 'third'), continueOnFail: true },
 		);
 		expect(error).toBeUndefined();
@@ -110,7 +158,11 @@ describe('batches', () => {
 	});
 
 	it('without Continue On Fail throws the failing task and lists every task the batch already created', async () => {
-		const descriptions = ['long 1 [sim:duration=2500]', 'bad [sim:fail] [sim:duration=100]', 'long 2 [sim:duration=2500]'];
+		const descriptions = [
+			'long 1 [sim:duration=2500]',
+			'bad [sim:fail] [sim:duration=100]',
+			'long 2 [sim:duration=2500]',
+		];
 		const result = await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
 			items: itemsWith(...descriptions),
 		});
@@ -131,7 +183,12 @@ describe('batches', () => {
 	});
 
 	it('without Continue On Fail names the tasks created alongside a rejected create', async () => {
-		sim.addFault({ route: 'create', kind: 'status', status: 400, body: { message: 'Request validation failed' } });
+		sim.addFault({
+			route: 'create',
+			kind: 'status',
+			status: 400,
+			body: { message: 'Request validation failed' },
+		});
 		// All three creates go out together; the first is rejected, the other two create tasks.
 		const descriptions = ['rejected', 'second [sim:duration=1500]', 'third [sim:duration=1500]'];
 		const result = await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
@@ -148,9 +205,13 @@ describe('batches', () => {
 	});
 
 	it('keeps outputs in order with Wait for Completion off', async () => {
-		const { items } = await runFreepik(sim, isolateFromUrl({ description: perItemDescription, waitForCompletion: false }), {
-			items: itemsWith('x', 'y', 'z'),
-		});
+		const { items } = await runFreepik(
+			sim,
+			isolateFromUrl({ description: perItemDescription, waitForCompletion: false }),
+			{
+				items: itemsWith('x', 'y', 'z'),
+			},
+		);
 		expect(items.map((i) => i.json.task_id)).toEqual(['x', 'y', 'z'].map(taskIdOf));
 		expect(items.map((i) => i.json.status)).toEqual(['CREATED', 'CREATED', 'CREATED']);
 		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);

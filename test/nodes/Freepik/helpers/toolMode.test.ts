@@ -10,7 +10,8 @@ import { TEMPORARY_LINK_NOTE, failedTaskMessage } from '../../../../nodes/Freepi
 import type { Simulator } from '../../../../simulator';
 import { API_KEY, startSimulator } from '../../../helpers/freepik';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const harness = require('../../../../harness/n8n-harness') as typeof import('../../../../harness/n8n-harness');
+const harness =
+	require('../../../../harness/n8n-harness') as typeof import('../../../../harness/n8n-harness');
 
 function freepikTool(): Freepik {
 	const tool = new Freepik();
@@ -19,18 +20,33 @@ function freepikTool(): Freepik {
 }
 
 /** Runs the tool variant with the parameters a user leaves at their defaults; `args` are what the model sent. */
-async function callTool(sim: Simulator, args: Record<string, unknown>, parameters: Record<string, unknown> = {}) {
+async function callTool(
+	sim: Simulator,
+	args: Record<string, unknown>,
+	parameters: Record<string, unknown> = {},
+) {
 	const result = await harness.runNode({
 		nodeType: freepikTool(),
 		credentialTypes: { freepikApi: new FreepikApi() },
 		credentials: { freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' } },
-		parameters: { resource: 'audioIsolation', operation: 'isolate', options: { pollInterval: 1 }, ...parameters },
+		parameters: {
+			resource: 'audioIsolation',
+			operation: 'isolate',
+			options: { pollInterval: 1 },
+			...parameters,
+		},
 		items: [{ json: args }],
 	});
-	return result as { items: Array<{ json: Record<string, any>; binary?: object }>; error?: { message: string } };
+	return result as {
+		items: Array<{ json: Record<string, any>; binary?: object }>;
+		error?: { message: string };
+	};
 }
 
-const speech = { Sound_to_Isolate: 'A person speaking', File_URL: 'https://example.com/interview.mp3' };
+const speech = {
+	Sound_to_Isolate: 'A person speaking',
+	File_URL: 'https://example.com/interview.mp3',
+};
 
 describe('tool mode (node type ending in "Tool")', () => {
 	let sim: Simulator;
@@ -38,7 +54,7 @@ describe('tool mode (node type ending in "Tool")', () => {
 	afterAll(async () => await sim.close());
 	beforeEach(() => sim.reset());
 
-	it('works with its defaults: takes the model\'s arguments, waits, returns the link with a note and downloads nothing', async () => {
+	it("works with its defaults: takes the model's arguments, waits, returns the link with a note and downloads nothing", async () => {
 		const { items, error } = await callTool(sim, speech);
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
@@ -69,8 +85,13 @@ describe('tool mode (node type ending in "Tool")', () => {
 	});
 
 	it('an http:// URL is refused with the fix in the message', async () => {
-		const { error } = await callTool(sim, { ...speech, File_URL: 'http://example.com/interview.mp3' });
-		expect(error?.message).toMatch(/^Invalid "File URL" \(audio or video\): .*https:\/\/.*Nothing was sent to Freepik; .*https:\/\/.* and call again\.$/);
+		const { error } = await callTool(sim, {
+			...speech,
+			File_URL: 'http://example.com/interview.mp3',
+		});
+		expect(error?.message).toMatch(
+			/^Invalid "File URL" \(audio or video\): .*https:\/\/.*Nothing was sent to Freepik; .*https:\/\/.* and call again\.$/,
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 
@@ -95,7 +116,16 @@ describe('tool mode (node type ending in "Tool")', () => {
 
 describe('texts an agent reads', () => {
 	it('the Isolate tool description states the input rules, the result, the expiry and that it waits', () => {
-		for (const fact of ['https://', 'without logging in', 'WAV, MP3, FLAC, OGG, M4A', 'MP4, MOV, WEBM, AVI', '2500 characters', 'task_id', 'expires', 'waits']) {
+		for (const fact of [
+			'https://',
+			'without logging in',
+			'WAV, MP3, FLAC, OGG, M4A',
+			'MP4, MOV, WEBM, AVI',
+			'2500 characters',
+			'task_id',
+			'expires',
+			'waits',
+		]) {
 			expect(ISOLATE_TOOL_DESCRIPTION).toContain(fact);
 		}
 	});

@@ -47,7 +47,9 @@ describe('UploadSlots (upload concurrency of its own)', () => {
 
 	it('frees the slot when an upload fails', async () => {
 		const slots = new UploadSlots(1);
-		await expect(slots.run(async () => Promise.reject(new Error('socket hang up')))).rejects.toThrow('socket hang up');
+		await expect(
+			slots.run(async () => Promise.reject(new Error('socket hang up'))),
+		).rejects.toThrow('socket hang up');
 		expect(slots.inUse).toBe(0);
 		expect(await slots.run(async () => 'next')).toBe('next');
 	});
@@ -58,7 +60,9 @@ describe('uploadTimeoutMs', () => {
 		expect(uploadTimeoutMs(0, 120_000)).toBe(120_000);
 		expect(uploadTimeoutMs(1024 * 1024, 120_000)).toBe(121_000);
 		// A 500 MB file (~667 MB of base64 JSON) gets about 11 minutes more than a small request.
-		expect(uploadTimeoutMs(Math.ceil((500 * 1024 * 1024 * 4) / 3), 120_000)).toBeGreaterThan(120_000 + 660_000);
+		expect(uploadTimeoutMs(Math.ceil((500 * 1024 * 1024 * 4) / 3), 120_000)).toBeGreaterThan(
+			120_000 + 660_000,
+		);
 	});
 });
 
@@ -74,7 +78,9 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 		sim.addFault({ route: 'create', kind: 'delay', ms: 400, times: 6 });
 		const items = Array.from({ length: 6 }, (_, n) => ({
 			json: {},
-			binary: { data: { data: Buffer.alloc(3000 + n, n), fileName: `take-${n}.wav`, mimeType: 'audio/wav' } },
+			binary: {
+				data: { data: Buffer.alloc(3000 + n, n), fileName: `take-${n}.wav`, mimeType: 'audio/wav' },
+			},
 		}));
 		let mostPending = 0;
 		// Watches the server: how many create requests are open (arrived, not yet answered) at once.
@@ -85,7 +91,15 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 		try {
 			const result = await runFreepik(
 				sim,
-				{ operation: 'isolate', description: 'A person speaking', inputType: 'audio', inputSource: 'binary', binaryPropertyName: 'data', waitForCompletion: false, options },
+				{
+					operation: 'isolate',
+					description: 'A person speaking',
+					inputType: 'audio',
+					inputSource: 'binary',
+					binaryPropertyName: 'data',
+					waitForCompletion: false,
+					options,
+				},
 				{ items },
 			);
 			return { result, mostPending, creates: sim.requestsTo('create') };
@@ -97,7 +111,9 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 	it(`sends at most ${DEFAULT_MAX_PARALLEL_UPLOADS} uploads at once by default, each file exactly once`, async () => {
 		const { result, mostPending, creates } = await isolateSixFiles({});
 		expect(result.error?.message).toBeUndefined();
-		expect(new Set(result.items.map((item) => item.json.task_id))).toEqual(new Set(creates.map((c) => c.taskId)));
+		expect(new Set(result.items.map((item) => item.json.task_id))).toEqual(
+			new Set(creates.map((c) => c.taskId)),
+		);
 		expect(creates).toHaveLength(6);
 		expect(new Set(creates.map((c) => (c.input as { sha256: string }).sha256)).size).toBe(6);
 		expect(mostPending).toBe(DEFAULT_MAX_PARALLEL_UPLOADS);
@@ -113,8 +129,25 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 		sim.reset();
 		const result = await runFreepik(
 			sim,
-			{ operation: 'isolate', description: 'A person speaking', inputType: 'audio', inputSource: 'binary', binaryPropertyName: 'data', waitForCompletion: false, options: { maxParallelUploads: 0 } },
-			{ items: [{ json: {}, binary: { data: { data: Buffer.alloc(100, 1), fileName: 'a.wav', mimeType: 'audio/wav' } } }] },
+			{
+				operation: 'isolate',
+				description: 'A person speaking',
+				inputType: 'audio',
+				inputSource: 'binary',
+				binaryPropertyName: 'data',
+				waitForCompletion: false,
+				options: { maxParallelUploads: 0 },
+			},
+			{
+				items: [
+					{
+						json: {},
+						binary: {
+							data: { data: Buffer.alloc(100, 1), fileName: 'a.wav', mimeType: 'audio/wav' },
+						},
+					},
+				],
+			},
 		);
 		expect(result.error?.message).toMatch(/^Invalid "Max Parallel Uploads"/);
 		expect(sim.requests).toHaveLength(0);

@@ -18,14 +18,17 @@ describe('custom data packing of a waiting batch', () => {
 		const taskIds = uuids(207);
 		const packed = packBatch({ taskIds, downloadTo: 'data' });
 		expect(Object.keys(packed)).toHaveLength(CUSTOM_DATA_KEY_LIMIT);
-		for (const value of Object.values(packed)) expect(value.length).toBeLessThanOrEqual(CUSTOM_DATA_VALUE_LIMIT);
+		for (const value of Object.values(packed))
+			expect(value.length).toBeLessThanOrEqual(CUSTOM_DATA_VALUE_LIMIT);
 		expect(unpackBatch(packed)).toEqual({ taskIds, downloadTo: 'data' });
 	});
 
 	it('needs an 11th key for 208 ids, and says so before anything is created', () => {
 		expect(keysNeeded(207)).toBe(10);
 		expect(keysNeeded(208)).toBe(11);
-		expect(() => packBatch({ taskIds: uuids(208) })).toThrow('need 11 custom data keys, 10 are free');
+		expect(() => packBatch({ taskIds: uuids(208) })).toThrow(
+			'need 11 custom data keys, 10 are free',
+		);
 	});
 
 	it('shrinks the largest batch by the keys the workflow already uses', () => {
@@ -37,7 +40,13 @@ describe('custom data packing of a waiting batch', () => {
 	it('keeps items without a task, ids that are not UUIDs, and a field name with a bar, in item order', () => {
 		const taskIds = [randomUUID(), null, 'task-42|x*', null, randomUUID().toUpperCase()];
 		const batch = unpackBatch(packBatch({ taskIds, downloadTo: 'wav|out' }));
-		expect(batch!.taskIds).toEqual([taskIds[0], null, 'task-42|x*', null, taskIds[4]!.toLowerCase()]);
+		expect(batch!.taskIds).toEqual([
+			taskIds[0],
+			null,
+			'task-42|x*',
+			null,
+			taskIds[4]!.toLowerCase(),
+		]);
 		expect(batch!.downloadTo).toBe('wav|out');
 	});
 
@@ -50,7 +59,11 @@ describe('custom data packing of a waiting batch', () => {
 		expect(unpackBatch({})).toBeUndefined();
 		expect(unpackBatch({ ...packed, [HEADER_KEY]: '2|3|' })).toBeUndefined();
 		expect(unpackBatch({ ...packed, [HEADER_KEY]: '1|4|' })).toBeUndefined();
-		expect(unpackBatch({ ...packed, freepik_ids_0: packed.freepik_ids_0.slice(0, 50) })).toBeUndefined();
-		expect(unpackBatch({ ...packed, freepik_ids_0: `${packed.freepik_ids_0.slice(0, 43)}!` })).toBeUndefined();
+		expect(
+			unpackBatch({ ...packed, freepik_ids_0: packed.freepik_ids_0.slice(0, 50) }),
+		).toBeUndefined();
+		expect(
+			unpackBatch({ ...packed, freepik_ids_0: `${packed.freepik_ids_0.slice(0, 43)}!` }),
+		).toBeUndefined();
 	});
 });

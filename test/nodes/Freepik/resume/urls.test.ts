@@ -2,7 +2,9 @@ import { callbackUrl, isLocalUrl } from '../../../../nodes/Freepik/resume/urls';
 
 describe('callback URLs', () => {
 	it("adds the item index and keeps n8n's signature token as it is", () => {
-		const url = new URL(callbackUrl('https://n8n.example.com/webhook-waiting/42?signature=a%2Bb%2Fc', 7));
+		const url = new URL(
+			callbackUrl('https://n8n.example.com/webhook-waiting/42?signature=a%2Bb%2Fc', 7),
+		);
 		expect(url.pathname).toBe('/webhook-waiting/42');
 		expect(url.searchParams.get('signature')).toBe('a+b/c');
 		expect(url.searchParams.get('item')).toBe('7');

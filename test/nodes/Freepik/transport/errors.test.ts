@@ -29,7 +29,11 @@ describe('API errors', () => {
 		});
 
 		it('says the key is missing when the credential has none', async () => {
-			const result = await runFreepik(sim, { operation: 'getAll', returnAll: true }, { apiKey: '' });
+			const result = await runFreepik(
+				sim,
+				{ operation: 'getAll', returnAll: true },
+				{ apiKey: '' },
+			);
 			const error = errorOf(result);
 			expect(error.httpCode).toBe('401');
 			expect(error.message).toMatch(/API key is missing or invalid.*Missing API key/);
@@ -37,7 +41,11 @@ describe('API errors', () => {
 
 		it('on Get names the task it was reading', async () => {
 			const id = '046b6c7f-0b8a-43b9-b35d-6489e6daee91';
-			const result = await runFreepik(sim, { operation: 'get', taskId: id, waitForCompletion: false }, { apiKey: WRONG_KEY });
+			const result = await runFreepik(
+				sim,
+				{ operation: 'get', taskId: id, waitForCompletion: false },
+				{ apiKey: WRONG_KEY },
+			);
 			const error = errorOf(result);
 			expect(error.httpCode).toBe('401');
 			expect(error.message).toContain(id);
@@ -48,7 +56,12 @@ describe('API errors', () => {
 		it('does not claim a task may exist after a definite 401 or 400 rejection', async () => {
 			const unauthorized = errorOf(await runFreepik(sim, isolateFromUrl(), { apiKey: WRONG_KEY }));
 			expect(unauthorized.description).not.toMatch(/may have reached Freepik|second task/);
-			sim.addFault({ route: 'create', kind: 'status', status: 400, body: { message: 'Invalid description' } });
+			sim.addFault({
+				route: 'create',
+				kind: 'status',
+				status: 400,
+				body: { message: 'Invalid description' },
+			});
 			const rejected = errorOf(await runFreepik(sim, isolateFromUrl()));
 			expect(rejected.description).not.toMatch(/may have reached Freepik|second task/);
 		});
@@ -95,7 +108,12 @@ describe('API errors', () => {
 		});
 
 		it('with Continue On Fail becomes an error item carrying the message', async () => {
-			sim.addFault({ route: 'create', kind: 'status', status: 400, body: { message: 'Request validation failed', invalid_params: invalidParams } });
+			sim.addFault({
+				route: 'create',
+				kind: 'status',
+				status: 400,
+				body: { message: 'Request validation failed', invalid_params: invalidParams },
+			});
 			const { items, error } = await runFreepik(sim, isolateFromUrl(), { continueOnFail: true });
 			expect(error).toBeUndefined();
 			expect(items).toHaveLength(1);
@@ -112,7 +130,10 @@ describe('API errors', () => {
 				route: 'create',
 				kind: 'status',
 				status: 400,
-				body: { message: `Key ${API_KEY} is not allowed here`, invalid_params: [{ name: 'key', reason: API_KEY }] },
+				body: {
+					message: `Key ${API_KEY} is not allowed here`,
+					invalid_params: [{ name: 'key', reason: API_KEY }],
+				},
 			});
 			const result = await runFreepik(sim, isolateFromUrl());
 			const error = errorOf(result);
@@ -121,8 +142,17 @@ describe('API errors', () => {
 		});
 
 		it('is redacted when a non-JSON error page echoes it back', async () => {
-			sim.addFault({ route: 'get', kind: 'status', status: 418, body: `<html>teapot for ${API_KEY}</html>` });
-			const result = await runFreepik(sim, { operation: 'get', taskId: 'abc', waitForCompletion: false });
+			sim.addFault({
+				route: 'get',
+				kind: 'status',
+				status: 418,
+				body: `<html>teapot for ${API_KEY}</html>`,
+			});
+			const result = await runFreepik(sim, {
+				operation: 'get',
+				taskId: 'abc',
+				waitForCompletion: false,
+			});
 			const error = errorOf(result);
 			expect(error.httpCode).toBe('418');
 			expect(error.description).toContain('teapot for ***');

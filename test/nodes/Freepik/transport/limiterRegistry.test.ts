@@ -4,10 +4,16 @@ import {
 	sharedLimiter,
 	sharedLimiterStats,
 } from '../../../../nodes/Freepik/transport/limiterRegistry';
-import { FREEPIK_RATE_LIMITS, type RateLimiter } from '../../../../nodes/Freepik/transport/rateLimiter';
+import {
+	FREEPIK_RATE_LIMITS,
+	type RateLimiter,
+} from '../../../../nodes/Freepik/transport/rateLimiter';
 // The simulator's server-side model of Freepik's limits, used here as the referee.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RateLimiter: ServerModel, DEFAULT_RATE_LIMIT } = require('../../../simulator/rate-limit');
+const {
+	RateLimiter: ServerModel,
+	DEFAULT_RATE_LIMIT,
+} = require('../../../../simulator/rate-limit');
 
 const API = 'https://api.freepik.com';
 const KEY = 'FPSX-secret-key-0123456789';
@@ -59,7 +65,9 @@ describe('shared rate limiter per account (base URL + API key) in one process', 
 	it('the referee catches what separate limiters per execution do (the old behaviour)', () => {
 		const clock = virtualClock();
 		// Three keys that differ only in the last character: three budgets.
-		const separate = ['a', 'b', 'c'].map((k) => sharedLimiter(API, KEY + k, FREEPIK_RATE_LIMITS, clock.now));
+		const separate = ['a', 'b', 'c'].map((k) =>
+			sharedLimiter(API, KEY + k, FREEPIK_RATE_LIMITS, clock.now),
+		);
 		expect(new Set(separate).size).toBe(3);
 		// Judged as if they were one account, they overshoot it.
 		expect(executionsSendingFlatOut(separate, clock, 10).rejected).toBeGreaterThan(20);
@@ -106,7 +114,12 @@ describe('shared rate limiter per account (base URL + API key) in one process', 
 
 	it('does not let go of a limiter someone is waiting on', async () => {
 		const clock = virtualClock();
-		const limiter = sharedLimiter(API, KEY, { ...FREEPIK_RATE_LIMITS, burstPerSecond: 1, averagePerSecond: 1 }, clock.now);
+		const limiter = sharedLimiter(
+			API,
+			KEY,
+			{ ...FREEPIK_RATE_LIMITS, burstPerSecond: 1, averagePerSecond: 1 },
+			clock.now,
+		);
 		limiter.tryAcquire();
 		const controller = new AbortController();
 		const waiting = limiter.acquire(controller.signal);
@@ -119,24 +132,32 @@ describe('shared rate limiter per account (base URL + API key) in one process', 
 	});
 
 	it(`keeps at most ${MAX_HELD_LIMITERS} limiters alive by itself`, () => {
-		for (let i = 0; i < MAX_HELD_LIMITERS + 40; i++) sharedLimiter(API, `key-${i}`, FREEPIK_RATE_LIMITS);
+		for (let i = 0; i < MAX_HELD_LIMITERS + 40; i++)
+			sharedLimiter(API, `key-${i}`, FREEPIK_RATE_LIMITS);
 		expect(sharedLimiterStats().held).toBe(MAX_HELD_LIMITERS);
 	});
 });
 
 describe('concurrent executions through n8n-core (3 executions x 30 tasks, account allows 50 requests in any second)', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { runFreepik, startSimulator, isolateFromUrl } = require('../../../helpers/freepik') as typeof import('../../../helpers/freepik');
+	const { runFreepik, startSimulator, isolateFromUrl } =
+		require('../../../helpers/freepik') as typeof import('../../../helpers/freepik');
 
 	it('shares one budget: at most 2 answers 429 and every task is created exactly once', async () => {
 		const sim = await startSimulator({ rateLimit: true, taskDurationMs: 500 });
 		try {
 			const items = (run: number) =>
-				Array.from({ length: 30 }, (_, n) => ({ json: { url: `https://example.com/run-${run}/clip-${n}.wav` } }));
+				Array.from({ length: 30 }, (_, n) => ({
+					json: { url: `https://example.com/run-${run}/clip-${n}.wav` },
+				}));
 			const results = await Promise.all(
 				[0, 1, 2].map(
 					async (run) =>
-						await runFreepik(sim, isolateFromUrl({ url: '={{ $json.url }}', downloadResult: false }), { items: items(run) }),
+						await runFreepik(
+							sim,
+							isolateFromUrl({ url: '={{ $json.url }}', downloadResult: false }),
+							{ items: items(run) },
+						),
 				),
 			);
 			for (const result of results) {
@@ -146,7 +167,10 @@ describe('concurrent executions through n8n-core (3 executions x 30 tasks, accou
 			}
 			const stats = sim.stats();
 			expect(stats.rateLimited).toBeLessThanOrEqual(2);
-			const created = sim.requestsTo('create').filter((r) => r.status === 200).map((r) => (r.body as { audio: string }).audio);
+			const created = sim
+				.requestsTo('create')
+				.filter((r) => r.status === 200)
+				.map((r) => (r.body as { audio: string }).audio);
 			expect(created).toHaveLength(90);
 			expect(new Set(created).size).toBe(90);
 		} finally {

@@ -1,7 +1,10 @@
 import { FREEPIK_RATE_LIMITS, RateLimiter } from '../../../../nodes/Freepik/transport/rateLimiter';
 // The simulator's server-side model of Freepik's limits, used here as the referee.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RateLimiter: ServerModel, DEFAULT_RATE_LIMIT } = require('../../../../simulator/rate-limit');
+const {
+	RateLimiter: ServerModel,
+	DEFAULT_RATE_LIMIT,
+} = require('../../../../simulator/rate-limit');
 
 /** Drives a client that sends whenever its limiter allows, on a virtual clock, for `seconds`. */
 function sendAsFastAsAllowed(seconds: number, limits = FREEPIK_RATE_LIMITS) {
@@ -20,7 +23,8 @@ function sendAsFastAsAllowed(seconds: number, limits = FREEPIK_RATE_LIMITS) {
 		sentAt.push(now);
 		if (!server.take().allowed) rejected++;
 	}
-	const inWindow = (from: number, ms: number) => sentAt.filter((t) => t >= from && t < from + ms).length;
+	const inWindow = (from: number, ms: number) =>
+		sentAt.filter((t) => t >= from && t < from + ms).length;
 	return { sentAt, rejected, inWindow };
 }
 
@@ -32,7 +36,7 @@ describe('RateLimiter (Freepik: 50/s bursts for at most 5 s, 10/s on average ove
 		expect(sentAt.filter((t) => t < 120_000).length).toBeGreaterThanOrEqual(1000);
 	});
 
-	it('paces sends at the burst rate once half the 1 s window is used, so bursts cannot spill into the server\'s next window', () => {
+	it("paces sends at the burst rate once half the 1 s window is used, so bursts cannot spill into the server's next window", () => {
 		const { sentAt } = sendAsFastAsAllowed(5);
 		const gaps = sentAt.slice(25).map((t, i) => t - sentAt[i + 24]);
 		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 / 45 - 1);
@@ -117,7 +121,9 @@ describe('RateLimiter (Freepik: 50/s bursts for at most 5 s, 10/s on average ove
 		// Under the account's 10/s on average, yet using most of it, with few 429s.
 		expect(ok / steady.length).toBeLessThanOrEqual(10.01);
 		expect(ok / steady.length).toBeGreaterThan(6);
-		console.log(`converged: ${(ok / steady.length).toFixed(2)} accepted/s, ${((100 * limited) / (ok + limited)).toFixed(1)} % of requests answered 429`);
+		console.log(
+			`converged: ${(ok / steady.length).toFixed(2)} accepted/s, ${((100 * limited) / (ok + limited)).toFixed(1)} % of requests answered 429`,
+		);
 		expect(limited / (ok + limited)).toBeLessThan(0.05);
 	});
 });

@@ -2,9 +2,21 @@ import { hostOf, parseJson, taskIn, tasksIn } from '../../../../nodes/Freepik/tr
 
 describe('reading Freepik answers', () => {
 	it.each<[string, unknown, object | undefined]>([
-		['a wrapped task', { data: { task_id: 't1', status: 'COMPLETED', generated: ['u'] } }, { task_id: 't1', status: 'COMPLETED', generated: ['u'] }],
-		['a bare task', { task_id: 't2', status: 'IN_PROGRESS', generated: [] }, { task_id: 't2', status: 'IN_PROGRESS', generated: [] }],
-		['a task without status or files', { data: { task_id: 't3' } }, { task_id: 't3', status: 'UNKNOWN', generated: [] }],
+		[
+			'a wrapped task',
+			{ data: { task_id: 't1', status: 'COMPLETED', generated: ['u'] } },
+			{ task_id: 't1', status: 'COMPLETED', generated: ['u'] },
+		],
+		[
+			'a bare task',
+			{ task_id: 't2', status: 'IN_PROGRESS', generated: [] },
+			{ task_id: 't2', status: 'IN_PROGRESS', generated: [] },
+		],
+		[
+			'a task without status or files',
+			{ data: { task_id: 't3' } },
+			{ task_id: 't3', status: 'UNKNOWN', generated: [] },
+		],
 		['no task_id', { data: {} }, undefined],
 		['an empty task_id', { data: { task_id: '' } }, undefined],
 		['a number task_id', { task_id: 7 }, undefined],

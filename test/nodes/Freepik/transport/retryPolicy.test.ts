@@ -9,7 +9,12 @@ import {
 	type RetrySettings,
 } from '../../../../nodes/Freepik/transport/retryPolicy';
 
-const SETTINGS: RetrySettings = { maxRetries: 5, retryBaseDelayMs: 500, retryMaxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
+const SETTINGS: RetrySettings = {
+	maxRetries: 5,
+	retryBaseDelayMs: 500,
+	retryMaxDelayMs: 30_000,
+	maxRetryAfterMs: 120_000,
+};
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
 describe('retry policy', () => {
@@ -103,14 +108,47 @@ describe('retry policy', () => {
 	});
 
 	describe('the decision', () => {
-		const decide = (over: Partial<Parameters<typeof decideRetry>[0]> & { failure: Parameters<typeof decideRetry>[0]['failure'] }) =>
-			decideRetry({ kind: 'read', attempt: 0, settings: SETTINGS, now: NOW, random: () => 0.5, ...over });
+		const decide = (
+			over: Partial<Parameters<typeof decideRetry>[0]> & {
+				failure: Parameters<typeof decideRetry>[0]['failure'];
+			},
+		) =>
+			decideRetry({
+				kind: 'read',
+				attempt: 0,
+				settings: SETTINGS,
+				now: NOW,
+				random: () => 0.5,
+				...over,
+			});
 
-		it.each<[string, Parameters<typeof decide>[0], { retry: boolean; waitMs: number; ambiguous?: boolean; notes?: RegExp[] }]>([
-			['a 503 read with Retry-After waits what the server asked', { failure: { statusCode: 503, headers: { 'retry-after': '2' } } }, { retry: true, waitMs: 2000 }],
-			['a 500 read backs off', { failure: { statusCode: 500 }, attempt: 2 }, { retry: true, waitMs: 2000 }],
-			['a 404 read is final, with no note', { failure: { statusCode: 404 } }, { retry: false, waitMs: 500, ambiguous: false, notes: [] }],
-			['out of tries says how many', { failure: { statusCode: 500 }, attempt: 5 }, { retry: false, waitMs: 16_000, ambiguous: false, notes: [/Tried 6 times/] }],
+		it.each<
+			[
+				string,
+				Parameters<typeof decide>[0],
+				{ retry: boolean; waitMs: number; ambiguous?: boolean; notes?: RegExp[] },
+			]
+		>([
+			[
+				'a 503 read with Retry-After waits what the server asked',
+				{ failure: { statusCode: 503, headers: { 'retry-after': '2' } } },
+				{ retry: true, waitMs: 2000 },
+			],
+			[
+				'a 500 read backs off',
+				{ failure: { statusCode: 500 }, attempt: 2 },
+				{ retry: true, waitMs: 2000 },
+			],
+			[
+				'a 404 read is final, with no note',
+				{ failure: { statusCode: 404 } },
+				{ retry: false, waitMs: 500, ambiguous: false, notes: [] },
+			],
+			[
+				'out of tries says how many',
+				{ failure: { statusCode: 500 }, attempt: 5 },
+				{ retry: false, waitMs: 16_000, ambiguous: false, notes: [/Tried 6 times/] },
+			],
 			[
 				'a Retry-After longer than the node waits is not waited for',
 				{ failure: { statusCode: 429, headers: { 'retry-after': '600' } } },
@@ -118,14 +156,43 @@ describe('retry policy', () => {
 			],
 			[
 				'a wait past Max Wait Time stops retrying',
-				{ failure: { statusCode: 503, headers: { 'retry-after': '5' } }, deadline: NOW + 1000, attempt: 1 },
-				{ retry: false, waitMs: 5000, ambiguous: false, notes: [/would pass Max Wait Time/, /Tried 2 times/] },
+				{
+					failure: { statusCode: 503, headers: { 'retry-after': '5' } },
+					deadline: NOW + 1000,
+					attempt: 1,
+				},
+				{
+					retry: false,
+					waitMs: 5000,
+					ambiguous: false,
+					notes: [/would pass Max Wait Time/, /Tried 2 times/],
+				},
 			],
-			['a create after a reset is final and ambiguous', { kind: 'create', failure: { code: 'ECONNRESET' } }, { retry: false, waitMs: 500, ambiguous: true, notes: [] }],
-			['a create after a 500 is final and ambiguous', { kind: 'create', failure: { statusCode: 500 } }, { retry: false, waitMs: 500, ambiguous: true, notes: [] }],
-			['a create after a 400 is final, not ambiguous', { kind: 'create', failure: { statusCode: 400 } }, { retry: false, waitMs: 500, ambiguous: false, notes: [] }],
-			['a create after a 429 is repeated', { kind: 'create', failure: { statusCode: 429, headers: { 'retry-after': '1' } } }, { retry: true, waitMs: 1000 }],
-			['a refused create is repeated', { kind: 'create', failure: { code: 'ECONNREFUSED' }, attempt: 1 }, { retry: true, waitMs: 1000 }],
+			[
+				'a create after a reset is final and ambiguous',
+				{ kind: 'create', failure: { code: 'ECONNRESET' } },
+				{ retry: false, waitMs: 500, ambiguous: true, notes: [] },
+			],
+			[
+				'a create after a 500 is final and ambiguous',
+				{ kind: 'create', failure: { statusCode: 500 } },
+				{ retry: false, waitMs: 500, ambiguous: true, notes: [] },
+			],
+			[
+				'a create after a 400 is final, not ambiguous',
+				{ kind: 'create', failure: { statusCode: 400 } },
+				{ retry: false, waitMs: 500, ambiguous: false, notes: [] },
+			],
+			[
+				'a create after a 429 is repeated',
+				{ kind: 'create', failure: { statusCode: 429, headers: { 'retry-after': '1' } } },
+				{ retry: true, waitMs: 1000 },
+			],
+			[
+				'a refused create is repeated',
+				{ kind: 'create', failure: { code: 'ECONNREFUSED' }, attempt: 1 },
+				{ retry: true, waitMs: 1000 },
+			],
 		])('%s', (_name, input, expected) => {
 			const decision = decide(input);
 			expect(decision.retry).toBe(expected.retry);

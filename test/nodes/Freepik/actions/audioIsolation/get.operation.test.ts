@@ -48,10 +48,17 @@ describe('Get', () => {
 		it('downloads the result of a task that is already COMPLETED', async () => {
 			const id = await seedCompletedTask(sim, 'voice [sim:duration=20] [sim:results=2]');
 			const before = sim.requests.length;
-			const result = await runFreepik(sim, get(id, { waitForCompletion: false, downloadResult: true }));
+			const result = await runFreepik(
+				sim,
+				get(id, { waitForCompletion: false, downloadResult: true }),
+			);
 			expect(result.error).toBeUndefined();
 			const [item] = result.items;
-			expect(item.json).toEqual({ task_id: id, status: 'COMPLETED', generated: sim.taskView(id)!.generated });
+			expect(item.json).toEqual({
+				task_id: id,
+				status: 'COMPLETED',
+				generated: sim.taskView(id)!.generated,
+			});
 			expect(item.binary!.data).toMatchObject({ mimeType: 'audio/wav', fileName: `${id}.wav` });
 			expect(item.binary!.data_1).toMatchObject({ mimeType: 'audio/wav', fileName: `${id}_1.wav` });
 			expect(describeWav(await readBinary(item.binary!.data))).not.toBeNull();
@@ -71,7 +78,10 @@ describe('Get', () => {
 		it('does not download when Download Result is off', async () => {
 			const id = await seedCompletedTask(sim);
 			const before = sim.requests.length;
-			const { items, error } = await runFreepik(sim, get(id, { waitForCompletion: false, downloadResult: false }));
+			const { items, error } = await runFreepik(
+				sim,
+				get(id, { waitForCompletion: false, downloadResult: false }),
+			);
 			expect(error).toBeUndefined();
 			expect(items[0].json.status).toBe('COMPLETED');
 			expect(items[0].binary).toBeUndefined();
@@ -101,7 +111,10 @@ describe('Get', () => {
 		it('polls a running task until COMPLETED, then downloads it', async () => {
 			const id = await seedTask(sim, 'voice [sim:duration=1200]');
 			const before = sim.requests.length;
-			const { items, error, durationMs } = await runFreepik(sim, get(id, { waitForCompletion: true }));
+			const { items, error, durationMs } = await runFreepik(
+				sim,
+				get(id, { waitForCompletion: true }),
+			);
 			expect(error).toBeUndefined();
 			expect(items[0].json).toMatchObject({ task_id: id, status: 'COMPLETED' });
 			expect(items[0].binary!.data.fileName).toBe(`${id}.wav`);
@@ -114,7 +127,10 @@ describe('Get', () => {
 		it('returns a task that is already COMPLETED after a single GET', async () => {
 			const id = await seedCompletedTask(sim);
 			const before = sim.requests.length;
-			const { items, durationMs } = await runFreepik(sim, get(id, { waitForCompletion: true, downloadResult: false }));
+			const { items, durationMs } = await runFreepik(
+				sim,
+				get(id, { waitForCompletion: true, downloadResult: false }),
+			);
 			expect(items[0].json.status).toBe('COMPLETED');
 			expect(items[0].binary).toBeUndefined();
 			expect(nodeRequests(before).map((r) => r.route)).toEqual(['get']);
@@ -131,7 +147,10 @@ describe('Get', () => {
 
 		it('gives up after Max Wait Time with the task ID and last status', async () => {
 			const id = await seedTask(sim, 'voice [sim:never]');
-			const result = await runFreepik(sim, get(id, { waitForCompletion: true, options: { maxWaitTime: 2, pollInterval: 1 } }));
+			const result = await runFreepik(
+				sim,
+				get(id, { waitForCompletion: true, options: { maxWaitTime: 2, pollInterval: 1 } }),
+			);
 			const error = errorOf(result);
 			expect(error.message).toContain(id);
 			expect(error.message).toMatch(/last status: (CREATED|IN_PROGRESS)/);
@@ -167,7 +186,9 @@ describe('Get', () => {
 			expect(items[0].json).toMatchObject({ task_id: ok, status: 'COMPLETED' });
 			expect(items[1].json).toMatchObject({ task_id: bad, status: 'FAILED' });
 			expect(items[1].json.error).toContain(bad);
-			expect(items[2].json.error).toMatch(/"Task ID" \(task_id\): must not be empty.*Nothing was sent to Freepik/);
+			expect(items[2].json.error).toMatch(
+				/"Task ID" \(task_id\): must not be empty.*Nothing was sent to Freepik/,
+			);
 			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		});
 	});

@@ -10,7 +10,13 @@ describe('Get Many', () => {
 	afterAll(async () => await sim.close());
 	beforeEach(async () => {
 		sim.reset();
-		for (const description of ['one [sim:duration=20]', 'two [sim:fail] [sim:duration=20]', 'three [sim:never]', 'four', 'five']) {
+		for (const description of [
+			'one [sim:duration=20]',
+			'two [sim:fail] [sim:duration=20]',
+			'three [sim:never]',
+			'four',
+			'five',
+		]) {
 			expect((await createTask(sim, { description, audio: audio() })).res.status).toBe(200);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 50));
@@ -34,14 +40,20 @@ describe('Get Many', () => {
 		const statuses = Object.fromEntries(
 			[...sim.tasks.values()].map((t) => [t.id, String(t.body.description).split(' ')[0]]),
 		);
-		const byName = Object.fromEntries(result.items.map((i) => [statuses[i.json.task_id], i.json.status]));
+		const byName = Object.fromEntries(
+			result.items.map((i) => [statuses[i.json.task_id], i.json.status]),
+		);
 		expect(byName).toMatchObject({ one: 'COMPLETED', two: 'FAILED' });
 		expect(nodeLists()).toHaveLength(1);
 		expectNoKeyLeak(sim, result);
 	});
 
 	it('returns at most Limit tasks, the first ones the API lists', async () => {
-		const { items, error } = await runFreepik(sim, { operation: 'getAll', returnAll: false, limit: 2 });
+		const { items, error } = await runFreepik(sim, {
+			operation: 'getAll',
+			returnAll: false,
+			limit: 2,
+		});
 		expect(error).toBeUndefined();
 		expect(items.map((i) => i.json.task_id)).toEqual(listed.slice(0, 2).map((t) => t.task_id));
 	});
@@ -52,10 +64,19 @@ describe('Get Many', () => {
 	});
 
 	it('returns one list per input item, each paired with its item', async () => {
-		const { items } = await runFreepik(sim, { operation: 'getAll', returnAll: false, limit: '={{ $json.n }}' }, {
-			items: [{ json: { n: 1 } }, { json: { n: 3 } }],
-		});
-		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 1 }, { item: 1 }]);
+		const { items } = await runFreepik(
+			sim,
+			{ operation: 'getAll', returnAll: false, limit: '={{ $json.n }}' },
+			{
+				items: [{ json: { n: 1 } }, { json: { n: 3 } }],
+			},
+		);
+		expect(items.map((i) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 1 },
+			{ item: 1 },
+		]);
 		expect(nodeLists()).toHaveLength(2);
 	});
 
@@ -67,13 +88,23 @@ describe('Get Many', () => {
 	});
 
 	it('reports an API error with its HTTP code, and as an item with Continue On Fail', async () => {
-		sim.addFault({ route: 'list', kind: 'status', status: 403, body: { message: 'User is not authorized to access this resource' }, times: 2 });
+		sim.addFault({
+			route: 'list',
+			kind: 'status',
+			status: 403,
+			body: { message: 'User is not authorized to access this resource' },
+			times: 2,
+		});
 		const failed = errorOf(await runFreepik(sim, { operation: 'getAll', returnAll: true }));
 		expect(failed.name).toBe('NodeApiError');
 		expect(failed.httpCode).toBe('403');
 		expect(failed.message).toContain('User is not authorized to access this resource');
 
-		const { items, error } = await runFreepik(sim, { operation: 'getAll', returnAll: true }, { continueOnFail: true });
+		const { items, error } = await runFreepik(
+			sim,
+			{ operation: 'getAll', returnAll: true },
+			{ continueOnFail: true },
+		);
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
 		expect(items[0].json.error).toContain('User is not authorized');

@@ -1,5 +1,11 @@
 import { describeWav, wavFileSize, type Simulator } from '../../../../../simulator';
-import { API_KEY, isolateFromUrl, readBinary, runFreepik, startSimulator } from '../../../../helpers/freepik';
+import {
+	API_KEY,
+	isolateFromUrl,
+	readBinary,
+	runFreepik,
+	startSimulator,
+} from '../../../../helpers/freepik';
 import {
 	createdTaskIds,
 	errorOf,
@@ -38,8 +44,15 @@ describe('Isolate', () => {
 
 			const [create] = sim.requestsTo('create');
 			expect(create.headers['x-freepik-api-key']).toBe(API_KEY);
-			expect(create.body).toEqual({ description: 'A person speaking', audio: 'https://example.com/interview.mp3' });
-			expect(create.input).toMatchObject({ field: 'audio', kind: 'url', url: 'https://example.com/interview.mp3' });
+			expect(create.body).toEqual({
+				description: 'A person speaking',
+				audio: 'https://example.com/interview.mp3',
+			});
+			expect(create.input).toMatchObject({
+				field: 'audio',
+				kind: 'url',
+				url: 'https://example.com/interview.mp3',
+			});
 			const downloads = sim.requestsTo('download');
 			expect(downloads).toHaveLength(1);
 			expect(downloads[0].headers['x-freepik-api-key']).toBeUndefined();
@@ -74,7 +87,8 @@ describe('Isolate', () => {
 				expect(items).toHaveLength(1);
 				expect(items[0].json.status).toBe('COMPLETED');
 				const output = items[0].binary!.data;
-				if (binaryMode === 'filesystem') expect(output.id).toEqual(expect.stringMatching(/^filesystem/));
+				if (binaryMode === 'filesystem')
+					expect(output.id).toEqual(expect.stringMatching(/^filesystem/));
 				expect((await readBinary(output)).length).toBe(RESULT_WAV_BYTES);
 			},
 		);
@@ -83,11 +97,23 @@ describe('Isolate', () => {
 			const file = sampleFile(4096);
 			const { error } = await runFreepik(
 				sim,
-				isolateFromUrl({ inputSource: 'binary', binaryPropertyName: 'recording', waitForCompletion: false }),
-				{ items: [{ json: {}, binary: { data: mp3(sampleFile(10), 'other.mp3'), recording: mp3(file) } }] },
+				isolateFromUrl({
+					inputSource: 'binary',
+					binaryPropertyName: 'recording',
+					waitForCompletion: false,
+				}),
+				{
+					items: [
+						{ json: {}, binary: { data: mp3(sampleFile(10), 'other.mp3'), recording: mp3(file) } },
+					],
+				},
 			);
 			expect(error).toBeUndefined();
-			expect(sim.requestsTo('create')[0].input).toMatchObject({ field: 'audio', bytes: file.length, sha256: sha256(file) });
+			expect(sim.requestsTo('create')[0].input).toMatchObject({
+				field: 'audio',
+				bytes: file.length,
+				sha256: sha256(file),
+			});
 		});
 
 		it('accepts a generic MIME type when the file extension is a supported format', async () => {
@@ -95,24 +121,48 @@ describe('Isolate', () => {
 			const { error } = await runFreepik(
 				sim,
 				isolateFromUrl({ inputType: 'video', inputSource: 'binary', waitForCompletion: false }),
-				{ items: [{ json: {}, binary: { data: { data: file, fileName: 'clip.mov', mimeType: 'application/octet-stream' } } }] },
+				{
+					items: [
+						{
+							json: {},
+							binary: {
+								data: { data: file, fileName: 'clip.mov', mimeType: 'application/octet-stream' },
+							},
+						},
+					],
+				},
 			);
 			expect(error).toBeUndefined();
-			expect(sim.requestsTo('create')[0].input).toMatchObject({ field: 'video', kind: 'base64', sha256: sha256(file) });
+			expect(sim.requestsTo('create')[0].input).toMatchObject({
+				field: 'video',
+				kind: 'base64',
+				sha256: sha256(file),
+			});
 		});
 
 		it('sends plain base64 text as given', async () => {
 			const file = sampleFile(3000);
 			const { items, error } = await runFreepik(
 				sim,
-				isolateFromUrl({ inputSource: 'base64', base64Data: file.toString('base64'), waitForCompletion: false }),
+				isolateFromUrl({
+					inputSource: 'base64',
+					base64Data: file.toString('base64'),
+					waitForCompletion: false,
+				}),
 			);
 			expect(error).toBeUndefined();
 			expect(items[0].json.status).toBe('CREATED');
 			const [create] = sim.requestsTo('create');
 			expect(create.status).toBe(200);
-			expect(create.body).toEqual({ description: 'A person speaking', audio: file.toString('base64') });
-			expect(create.input).toMatchObject({ kind: 'base64', bytes: file.length, sha256: sha256(file) });
+			expect(create.body).toEqual({
+				description: 'A person speaking',
+				audio: file.toString('base64'),
+			});
+			expect(create.input).toMatchObject({
+				kind: 'base64',
+				bytes: file.length,
+				sha256: sha256(file),
+			});
 		});
 
 		it('strips a data: URI prefix and line breaks before sending base64', async () => {
@@ -129,7 +179,10 @@ describe('Isolate', () => {
 			expect(error).toBeUndefined();
 			const [create] = sim.requestsTo('create');
 			expect(create.status).toBe(200);
-			expect(create.body).toEqual({ description: 'A person speaking', audio: file.toString('base64') });
+			expect(create.body).toEqual({
+				description: 'A person speaking',
+				audio: file.toString('base64'),
+			});
 			expect(create.input).toMatchObject({ bytes: file.length, sha256: sha256(file) });
 		});
 
@@ -138,7 +191,11 @@ describe('Isolate', () => {
 			const file = Buffer.from([0xfb, 0xff, 0xfe, 0xfb, 0xff, 0xfe, 0x01]);
 			const { error } = await runFreepik(
 				sim,
-				isolateFromUrl({ inputSource: 'base64', base64Data: file.toString('base64url'), waitForCompletion: false }),
+				isolateFromUrl({
+					inputSource: 'base64',
+					base64Data: file.toString('base64url'),
+					waitForCompletion: false,
+				}),
 			);
 			expect(error).toBeUndefined();
 			const [create] = sim.requestsTo('create');
@@ -232,7 +289,10 @@ describe('Isolate', () => {
 
 		it('sends a description of exactly 2500 characters', async () => {
 			const description = 'a'.repeat(2500);
-			const { error } = await runFreepik(sim, isolateFromUrl({ description, waitForCompletion: false }));
+			const { error } = await runFreepik(
+				sim,
+				isolateFromUrl({ description, waitForCompletion: false }),
+			);
 			expect(error).toBeUndefined();
 			expect(sim.requestsTo('create')[0]).toMatchObject({ status: 200, body: { description } });
 		});
@@ -243,7 +303,11 @@ describe('Isolate', () => {
 			const { items, error } = await runFreepik(sim, isolateFromUrl({ waitForCompletion: false }));
 			expect(error).toBeUndefined();
 			expect(items).toHaveLength(1);
-			expect(items[0].json).toEqual({ task_id: createdTaskIds(sim)[0], status: 'CREATED', generated: [] });
+			expect(items[0].json).toEqual({
+				task_id: createdTaskIds(sim)[0],
+				status: 'CREATED',
+				generated: [],
+			});
 			expect(items[0].binary).toBeUndefined();
 			expect(items[0].pairedItem).toEqual({ item: 0 });
 			expect(sim.stats().gets).toBe(0);
@@ -254,7 +318,11 @@ describe('Isolate', () => {
 		it('outputs the task object itself (no data wrapper) as Freepik reports it when done', async () => {
 			const { items } = await runFreepik(sim, isolateFromUrl({ downloadResult: false }));
 			const [id] = createdTaskIds(sim);
-			expect(items[0].json).toEqual({ task_id: id, status: 'COMPLETED', generated: sim.taskView(id)!.generated });
+			expect(items[0].json).toEqual({
+				task_id: id,
+				status: 'COMPLETED',
+				generated: sim.taskView(id)!.generated,
+			});
 			expect(items[0].json.generated).toHaveLength(1);
 			expect(items[0].json.generated[0].startsWith(sim.fileUrl)).toBe(true);
 		});
@@ -268,7 +336,10 @@ describe('Isolate', () => {
 		});
 
 		it('puts a second result into <name>_1', async () => {
-			const { items, error } = await runFreepik(sim, isolateFromUrl({ description: 'A person speaking [sim:results=2]' }));
+			const { items, error } = await runFreepik(
+				sim,
+				isolateFromUrl({ description: 'A person speaking [sim:results=2]' }),
+			);
 			expect(error).toBeUndefined();
 			const id = items[0].json.task_id;
 			const binary = items[0].binary!;
@@ -276,7 +347,10 @@ describe('Isolate', () => {
 			expect(sim.stats().downloads).toBe(2);
 			expect(binary.data).toMatchObject({ mimeType: 'audio/wav', fileName: `${id}.wav` });
 			expect(binary.data_1).toMatchObject({ mimeType: 'audio/wav', fileName: `${id}_1.wav` });
-			const [first, second] = await Promise.all([readBinary(binary.data), readBinary(binary.data_1)]);
+			const [first, second] = await Promise.all([
+				readBinary(binary.data),
+				readBinary(binary.data_1),
+			]);
 			expect(describeWav(first)).not.toBeNull();
 			expect(describeWav(second)).not.toBeNull();
 			// Result 1 in data, result 2 in data_1, as the file host serves them.
@@ -299,16 +373,23 @@ describe('Isolate', () => {
 		});
 
 		it('keeps no input binary on the output item', async () => {
-			const { items } = await runFreepik(sim, isolateFromUrl({ inputSource: 'binary', options: { outputBinaryPropertyName: 'out' } }), {
-				items: [{ json: {}, binary: { data: mp3(sampleFile(100)) } }],
-			});
+			const { items } = await runFreepik(
+				sim,
+				isolateFromUrl({ inputSource: 'binary', options: { outputBinaryPropertyName: 'out' } }),
+				{
+					items: [{ json: {}, binary: { data: mp3(sampleFile(100)) } }],
+				},
+			);
 			expect(Object.keys(items[0].binary!)).toEqual(['out']);
 		});
 	});
 
 	describe('tasks that do not complete', () => {
 		it('raises an error naming the task when Freepik reports FAILED', async () => {
-			const result = await runFreepik(sim, isolateFromUrl({ description: 'A person speaking [sim:fail]' }));
+			const result = await runFreepik(
+				sim,
+				isolateFromUrl({ description: 'A person speaking [sim:fail]' }),
+			);
 			const error = errorOf(result);
 			const [id] = createdTaskIds(sim);
 			expect(error.message).toContain(id);
@@ -321,7 +402,10 @@ describe('Isolate', () => {
 		it('gives up after Max Wait Time with the task ID and last status', async () => {
 			const result = await runFreepik(
 				sim,
-				isolateFromUrl({ description: 'A person speaking [sim:never]', options: { maxWaitTime: 2, pollInterval: 1 } }),
+				isolateFromUrl({
+					description: 'A person speaking [sim:never]',
+					options: { maxWaitTime: 2, pollInterval: 1 },
+				}),
 			);
 			const error = errorOf(result);
 			const [id] = createdTaskIds(sim);
@@ -347,15 +431,23 @@ describe('Isolate', () => {
 			expect(error.message).toContain(id);
 			expect(error.message).toContain('last status: WEIRD');
 			expect(result.durationMs).toBeGreaterThanOrEqual(1900);
-			expect(sim.requestsTo('get').filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
+			expect(sim.requestsTo('get').filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(
+				1,
+			);
 			expect(sim.stats().downloads).toBe(0);
 		});
 
 		it('with Continue On Fail turns FAILED and timed-out tasks into {task_id, status, error} items', async () => {
 			const { items, error } = await runFreepik(
 				sim,
-				isolateFromUrl({ description: perItemDescription, options: { maxWaitTime: 2, pollInterval: 1 } }),
-				{ items: itemsWith('voice [sim:fail]', 'voice [sim:never]', 'voice [sim:status=WEIRD]'), continueOnFail: true },
+				isolateFromUrl({
+					description: perItemDescription,
+					options: { maxWaitTime: 2, pollInterval: 1 },
+				}),
+				{
+					items: itemsWith('voice [sim:fail]', 'voice [sim:never]', 'voice [sim:status=WEIRD]'),
+					continueOnFail: true,
+				},
 			);
 			expect(error).toBeUndefined();
 			const ids = createdTaskIds(sim);
@@ -363,13 +455,24 @@ describe('Isolate', () => {
 			expect(ids).toHaveLength(3);
 			expect(items).toHaveLength(3);
 			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-			expect(items[0].json).toMatchObject({ task_id: byDescription.get('voice [sim:fail]'), status: 'FAILED' });
+			expect(items[0].json).toMatchObject({
+				task_id: byDescription.get('voice [sim:fail]'),
+				status: 'FAILED',
+			});
 			expect(items[0].json.error).toContain(items[0].json.task_id);
-			expect(items[1].json).toMatchObject({ task_id: byDescription.get('voice [sim:never]'), status: 'IN_PROGRESS' });
+			expect(items[1].json).toMatchObject({
+				task_id: byDescription.get('voice [sim:never]'),
+				status: 'IN_PROGRESS',
+			});
 			expect(items[1].json.error).toMatch(/did not finish/);
-			expect(items[2].json).toMatchObject({ task_id: byDescription.get('voice [sim:status=WEIRD]'), status: 'WEIRD' });
+			expect(items[2].json).toMatchObject({
+				task_id: byDescription.get('voice [sim:status=WEIRD]'),
+				status: 'WEIRD',
+			});
 			for (const item of items) {
-				expect(Object.keys(item.json)).toEqual(expect.arrayContaining(['task_id', 'status', 'error']));
+				expect(Object.keys(item.json)).toEqual(
+					expect.arrayContaining(['task_id', 'status', 'error']),
+				);
 				expect(item.binary).toBeUndefined();
 			}
 		});
@@ -378,7 +481,10 @@ describe('Isolate', () => {
 	it('stops waiting promptly when the execution is cancelled', async () => {
 		const result = await runFreepik(
 			sim,
-			isolateFromUrl({ description: 'A person speaking [sim:never]', options: { maxWaitTime: 60, pollInterval: 1 } }),
+			isolateFromUrl({
+				description: 'A person speaking [sim:never]',
+				options: { maxWaitTime: 60, pollInterval: 1 },
+			}),
 			{ cancelAfterMs: 1500 },
 		);
 		expect(result.status).toBe('canceled');
