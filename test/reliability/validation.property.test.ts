@@ -693,9 +693,14 @@ describe('Isolate parameters (property-based, real node + simulator)', () => {
 		);
 	});
 
+	// URL normalisation removes "." and ".." segments; this property is about the host and spaces.
+	const plainWebPath = fc
+		.webPath()
+		.filter((path) => !path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment)));
+
 	it('a File URL on a public address next to those ranges is sent, normalised', async () => {
 		await fc.assert(
-			fc.asyncProperty(publicEdgeIpv4Arb, fc.webPath(), async (host, path) => {
+			fc.asyncProperty(publicEdgeIpv4Arb, plainWebPath, async (host, path) => {
 				sim.reset();
 				const url = `https://${host}${path}/take one.mp3`;
 				const result = await runFreepik(sim, {

@@ -110,24 +110,36 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObj
 	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
+/** The labels that errors about the numeric options name (as the panel shows them). */
+const OPTION_LABELS = {
+	pollInterval: 'Poll Interval (Seconds)',
+	maxWaitTime: 'Max Wait Time (Seconds)',
+	requestTimeout: 'Request Timeout (Seconds)',
+	maxTasksInFlight: 'Max Tasks in Flight',
+	averageRequestsPerSecond: 'Average Requests per Second',
+	burstRequestsPerSecond: 'Burst Requests per Second',
+} as const;
+
+/** A numeric option, its default when unset, checked against its limits. */
+function readNumberOption(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+	name: keyof typeof OPTION_LABELS,
+	integer = false,
+): number {
+	const value = options[name] ?? DEFAULTS[name];
+	return checkRange(ctx, itemIndex, OPTION_LABELS[name], value, LIMITS[name], integer);
+}
+
 export function readWaitSettings(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	options: IDataObject,
 	download: boolean,
 ): WaitSettings {
-	const read = (field: string, value: unknown, limits: { min: number; max: number }) =>
-		checkRange(ctx, itemIndex, field, value, limits) * 1000;
-	const pollIntervalMs = read(
-		'Poll Interval (Seconds)',
-		options.pollInterval ?? DEFAULTS.pollInterval,
-		LIMITS.pollInterval,
-	);
-	const maxWaitMs = read(
-		'Max Wait Time (Seconds)',
-		options.maxWaitTime ?? DEFAULTS.maxWaitTime,
-		LIMITS.maxWaitTime,
-	);
+	const pollIntervalMs = readNumberOption(ctx, itemIndex, options, 'pollInterval') * 1000;
+	const maxWaitMs = readNumberOption(ctx, itemIndex, options, 'maxWaitTime') * 1000;
 	const outputBinaryPropertyName = String(
 		options.outputBinaryPropertyName ?? DEFAULTS.outputBinaryPropertyName,
 	).trim();
@@ -143,31 +155,12 @@ export function readWaitSettings(
 /** Batch-wide settings come from the first item's options (one client and one loop serve the batch). */
 export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 	const options = readOptions(ctx, 0);
-	const read = (
-		field: string,
-		value: unknown,
-		limits: { min: number; max: number },
-		integer = false,
-	) => checkRange(ctx, 0, field, value, limits, integer);
-	const average = read(
-		'Average Requests per Second',
-		options.averageRequestsPerSecond ?? DEFAULTS.averageRequestsPerSecond,
-		LIMITS.averageRequestsPerSecond,
-	);
-	const burst = read(
-		'Burst Requests per Second',
-		options.burstRequestsPerSecond ?? DEFAULTS.burstRequestsPerSecond,
-		LIMITS.burstRequestsPerSecond,
-	);
+	const average = readNumberOption(ctx, 0, options, 'averageRequestsPerSecond');
+	const burst = readNumberOption(ctx, 0, options, 'burstRequestsPerSecond');
 	const signal = ctx.getExecutionCancelSignal?.();
 	return {
 		client: {
-			timeoutMs:
-				read(
-					'Request Timeout (Seconds)',
-					options.requestTimeout ?? DEFAULTS.requestTimeout,
-					LIMITS.requestTimeout,
-				) * 1000,
+			timeoutMs: readNumberOption(ctx, 0, options, 'requestTimeout') * 1000,
 			rateLimits: {
 				...FREEPIK_RATE_LIMITS,
 				averagePerSecond: average,
@@ -176,12 +169,7 @@ export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 			signal,
 		},
 		engine: {
-			maxInFlight: read(
-				'Max Tasks in Flight',
-				options.maxTasksInFlight ?? DEFAULTS.maxTasksInFlight,
-				LIMITS.maxTasksInFlight,
-				true,
-			),
+			maxInFlight: readNumberOption(ctx, 0, options, 'maxTasksInFlight', true),
 			downloadConcurrency: DEFAULTS.downloadConcurrency,
 			signal,
 		},
