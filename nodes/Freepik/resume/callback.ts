@@ -89,19 +89,8 @@ export async function resumeOnCallback(
 	}
 }
 
-async function handleCallback(
-	ctx: IWebhookFunctions,
-	tuning: Tuning,
-): Promise<IWebhookResponseData> {
-	const nodeName = ctx.getNode().name;
-	const batch = readBatch(ctx);
-	if (!batch) {
-		ctx.logger.warn(
-			`Freepik "${nodeName}": a callback arrived but this execution holds no Freepik tasks`,
-		);
-		return answer(ctx, 409, 'This execution is not waiting for Freepik tasks');
-	}
-
+/** The raw body of a callback signed with the credential's Webhook Secret; undefined otherwise. */
+async function verifiedBody(ctx: IWebhookFunctions, nodeName: string): Promise<Buffer | undefined> {
 	const req = ctx.getRequestObject() as unknown as RawRequest;
 	const rawBody = await rawBodyOf(req);
 	const credentials = await ctx.getCredentials('freepikApi');
@@ -116,12 +105,28 @@ async function handleCallback(
 		},
 		{ secret: secret || '\u0000no secret', toleranceSeconds: DEFAULT_TOLERANCE_SECONDS },
 	);
-	if (!secret || !check.valid) {
+	if (secret && check.valid) return rawBody;
+	ctx.logger.warn(
+		`Freepik "${nodeName}": refused a callback (${secret ? (check as { reason: string }).reason : 'no Webhook Secret'})`,
+	);
+	return undefined;
+}
+
+async function handleCallback(
+	ctx: IWebhookFunctions,
+	tuning: Tuning,
+): Promise<IWebhookResponseData> {
+	const nodeName = ctx.getNode().name;
+	const batch = readBatch(ctx);
+	if (!batch) {
 		ctx.logger.warn(
-			`Freepik "${nodeName}": refused a callback (${secret ? (check as { reason: string }).reason : 'no Webhook Secret'})`,
+			`Freepik "${nodeName}": a callback arrived but this execution holds no Freepik tasks`,
 		);
-		return answer(ctx, 401, 'Invalid webhook signature');
+		return answer(ctx, 409, 'This execution is not waiting for Freepik tasks');
 	}
+
+	const rawBody = await verifiedBody(ctx, nodeName);
+	if (!rawBody) return answer(ctx, 401, 'Invalid webhook signature');
 
 	const task = parseWebhookTask(rawBody, ctx.getBodyData());
 	if (!task) return answer(ctx, 400, 'Invalid webhook payload');

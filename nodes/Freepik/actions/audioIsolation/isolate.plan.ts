@@ -1,0 +1,204 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { WaitSettings } from '../../engine/types';
+import {
+	jsonBodyWithBase64File,
+	unsupportedFormatReason,
+	type InputType,
+} from '../../helpers/binary';
+import { isToolMode } from '../../helpers/toolMode';
+import { asUpload } from '../../helpers/uploadSlots';
+import {
+	checkBase64,
+	checkDescription,
+	checkHttpsUrl,
+	checkRange,
+	checkWebhookUrl,
+	invalid,
+	LIMITS,
+} from '../../helpers/validation';
+import type { RequestBody } from '../../transport';
+import { readOptions, readWaitSettings } from './shared';
+
+/** One item of Isolate, checked and turned into the fields Freepik takes (before any request). */
+export const BOUNDING_BOX = ['x1', 'y1', 'x2', 'y2'] as const;
+
+export interface IsolatePlan {
+	itemIndex: number;
+	inputType: InputType;
+	fields: IDataObject;
+	/** A URL or base64 text goes into the body as is; a binary file is streamed in as base64. */
+	input: { value: string } | { binaryPropertyName: string; binaryData: IBinaryData };
+	wait?: WaitSettings;
+}
+
+type Box = Record<(typeof BOUNDING_BOX)[number], number>;
+
+/** Reads and checks one item's parameters; throws a field-naming error before anything is sent. */
+export function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
+	const inputType = ctx.getNodeParameter('inputType', i) as InputType;
+	if (inputType !== 'audio' && inputType !== 'video')
+		invalid(ctx, i, 'Input Type', 'must be "audio" or "video"');
+	const options = readOptions(ctx, i);
+	const fields: IDataObject = {
+		description: checkDescription(ctx, i, ctx.getNodeParameter('description', i)),
+		...readBoundingBox(ctx, i, inputType, options),
+		...readModelOptions(ctx, i, inputType, options),
+	};
+	const input = readInput(ctx, i, inputType);
+	const waitForCompletion = ctx.getNodeParameter('waitForCompletion', i, true) as boolean;
+	const wait = waitForCompletion
+		? readWaitSettings(
+				ctx,
+				i,
+				options,
+				!isToolMode(ctx) && (ctx.getNodeParameter('downloadResult', i, true) as boolean),
+			)
+		: undefined;
+	return { itemIndex: i, inputType, fields, input, wait };
+}
+
+function readBoundingBox(
+	ctx: IExecuteFunctions,
+	i: number,
+	inputType: InputType,
+	options: IDataObject,
+): Partial<Box> {
+	const boxSet = BOUNDING_BOX.filter((k) => options[k] !== undefined && options[k] !== '');
+	if (!boxSet.length) return {};
+	if (inputType !== 'video')
+		invalid(
+			ctx,
+			i,
+			'Bounding Box',
+			'only applies to video input; remove it or set Input Type to Video',
+		);
+	if (boxSet.length !== 4) {
+		const missing = BOUNDING_BOX.filter((k) => !boxSet.includes(k)).map((k) => k.toUpperCase());
+		invalid(
+			ctx,
+			i,
+			'Bounding Box',
+			`set all four of X1, Y1, X2, Y2 (missing ${missing.join(', ')})`,
+		);
+	}
+	const box = Object.fromEntries(
+		BOUNDING_BOX.map((k) => [
+			k,
+			checkRange(
+				ctx,
+				i,
+				`Bounding Box ${k.toUpperCase()}`,
+				options[k],
+				{ min: 0, max: 1_000_000 },
+				true,
+			),
+		]),
+	) as Box;
+	if (box.x2 <= box.x1)
+		invalid(ctx, i, 'Bounding Box X2', `must be greater than X1 (x1=${box.x1}, x2=${box.x2})`);
+	if (box.y2 <= box.y1)
+		invalid(ctx, i, 'Bounding Box Y2', `must be greater than Y1 (y1=${box.y1}, y2=${box.y2})`);
+	return box;
+}
+
+/** Frame rate, reranking, spans and the webhook: the API's optional fields. */
+function readModelOptions(
+	ctx: IExecuteFunctions,
+	i: number,
+	inputType: InputType,
+	options: IDataObject,
+): IDataObject {
+	const fields: IDataObject = {};
+	if (options.sampleFps !== undefined) {
+		if (inputType !== 'video')
+			invalid(ctx, i, 'Frame Sample Rate (FPS)', 'only applies to video input');
+		fields.sample_fps = checkRange(
+			ctx,
+			i,
+			'Frame Sample Rate (FPS)',
+			options.sampleFps,
+			LIMITS.sampleFps,
+		);
+	}
+	if (options.rerankingCandidates !== undefined) {
+		fields.reranking_candidates = checkRange(
+			ctx,
+			i,
+			'Reranking Candidates',
+			options.rerankingCandidates,
+			LIMITS.rerankingCandidates,
+			true,
+		);
+	}
+	if (options.predictSpans !== undefined)
+		fields.predict_spans = readPredictSpans(ctx, i, options.predictSpans);
+	if (options.webhookUrl !== undefined && options.webhookUrl !== '') {
+		fields.webhook_url = checkWebhookUrl(ctx, i, options.webhookUrl);
+	}
+	return fields;
+}
+
+function readPredictSpans(ctx: IExecuteFunctions, i: number, raw: unknown): boolean {
+	const value = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+	if (value !== true && value !== false && value !== 'true' && value !== 'false') {
+		invalid(ctx, i, 'Predict Spans', `must be true or false, got ${JSON.stringify(raw)}`);
+	}
+	return value === true || value === 'true';
+}
+
+function readInput(ctx: IExecuteFunctions, i: number, inputType: InputType): IsolatePlan['input'] {
+	const source = ctx.getNodeParameter('inputSource', i) as string;
+	if (source === 'url')
+		return { value: checkHttpsUrl(ctx, i, 'File URL', ctx.getNodeParameter('url', i)) };
+	if (source === 'base64') {
+		const { base64, mimeType } = checkBase64(ctx, i, ctx.getNodeParameter('base64Data', i));
+		const reason = mimeType ? unsupportedFormatReason(inputType, mimeType, undefined) : null;
+		if (reason) invalid(ctx, i, 'Base64 Data', reason);
+		return { value: base64 };
+	}
+	if (source === 'binary') return readBinaryInput(ctx, i, inputType);
+	return invalid(ctx, i, 'Input Source', 'must be Binary File, URL or Base64');
+}
+
+function readBinaryInput(
+	ctx: IExecuteFunctions,
+	i: number,
+	inputType: InputType,
+): IsolatePlan['input'] {
+	const binaryPropertyName = String(ctx.getNodeParameter('binaryPropertyName', i)).trim();
+	if (!binaryPropertyName) invalid(ctx, i, 'Input Binary Field', 'must not be empty');
+	const available = Object.keys(ctx.getInputData()[i]?.binary ?? {});
+	if (!available.includes(binaryPropertyName)) {
+		const has = available.length
+			? ` (it has: ${available.join(', ')})`
+			: ' (it has no binary data)';
+		invalid(
+			ctx,
+			i,
+			'Input Binary Field',
+			`the input item has no binary field "${binaryPropertyName}"${has}`,
+		);
+	}
+	const binaryData = ctx.helpers.assertBinaryData(i, binaryPropertyName);
+	const reason = unsupportedFormatReason(inputType, binaryData.mimeType, binaryData.fileName);
+	if (reason) invalid(ctx, i, 'Input Binary Field', `"${binaryPropertyName}": ${reason}`);
+	return { binaryPropertyName, binaryData };
+}
+
+export function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan): RequestBody {
+	const { input, fields, inputType } = plan;
+	if ('value' in input) return () => ({ ...fields, [inputType]: input.value });
+	// Built when the task is submitted (not during validation) so a batch never holds every file at once.
+	return asUpload(
+		async () =>
+			await jsonBodyWithBase64File(
+				ctx,
+				plan.itemIndex,
+				input.binaryPropertyName,
+				input.binaryData,
+				fields,
+				inputType,
+			),
+	);
+}
