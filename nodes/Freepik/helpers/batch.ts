@@ -6,7 +6,8 @@ import type { EngineOptions, TaskClient, TaskJob, TaskOutcome } from '../engine/
 import { FreepikClient, type ClientOptions, type RequestBody } from '../transport';
 import { downloadGeneratedFiles, type DownloadOptions } from './binary';
 import { itemError, presentError } from './outputs';
-import { DEFAULT_MAX_PARALLEL_UPLOADS, isUpload, UploadSlots } from './uploadSlots';
+import { DEFAULTS } from './limits';
+import { isUpload, UploadSlots } from './uploadSlots';
 
 /**
  * Settings a caller can change without parameters: the node's constructor takes them (tests pass
@@ -54,7 +55,7 @@ export function taskClient(
 	client: FreepikClient,
 	ctx: IExecuteFunctions,
 	download: DownloadOptions,
-	uploads = new UploadSlots(DEFAULT_MAX_PARALLEL_UPLOADS),
+	uploads = new UploadSlots(DEFAULTS.maxParallelUploads),
 ): TaskClient<RequestBody> {
 	const create = async (body: RequestBody, itemIndex: number) =>
 		await client.createTask(body, itemIndex);

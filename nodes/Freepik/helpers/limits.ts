@@ -13,6 +13,7 @@ export const LIMITS = {
 	requestTimeout: { min: 1, max: 3600 },
 	averageRequestsPerSecond: { min: 0.1, max: 1000 },
 	burstRequestsPerSecond: { min: 0.1, max: 1000 },
+	maxParallelUploads: { min: 1, max: 50 },
 } as const;
 
 export const DEFAULTS = {
@@ -21,6 +22,7 @@ export const DEFAULTS = {
 	maxWaitTime: 600,
 	outputBinaryPropertyName: 'data',
 	maxTasksInFlight: 25,
+	maxParallelUploads: 2,
 	requestTimeout: 120,
 	averageRequestsPerSecond: 10,
 	burstRequestsPerSecond: 50,

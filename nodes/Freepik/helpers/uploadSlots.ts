@@ -1,30 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { checkRange } from './validation';
+import { LIMITS } from './limits';
 
 /**
  * Freepik takes files as base64 inside the JSON body, so every upload in flight holds a body of
  * about 1.33x its file. Uploads get a concurrency of their own (smaller than Max Tasks in Flight):
  * a body is built only once a slot is free, just before sending, and is released with the slot.
  */
-export const MAX_PARALLEL_UPLOADS = { min: 1, max: 50 } as const;
-export const DEFAULT_MAX_PARALLEL_UPLOADS = 2;
-
 export const maxParallelUploadsField: INodeProperties = {
 	displayName: 'Max Parallel Uploads',
 	name: 'maxParallelUploads',
 	type: 'number',
-	typeOptions: { minValue: MAX_PARALLEL_UPLOADS.min, maxValue: MAX_PARALLEL_UPLOADS.max },
-	default: DEFAULT_MAX_PARALLEL_UPLOADS,
+	typeOptions: { minValue: LIMITS.maxParallelUploads.min, maxValue: LIMITS.maxParallelUploads.max },
+	default: 2, // DEFAULTS.maxParallelUploads (lint wants a literal; Freepik.node.test.ts checks they agree)
 	description:
 		'For binary inputs: how many files are encoded and sent at once. Each one in flight holds about 1.4 times the file in memory. Read from the first item.',
 };
-
-/** The batch-wide Max Parallel Uploads, read once from the first item's options. */
-export function readMaxParallelUploads(ctx: IExecuteFunctions, options: IDataObject): number {
-	const value = options.maxParallelUploads ?? DEFAULT_MAX_PARALLEL_UPLOADS;
-	return checkRange(ctx, 0, 'Max Parallel Uploads', value, MAX_PARALLEL_UPLOADS, true);
-}
 
 /** Time a request carrying `bodyBytes` may take: `baseMs` plus one second per MB (a slow 1 MB/s link). */
 export const UPLOAD_BYTES_PER_SECOND = 1024 * 1024;

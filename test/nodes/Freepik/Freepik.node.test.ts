@@ -68,6 +68,7 @@ describe('Freepik node panel defaults', () => {
 				'requestTimeout',
 				'averageRequestsPerSecond',
 				'burstRequestsPerSecond',
+				'maxParallelUploads',
 			]),
 		);
 	});

@@ -9,7 +9,6 @@ import type { TaskJob, WaitSettings } from '../../engine/types';
 import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../helpers/batch';
 import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';
-import { readMaxParallelUploads } from '../../helpers/uploadSlots';
 import { checkRange, invalid, LIMITS } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
 import { FREEPIK_RATE_LIMITS } from '../../transport/rateLimiter';
@@ -118,6 +117,7 @@ const OPTION_LABELS = {
 	maxTasksInFlight: 'Max Tasks in Flight',
 	averageRequestsPerSecond: 'Average Requests per Second',
 	burstRequestsPerSecond: 'Burst Requests per Second',
+	maxParallelUploads: 'Max Parallel Uploads',
 } as const;
 
 /** A numeric option, its default when unset, checked against its limits. */
@@ -173,7 +173,7 @@ export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 			downloadConcurrency: DEFAULTS.downloadConcurrency,
 			signal,
 		},
-		maxParallelUploads: readMaxParallelUploads(ctx, options),
+		maxParallelUploads: readNumberOption(ctx, 0, options, 'maxParallelUploads', true),
 	};
 }
 

@@ -1,8 +1,5 @@
-import {
-	DEFAULT_MAX_PARALLEL_UPLOADS,
-	UploadSlots,
-	uploadTimeoutMs,
-} from '../../../../nodes/Freepik/helpers/uploadSlots';
+import { UploadSlots, uploadTimeoutMs } from '../../../../nodes/Freepik/helpers/uploadSlots';
+import { DEFAULTS } from '../../../../nodes/Freepik/helpers/limits';
 import type { Simulator } from '../../../../simulator';
 import { runFreepik, startSimulator } from '../../../helpers/freepik';
 
@@ -108,7 +105,7 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 		}
 	}
 
-	it(`sends at most ${DEFAULT_MAX_PARALLEL_UPLOADS} uploads at once by default, each file exactly once`, async () => {
+	it(`sends at most ${DEFAULTS.maxParallelUploads} uploads at once by default, each file exactly once`, async () => {
 		const { result, mostPending, creates } = await isolateSixFiles({});
 		expect(result.error?.message).toBeUndefined();
 		expect(new Set(result.items.map((item) => item.json.task_id))).toEqual(
@@ -116,7 +113,7 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 		);
 		expect(creates).toHaveLength(6);
 		expect(new Set(creates.map((c) => (c.input as { sha256: string }).sha256)).size).toBe(6);
-		expect(mostPending).toBe(DEFAULT_MAX_PARALLEL_UPLOADS);
+		expect(mostPending).toBe(DEFAULTS.maxParallelUploads);
 	});
 
 	it('follows the option', async () => {
