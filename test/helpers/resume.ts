@@ -21,6 +21,7 @@ import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
 import type { Tuning } from '../../nodes/Freepik/helpers/batch';
 import type { Simulator } from '../../simulator';
+import { fakeResponse } from './fakeResponse';
 import { API_KEY } from './freepik';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const harness = require('../../harness/n8n-harness') as typeof import('../../harness/n8n-harness');
@@ -144,28 +145,6 @@ export const resumeParameters = (extra: Record<string, unknown> = {}) => ({
 	waitMode: 'webhook',
 	...extra,
 });
-
-interface FakeResponse {
-	statusCode: number;
-	body?: unknown;
-	headersSent: boolean;
-	status(code: number): FakeResponse;
-	json(body: unknown): FakeResponse;
-	send(body: unknown): FakeResponse;
-	end(): FakeResponse;
-}
-
-function fakeResponse(): FakeResponse {
-	const res: FakeResponse = {
-		statusCode: 200,
-		headersSent: false,
-		status: (code) => ((res.statusCode = code), res),
-		json: (body) => ((res.body = body), (res.headersSent = true), res),
-		send: (body) => ((res.body = body), (res.headersSent = true), res),
-		end: () => ((res.headersSent = true), res),
-	};
-	return res;
-}
 
 /**
  * Hands one callback to the waiting node's webhook() as n8n 2.x does on /webhook-waiting/:id:

@@ -24,6 +24,9 @@ import {
 } from 'n8n-workflow';
 
 import { FreepikTrigger } from '../../../nodes/FreepikTrigger/FreepikTrigger.node';
+import { fakeResponse, type FakeResponse } from '../../helpers/fakeResponse';
+
+export type { FakeResponse };
 
 // n8n-core's InstanceSettings writes a settings file under the user folder: keep it out of $HOME.
 process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'freepik-trigger-test-'));
@@ -34,41 +37,6 @@ export interface LogEntry {
 	level: 'debug' | 'info' | 'warn' | 'error';
 	message: string;
 	meta?: unknown;
-}
-
-export interface FakeResponse {
-	statusCode?: number;
-	body?: unknown;
-	headersSent: boolean;
-	status(code: number): FakeResponse;
-	json(body: unknown): FakeResponse;
-	send(body: unknown): FakeResponse;
-	end(): FakeResponse;
-}
-
-function fakeResponse(): FakeResponse {
-	const res: FakeResponse = {
-		headersSent: false,
-		status(code) {
-			res.statusCode = code;
-			return res;
-		},
-		json(body) {
-			res.body = body;
-			res.headersSent = true;
-			return res;
-		},
-		send(body) {
-			res.body = body;
-			res.headersSent = true;
-			return res;
-		},
-		end() {
-			res.headersSent = true;
-			return res;
-		},
-	};
-	return res;
 }
 
 export interface RunOptions {
