@@ -39,7 +39,7 @@ export const UNSIGNED_DOWNLOAD_NOTE =
 	'Downloading needs a Webhook Secret in the Freepik API credential (then events are verified first). ' +
 	"Use the Freepik node's Get operation with this task ID to download the result.";
 
-function header(req: RawRequest, name: string): string | undefined {
+export function header(req: RawRequest, name: string): string | undefined {
 	const value = req.headers[name];
 	return Array.isArray(value) ? value.join(' ') : value;
 }

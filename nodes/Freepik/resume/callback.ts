@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from '../../FreepikTrigger/signature';
 import { parseWebhookTask } from '../../FreepikTrigger/payload';
+import { header, readDelivery } from '../../FreepikTrigger/webhookSteps';
 import type { TaskClient, TaskOutcome } from '../engine/types';
 import { taskClient, type Tuning } from '../helpers/batch';
 import { DEFAULTS } from '../helpers/limits';
@@ -18,27 +19,7 @@ import { unpackBatch, type ResumeBatch } from './packing';
 import { progressOf, type BatchProgress } from './progress';
 import { ITEM_PARAM } from './urls';
 
-/** The parts of n8n's request object read here. */
-interface RawRequest {
-	headers: Record<string, string | string[] | undefined>;
-	rawBody?: unknown;
-	readRawBody?: () => Promise<void>;
-}
-
 const isFinal = (task: FreepikTask) => hasStatus(task, 'COMPLETED') || hasStatus(task, 'FAILED');
-
-function header(req: RawRequest, name: string): string | undefined {
-	const value = req.headers[name];
-	return Array.isArray(value) ? value.join(' ') : value;
-}
-
-async function rawBodyOf(req: RawRequest): Promise<Buffer> {
-	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function')
-		await req.readRawBody();
-	const raw = req.rawBody;
-	if (Buffer.isBuffer(raw)) return raw;
-	return Buffer.from(typeof raw === 'string' ? raw : '', 'utf8');
-}
 
 /** Answers the request here; the execution keeps waiting unless workflowData comes with it. */
 function answer(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
@@ -91,14 +72,13 @@ export async function resumeOnCallback(
 
 /** The raw body of a callback signed with the credential's Webhook Secret; undefined otherwise. */
 async function verifiedBody(ctx: IWebhookFunctions, nodeName: string): Promise<Buffer | undefined> {
-	const req = ctx.getRequestObject() as unknown as RawRequest;
-	const rawBody = await rawBodyOf(req);
+	const { req, rawBody, webhookId } = await readDelivery(ctx);
 	const credentials = await ctx.getCredentials('freepikApi');
 	const secret =
 		typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret.trim() : '';
 	const check = verifyWebhookSignature(
 		{
-			webhookId: header(req, 'webhook-id'),
+			webhookId,
 			timestamp: header(req, 'webhook-timestamp'),
 			signatureHeader: header(req, 'webhook-signature'),
 			rawBody,
