@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provision a pinned, real n8n outside the clone and print the env to use it.
 #   scripts/n8n-runtime.sh                      -> n8n 2.40.7 on Node 24 (default)
-#   N8N2_VERSION=2.41.3 scripts/n8n-runtime.sh  -> another n8n 2.x on Node 24 (npm run e2e:latest)
+#   N8N2_VERSION=2.41.1 scripts/n8n-runtime.sh  -> another n8n 2.x on Node 24 (npm run e2e:2.41)
 #   N8N_LINE=1 scripts/n8n-runtime.sh           -> n8n 1.x on the machine's Node 20
 # Output (stdout, last lines): N8N_BIN=<path to n8n bin>  NODE_BIN=<node binary>
 # Progress goes to stderr. Cached in ${FREEPIK_N8N_CACHE:-~/.cache/n8n-nodes-freepik}; reused when present.
