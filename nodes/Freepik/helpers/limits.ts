@@ -29,6 +29,8 @@ export const DEFAULTS = {
 	sampleFps: 2,
 	rerankingCandidates: 1,
 	limit: 50,
+	/** Get Many: pages of the task list read at most (Freepik documents no page size). */
+	listMaxPages: 100,
 	// Transport: retries of calls that are safe to repeat.
 	maxRetries: 5,
 	retryBaseDelayMs: 500,
