@@ -40,7 +40,6 @@ export const DEFAULTS = {
 	downloadConcurrency: 4,
 	downloadAttempts: 3,
 	downloadRetryDelayMs: 500,
-	downloadTimeoutMs: 300_000,
 	// Waiting engine: the first poll comes soon after submit, later ones back off to the Poll Interval.
 	firstPollDelayMs: 500,
 	pollBackoffFactor: 1.5,

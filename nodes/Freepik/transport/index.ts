@@ -117,7 +117,8 @@ export class FreepikClient {
 	}
 
 	/** The account's tasks, newest first, page by page (see taskList.ts). */
-	async listTasks(itemIndex: number, limit = Infinity, maxPages = DEFAULTS.listMaxPages) {
+	async listTasks(itemIndex: number, limit: number) {
+		const maxPages = DEFAULTS.listMaxPages;
 		const bounds = { baseUrl: this.baseUrl, listPath: API_PATH, limit, maxPages };
 		const readPage = async (path: string, page: number) =>
 			await this.listPage(path, itemIndex, page);

@@ -43,7 +43,7 @@ export function tasksIn(body: unknown): FreepikTask[] | undefined {
 	return Array.isArray(list) ? (list as FreepikTask[]) : undefined;
 }
 
-/** Where a list answer's next page is: a path on the API base URL, or a link that is not followed. */
+/** Where a list's next page is: a path on the API base URL, or a link that is not followed. */
 export type NextPage = { path: string } | { refusedHost: string } | undefined;
 
 const textIn = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);

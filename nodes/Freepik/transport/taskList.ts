@@ -3,7 +3,7 @@ import type { Logger } from 'n8n-workflow';
 import type { FreepikTask } from '../helpers/types';
 import { nextPageOf } from './responses';
 
-/** One answer of the list call: its tasks and the whole body (which may say where the next page is). */
+/** One answer of the list call: its tasks, and the body (which may say where the next page is). */
 export interface ListPage {
 	tasks: FreepikTask[];
 	body: unknown;

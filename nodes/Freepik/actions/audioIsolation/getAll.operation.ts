@@ -50,7 +50,7 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	tuning: Tuning = {},
+	tuning: Tuning,
 ): Promise<INodeExecutionData[]> {
 	const client = await FreepikClient.create(this, {
 		...tuning.client,
