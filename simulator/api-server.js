@@ -7,6 +7,7 @@ const { parseJsonBody, isLargeString, JsonSyntaxError } = require('./json-body')
 const { validateCreateBody } = require('./validate');
 const { createTask, transitions } = require('./tasks');
 const { applyPreFault, MALFORMED_BODY } = require('./fault-responses');
+const { pageOf, requestedPage } = require('./list-pages');
 
 const BASE = '/v1/ai/audio-isolation';
 
@@ -100,7 +101,7 @@ function createApiHandler(core) {
 			}
 			if (route === 'create') return await handleCreate(req, res, entry);
 			if (route === 'get') return handleGet(res, /** @type {string} */ (taskId), entry);
-			if (route === 'list') return handleList(res, entry);
+			if (route === 'list') return handleList(req, res, url, entry);
 			return drainAndSend(req, res, status ?? 404, {
 				message: status === 405 ? 'Method not allowed' : 'Not found',
 			});
@@ -176,8 +177,11 @@ function createApiHandler(core) {
 		return fault ? sendPostFault(res, fault, view) : sendJson(res, 200, { data: view });
 	}
 
-	/** @param {ServerResponse} res @param {RecordedRequest} entry */
-	function handleList(res, entry) {
+	/**
+	 * Every task, newest first; in pages when the `listPages` option is set (see list-pages.js).
+	 * @param {IncomingMessage} req @param {ServerResponse} res @param {URL} url @param {RecordedRequest} entry
+	 */
+	function handleList(req, res, url, entry) {
 		const fault = core.faults.take('list', 'post');
 		if (fault) {
 			entry.fault = fault.kind;
@@ -185,7 +189,23 @@ function createApiHandler(core) {
 		}
 		const override = fault?.kind === 'unknownStatus' ? fault.taskStatus : undefined;
 		const views = [...core.tasks.values()].reverse().map((task) => core.view(task, override));
-		return fault ? sendPostFault(res, fault, views) : sendJson(res, 200, { data: views });
+		if (fault && fault.kind !== 'unknownStatus') return sendPostFault(res, fault, views);
+		/** @type {import('./list-pages').ListPages | null} */
+		const pages = options.listPages;
+		if (!pages) return sendJson(res, 200, { data: views });
+		const { page, error } = requestedPage(url.searchParams);
+		if (page === undefined) {
+			return sendJson(res, 400, {
+				message: 'Invalid request',
+				invalid_params: [{ name: 'page', reason: error }],
+			});
+		}
+		const where = {
+			apiOrigin: `http://${req.headers.host}`,
+			foreignOrigin: core.fileUrl,
+			path: BASE,
+		};
+		return sendJson(res, 200, pageOf(views, pages, page, where));
 	}
 }
 
@@ -200,9 +220,7 @@ function sendPostFault(res, fault, data) {
 		case 'noTaskId':
 			return sendJson(res, 200, { data: {} });
 		case 'unknownStatus':
-			return sendJson(res, 200, {
-				data: Array.isArray(data) ? data : { ...data, status: fault.taskStatus },
-			});
+			return sendJson(res, 200, { data: { ...data, status: fault.taskStatus } });
 		default:
 			throw new Error(`unexpected fault ${fault.kind}`);
 	}

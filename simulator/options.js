@@ -25,6 +25,7 @@
  * @property {PerTask<number>} resultCount result URLs of a COMPLETED task. Hint `[sim:results=N]`
  * @property {number} resultBytes          size of each result WAV (whole samples, min 44). Hint `[sim:bytes=N]`
  * @property {PerTask<string | null | undefined> | null} unknownStatus  a non-documented status shown forever after ~10 % of the duration. Hint `[sim:status=X]`
+ * @property {import('./list-pages').ListPages | null} listPages  null = the list answers every task at once (as documented); `{ size, next?, meta? }` = in pages of `size`, Laravel style (list-pages.js)
  * @property {number} urlTtlMs             lifetime of signed result URLs
  * @property {boolean | Partial<import('./rate-limit').RateLimitConfig>} rateLimit  off, true = Freepik's documented limits, or custom ones
  * @property {(() => number) | null} rateLimitClock  the rate limiter's clock in ms (null = Date.now); tests freeze or step it. Read when rateLimit is set
@@ -49,6 +50,7 @@ const DEFAULT_OPTIONS = Object.freeze({
 	resultCount: 1,
 	resultBytes: 32 * 1024,
 	unknownStatus: null,
+	listPages: null,
 	urlTtlMs: 60 * 60 * 1000,
 	rateLimit: false,
 	rateLimitClock: null,

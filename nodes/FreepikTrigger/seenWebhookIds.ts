@@ -16,8 +16,9 @@ export const MAX_SCOPES = 500;
 
 const seenByScope = new Map<string, Set<string>>();
 
-export function dedupeScope(workflowId: string | undefined, nodeId: string | undefined): string {
-	return `${workflowId ?? ''}:${nodeId ?? ''}`;
+/** The memory's key for one trigger node of one workflow (n8n types the workflow id optional). */
+export function dedupeScope(workflowId: string | undefined, nodeId: string): string {
+	return `${workflowId}:${nodeId}`;
 }
 
 /**
@@ -30,19 +31,14 @@ export function rememberWebhookId(scope: string, webhookId: string): boolean {
 		seenByScope.delete(scope);
 	} else {
 		seen = new Set<string>();
-		if (seenByScope.size >= MAX_SCOPES) {
-			const leastRecent = seenByScope.keys().next().value;
-			if (leastRecent !== undefined) seenByScope.delete(leastRecent);
-		}
+		// The map is in least-recently-used order, and not empty when full.
+		if (seenByScope.size >= MAX_SCOPES) seenByScope.delete(seenByScope.keys().next().value!);
 	}
 	seenByScope.set(scope, seen);
 
 	if (seen.has(webhookId)) return true;
 	seen.add(webhookId);
-	if (seen.size > MAX_IDS_PER_SCOPE) {
-		const oldest = seen.values().next().value;
-		if (oldest !== undefined) seen.delete(oldest);
-	}
+	if (seen.size > MAX_IDS_PER_SCOPE) seen.delete(seen.values().next().value!);
 	return false;
 }
 

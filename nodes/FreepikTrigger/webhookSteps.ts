@@ -39,9 +39,10 @@ export const UNSIGNED_DOWNLOAD_NOTE =
 	'Downloading needs a Webhook Secret in the Freepik API credential (then events are verified first). ' +
 	"Use the Freepik node's Get operation with this task ID to download the result.";
 
+/** A request header (Node.js joins repeated ones into one string, except set-cookie). */
 export function header(req: RawRequest, name: string): string | undefined {
 	const value = req.headers[name];
-	return Array.isArray(value) ? value.join(' ') : value;
+	return typeof value === 'string' ? value : undefined;
 }
 
 /**

@@ -24,6 +24,14 @@ export interface RunOptions {
 	apiKey?: string;
 	/** Passed to the node's constructor (retry waits, polling schedule); default: `useTuning`'s. */
 	tuning?: Tuning;
+	/** Run the node as an AI Agent's tool (n8n appends "Tool" to the type name of the node). */
+	asTool?: boolean;
+}
+
+function freepikNode(tuning: Tuning, asTool = false): Freepik {
+	const node = new Freepik(tuning);
+	if (asTool) node.description = { ...node.description, name: `${node.description.name}Tool` };
+	return node;
 }
 
 let fileTuning: Tuning = {};
@@ -42,7 +50,7 @@ export async function runFreepik(
 	options: RunOptions = {},
 ) {
 	const result = await harness.runNode({
-		nodeType: new Freepik(options.tuning ?? fileTuning),
+		nodeType: freepikNode(options.tuning ?? fileTuning, options.asTool),
 		credentialTypes: { freepikApi: new FreepikApi() },
 		credentials: {
 			freepikApi: { apiKey: options.apiKey ?? API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' },

@@ -8,7 +8,7 @@ type OperationModule = {
 	execute(
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
-		tuning?: Tuning,
+		tuning: Tuning,
 	): Promise<INodeExecutionData[]>;
 };
 
@@ -23,7 +23,7 @@ const resources: Record<string, Record<string, OperationModule>> = {
 /** Hands the whole batch of input items to one operation (operations wait for all items at once). */
 export async function router(
 	this: IExecuteFunctions,
-	tuning: Tuning = {},
+	tuning: Tuning,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;

@@ -54,7 +54,7 @@ function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): E
 export function taskClient(
 	client: FreepikClient,
 	ctx: IExecuteFunctions,
-	download: DownloadOptions,
+	download: NonNullable<Tuning['download']>,
 	uploads = new UploadSlots(DEFAULTS.maxParallelUploads),
 ): TaskClient<RequestBody> {
 	const create = async (body: RequestBody, itemIndex: number) =>

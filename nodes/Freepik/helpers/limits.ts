@@ -29,6 +29,8 @@ export const DEFAULTS = {
 	sampleFps: 2,
 	rerankingCandidates: 1,
 	limit: 50,
+	/** Get Many: pages of the task list read at most (Freepik documents no page size). */
+	listMaxPages: 100,
 	// Transport: retries of calls that are safe to repeat.
 	maxRetries: 5,
 	retryBaseDelayMs: 500,
@@ -38,7 +40,6 @@ export const DEFAULTS = {
 	downloadConcurrency: 4,
 	downloadAttempts: 3,
 	downloadRetryDelayMs: 500,
-	downloadTimeoutMs: 300_000,
 	// Waiting engine: the first poll comes soon after submit, later ones back off to the Poll Interval.
 	firstPollDelayMs: 500,
 	pollBackoffFactor: 1.5,

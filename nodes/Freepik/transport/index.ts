@@ -11,6 +11,7 @@ import { sharedLimiter } from './limiterRegistry';
 import { networkCode } from './networkErrors';
 import { FREEPIK_RATE_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
 import { hostOf, parseJson, taskIn, tasksIn } from './responses';
+import { readTaskList, type ListPage } from './taskList';
 import {
 	AMBIGUOUS_CREATE_NOTE,
 	decideRetry,
@@ -19,13 +20,7 @@ import {
 	type RetrySettings,
 } from './retryPolicy';
 
-export {
-	AMBIGUOUS_CREATE_NOTE,
-	backoffMs,
-	createMayHaveSucceeded,
-	retryAfterMs,
-} from './retryPolicy';
-export { networkCode } from './networkErrors';
+export type { TaskList } from './taskList';
 
 export const API_PATH = '/v1/ai/audio-isolation';
 const CREDENTIAL = 'freepikApi';
@@ -121,24 +116,26 @@ export class FreepikClient {
 		return this.taskFrom(response, action, itemIndex, taskId);
 	}
 
-	async listTasks(itemIndex: number): Promise<FreepikTask[]> {
-		const action = 'listing tasks';
-		const response = await this.send('GET', API_PATH, undefined, action, {
+	/** The account's tasks, newest first, page by page (see taskList.ts). */
+	async listTasks(itemIndex: number, limit: number) {
+		const maxPages = DEFAULTS.listMaxPages;
+		const bounds = { baseUrl: this.baseUrl, listPath: API_PATH, limit, maxPages };
+		const readPage = async (path: string, page: number) =>
+			await this.listPage(path, itemIndex, page);
+		return await readTaskList(readPage, this.ctx.logger, bounds);
+	}
+
+	private async listPage(path: string, itemIndex: number, page: number): Promise<ListPage> {
+		const action = page === 1 ? 'listing tasks' : `listing tasks (page ${page})`;
+		const { statusCode, body } = await this.send('GET', path, undefined, action, {
 			kind: 'read',
 			itemIndex,
 		});
-		const tasks = tasksIn(response.body);
-		if (!tasks) {
-			throw this.error(
-				{ statusCode: response.statusCode, bodyExcerpt: this.excerptOf(response.body) },
-				action,
-				{
-					itemIndex,
-					extraDescription: 'Expected {"data": [...]} from Freepik.',
-				},
-			);
-		}
-		return tasks;
+		const tasks = tasksIn(body);
+		if (tasks) return { tasks, body };
+		const extraDescription = 'Expected {"data": [...]} from Freepik.';
+		const failure = { statusCode, bodyExcerpt: this.excerptOf(body) };
+		throw this.error(failure, action, { itemIndex, extraDescription });
 	}
 
 	private taskFrom(

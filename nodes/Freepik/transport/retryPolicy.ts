@@ -1,4 +1,3 @@
-import { DEFAULTS } from '../helpers/limits';
 import type { HttpFailure } from './errors';
 import { isTransientCode } from './networkErrors';
 
@@ -52,7 +51,7 @@ export function createMayHaveSucceeded(failure: HttpFailure): boolean {
 	return !CREATE_SAFE_STATUS.has(status);
 }
 
-export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(headers: Headers | undefined, now: number): number | undefined {
 	const raw = headers?.['retry-after'];
 	const value = Array.isArray(raw) ? raw[0] : raw;
 	if (!value) return undefined;
@@ -65,8 +64,8 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 /** Exponential backoff with ±50 % jitter: about base, 2·base, 4·base, … capped at maxMs. */
 export function backoffMs(
 	attempt: number,
-	baseMs: number = DEFAULTS.retryBaseDelayMs,
-	maxMs: number = DEFAULTS.retryMaxDelayMs,
+	baseMs: number,
+	maxMs: number,
 	random: () => number = Math.random,
 ): number {
 	const base = Math.min(maxMs, baseMs * 2 ** attempt);

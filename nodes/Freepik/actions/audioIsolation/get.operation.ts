@@ -72,7 +72,7 @@ function jobOf(ctx: IExecuteFunctions, i: number): TaskJob<RequestBody> {
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	tuning: Tuning = {},
+	tuning: Tuning,
 ): Promise<INodeExecutionData[]> {
 	const output = await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, i));
 	return isToolMode(this) ? noteTemporaryLinks(output) : output;

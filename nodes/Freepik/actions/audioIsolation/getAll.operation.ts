@@ -20,6 +20,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
+		hint: `Follows the list's pages, at most ${DEFAULTS.listMaxPages} pages`,
 	},
 	{
 		displayName: 'Limit',
@@ -49,7 +50,7 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	tuning: Tuning = {},
+	tuning: Tuning,
 ): Promise<INodeExecutionData[]> {
 	const client = await FreepikClient.create(this, {
 		...tuning.client,
@@ -82,5 +83,12 @@ async function listTasks(ctx: IExecuteFunctions, client: FreepikClient, i: numbe
 				{ min: 1, max: Number.MAX_SAFE_INTEGER },
 				true,
 			);
-	return (await client.listTasks(i)).slice(0, limit);
+	const { tasks, morePages } = await client.listTasks(i, limit);
+	if (morePages) {
+		ctx.logger.warn(
+			`Freepik Get Many: stopped after ${DEFAULTS.listMaxPages} pages (${tasks.length} tasks); ` +
+				'the list has more pages. Newer tasks come first, so the oldest ones are missing.',
+		);
+	}
+	return tasks;
 }

@@ -197,7 +197,7 @@ function callbackJobOf(ctx: IExecuteFunctions, plan: IsolatePlan, webhookUrl: st
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	tuning: Tuning = {},
+	tuning: Tuning,
 ): Promise<INodeExecutionData[]> {
 	const resumes =
 		this.getNodeParameter('waitForCompletion', 0, true) &&

@@ -9,6 +9,7 @@ import {
 	startSimulator,
 	type RunOptions,
 } from '../../../helpers/freepik';
+import { unreachableUrlReason } from '../../../../nodes/Freepik/helpers/validation';
 import { errorOf, itemsWith, mp3, perItemDescription, sampleFile } from '../utils';
 
 type Case = [
@@ -386,5 +387,19 @@ describe('validation', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(sim.requestsTo('create')[0].status).toBe(200);
+	});
+});
+
+describe('File URL hosts written as IPv6 addresses', () => {
+	it.each<[string, string | null]>([
+		['https://[2001:db8:1:2:3:4:5:6]/a.mp3', null],
+		['https://[2606:4700::1111]/a.mp3', null],
+		['https://[0:0:0:0:0:0:0:1]/a.mp3', 'points to this machine (loopback address [::1])'],
+		['https://[::]/a.mp3', 'is not a reachable address ([::])'],
+		['https://[::127.0.0.1]/a.mp3', 'points to this machine (loopback address [::7f00:1])'],
+		['https://[::10.1.2.3]/a.mp3', 'points to a private network address ([::a01:203])'],
+		['https://[::ffff:8.8.8.8]/a.mp3', null],
+	])('%s: %s', (url, reason) => {
+		expect(unreachableUrlReason(new URL(url))).toBe(reason);
 	});
 });

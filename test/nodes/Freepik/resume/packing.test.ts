@@ -4,6 +4,7 @@ import {
 	CUSTOM_DATA_KEY_LIMIT,
 	CUSTOM_DATA_VALUE_LIMIT,
 	HEADER_KEY,
+	isOwnKey,
 	keysNeeded,
 	largestBatch,
 	packBatch,
@@ -65,5 +66,20 @@ describe('custom data packing of a waiting batch', () => {
 		expect(
 			unpackBatch({ ...packed, freepik_ids_0: `${packed.freepik_ids_0.slice(0, 43)}!` }),
 		).toBeUndefined();
+	});
+
+	it('refuses ids that are not UUIDs when they cannot be kept, saying why', () => {
+		const huge = 'x'.repeat(400); // 536 characters once encoded: more than one value holds
+		expect(() => packBatch({ taskIds: [huge] })).toThrow(`task id too long to keep: ${huge}`);
+		const long = Array.from({ length: 12 }, (_, i) => `${i}`.padEnd(300, 'y'));
+		expect(() => packBatch({ taskIds: long }, 4)).toThrow(
+			'12 task ids need 13 custom data keys, 4 are free',
+		);
+	});
+
+	it("counts only the keys it writes itself as its own (an earlier wait), not the workflow's", () => {
+		const own = Object.keys(packBatch({ taskIds: uuids(30) }));
+		expect(own.every(isOwnKey)).toBe(true);
+		expect(['customer', 'order_id', 'freepik'].some(isOwnKey)).toBe(false);
 	});
 });

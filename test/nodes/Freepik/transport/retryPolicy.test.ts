@@ -47,6 +47,8 @@ describe('retry policy', () => {
 			['create', { code: 'EAI_AGAIN' }, true],
 			['create', { code: 'ECONNRESET' }, false],
 			['create', { code: 'ETIMEDOUT' }, false],
+			// Nothing known about the failure: never repeat a create that may have reached Freepik.
+			['create', {}, false],
 		])('%s after %j: %s', (kind, failure, expected) => {
 			expect(canRetry(kind, failure)).toBe(expected);
 		});
@@ -66,6 +68,7 @@ describe('retry policy', () => {
 			[{ statusCode: 502 }, true],
 			[{ statusCode: 503 }, false],
 			[{ statusCode: 504 }, true],
+			[{}, true],
 		])('%j: %s', (failure, expected) => {
 			expect(createMayHaveSucceeded(failure)).toBe(expected);
 		});

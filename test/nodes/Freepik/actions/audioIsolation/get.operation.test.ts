@@ -1,6 +1,7 @@
 import { describeWav, type Simulator } from '../../../../../simulator';
 import { audio, createTask, waitFor } from '../../../../simulator/helpers';
 import { readBinary, runFreepik, startSimulator } from '../../../../helpers/freepik';
+import { TEMPORARY_LINK_NOTE } from '../../../../../nodes/Freepik/helpers/messages';
 import { errorOf, expectNoKeyLeak, itemsWith } from '../../utils';
 
 /** Creates a task directly on the simulator (as an earlier Isolate run would have). */
@@ -94,6 +95,24 @@ describe('Get', () => {
 			const { items, error } = await runFreepik(sim, get(id, { waitForCompletion: false }));
 			expect(error).toBeUndefined();
 			expect(items[0].json).toEqual({ task_id: id, status: 'FAILED', generated: [] });
+		});
+
+		it('says so when Freepik answers with an empty body', async () => {
+			const id = await seedTask(sim, 'voice');
+			sim.addFault({ route: 'get', kind: 'status', status: 200, body: '', times: 'Infinity' });
+			const error = errorOf(await runFreepik(sim, get(id, { waitForCompletion: false })));
+			expect(`${error.message}\n${error.description}`).toContain('(empty body)');
+			expect(`${error.message}\n${error.description}`).toContain(id);
+		});
+
+		it('never follows a redirect, even one without a Location', async () => {
+			const id = await seedTask(sim, 'voice');
+			sim.addFault({ route: 'get', kind: 'status', status: 302, body: '', times: 'Infinity' });
+			const error = errorOf(await runFreepik(sim, get(id, { waitForCompletion: false })));
+			expect(`${error.message}\n${error.description}`).toContain(
+				'redirect to another location was not followed, so the API key stays on the API host',
+			);
+			expect(sim.requests.filter((r) => r.server === 'api' && r.route === 'get')).toHaveLength(1);
 		});
 
 		it('fails with a 404 that names the unknown task ID', async () => {
@@ -190,6 +209,26 @@ describe('Get', () => {
 				/"Task ID" \(task_id\): must not be empty.*Nothing was sent to Freepik/,
 			);
 			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		});
+	});
+
+	describe('as an AI tool', () => {
+		it('returns a COMPLETED task with its links and the note that they expire, downloading nothing', async () => {
+			const id = await seedCompletedTask(sim);
+			const { items, error } = await runFreepik(sim, get(id), { asTool: true });
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ task_id: id, status: 'COMPLETED' });
+			expect(items[0].json.generated).toHaveLength(1);
+			expect(items[0].json.note).toBe(TEMPORARY_LINK_NOTE);
+			expect(items[0].binary).toBeUndefined();
+			expect(sim.requestsTo('download')).toEqual([]);
+		});
+
+		it('adds no note to a task that has no links yet', async () => {
+			const id = await seedTask(sim, 'voice [sim:never]');
+			const { items, error } = await runFreepik(sim, get(id), { asTool: true });
+			expect(error).toBeUndefined();
+			expect(items[0].json).toEqual({ task_id: id, status: expect.any(String), generated: [] });
 		});
 	});
 });

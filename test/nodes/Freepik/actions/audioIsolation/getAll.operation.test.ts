@@ -2,6 +2,10 @@ import type { Simulator } from '../../../../../simulator';
 import { API_PATH, api, audio, createTask } from '../../../../simulator/helpers';
 import { runFreepik, startSimulator } from '../../../../helpers/freepik';
 import { errorOf, expectNoKeyLeak } from '../../utils';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { capturedLogs } = require('../../../../../harness/n8n-harness') as {
+	capturedLogs: Array<{ level: string; message: string }>;
+};
 
 describe('Get Many', () => {
 	let sim: Simulator;
@@ -9,7 +13,7 @@ describe('Get Many', () => {
 	beforeAll(async () => (sim = await startSimulator()));
 	afterAll(async () => await sim.close());
 	beforeEach(async () => {
-		sim.reset();
+		sim.reset({ options: true });
 		for (const description of [
 			'one [sim:duration=20]',
 			'two [sim:fail] [sim:duration=20]',
@@ -109,5 +113,101 @@ describe('Get Many', () => {
 		expect(items).toHaveLength(1);
 		expect(items[0].json.error).toContain('User is not authorized');
 		expect(items[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	describe('when the list answers in pages', () => {
+		let logsBefore = 0;
+		beforeEach(() => {
+			sim.requests.length = 0; // forget the list call of the outer beforeEach
+			logsBefore = capturedLogs.length;
+		});
+		const nodeLists = () => sim.requestsTo('list');
+		const listQueries = () => nodeLists().map((r) => r.query);
+		const fileHostRequests = () => sim.requests.filter((r) => r.server === 'file');
+		// The harness keeps one log per test file: a run's lines are the ones after logsBefore.
+		const warnings = () =>
+			capturedLogs
+				.slice(logsBefore)
+				.filter((l) => l.level === 'warn')
+				.map((l) => l.message);
+
+		it('Return All follows links.next over 3 pages, in the API order', async () => {
+			sim.configure({ listPages: { size: 2 } });
+			const result = await runFreepik(sim, { operation: 'getAll', returnAll: true });
+			expect(result.error).toBeUndefined();
+			expect(result.items.map((i) => i.json.task_id)).toEqual(listed.map((t) => t.task_id));
+			expect(result.items.every((i) => i.pairedItem.item === 0)).toBe(true);
+			expect(listQueries()).toEqual([{}, { page: '2' }, { page: '3' }]);
+			expect(nodeLists().every((r) => r.headers['x-freepik-api-key'] === sim.apiKey)).toBe(true);
+			expectNoKeyLeak(sim, result);
+		});
+
+		it('follows next links given as paths, and page numbers when there are no links', async () => {
+			sim.configure({ listPages: { size: 2, next: 'relative' } });
+			const relative = await runFreepik(sim, { operation: 'getAll', returnAll: true });
+			expect(relative.items.map((i) => i.json.task_id)).toEqual(listed.map((t) => t.task_id));
+
+			sim.requests.length = 0;
+			sim.configure({ listPages: { size: 2, next: 'none' } });
+			const numbered = await runFreepik(sim, { operation: 'getAll', returnAll: true });
+			expect(numbered.items.map((i) => i.json.task_id)).toEqual(listed.map((t) => t.task_id));
+			expect(listQueries()).toEqual([{}, { page: '2' }, { page: '3' }]);
+		});
+
+		it('honours Limit across pages and stops fetching once it is reached', async () => {
+			sim.configure({ listPages: { size: 2 } });
+			const three = await runFreepik(sim, { operation: 'getAll', returnAll: false, limit: 3 });
+			expect(three.items.map((i) => i.json.task_id)).toEqual(
+				listed.slice(0, 3).map((t) => t.task_id),
+			);
+			expect(listQueries()).toEqual([{}, { page: '2' }]);
+
+			sim.requests.length = 0;
+			const two = await runFreepik(sim, { operation: 'getAll', returnAll: false, limit: 2 });
+			expect(two.items).toHaveLength(2);
+			expect(sim.requestsTo('list')).toHaveLength(1);
+		});
+
+		it('stops at 100 pages, returns what they held and warns that pages were left', async () => {
+			for (let i = 0; i < 100; i++)
+				await createTask(sim, { description: `more ${i}`, audio: audio() });
+			sim.configure({ listPages: { size: 1 } });
+			const fast = { averageRequestsPerSecond: 1000, burstRequestsPerSecond: 1000 };
+			const result = await runFreepik(sim, {
+				operation: 'getAll',
+				returnAll: true,
+				options: fast,
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(100);
+			expect(nodeLists()).toHaveLength(100);
+			expect(nodeLists()[99].query).toEqual({ page: '100' });
+			expect(warnings()).toEqual([expect.stringContaining('stopped after 100 pages (100 tasks)')]);
+		});
+
+		it('never follows a next link on another host; uses page numbers on the API instead', async () => {
+			sim.configure({ listPages: { size: 2, next: 'foreign' } });
+			const numbered = await runFreepik(sim, { operation: 'getAll', returnAll: true });
+			expect(numbered.items.map((i) => i.json.task_id)).toEqual(listed.map((t) => t.task_id));
+			expect(listQueries()).toEqual([{}, { page: '2' }, { page: '3' }]);
+			expect(fileHostRequests()).toEqual([]);
+			expect(warnings()).toEqual([]);
+		});
+
+		it('without page numbers, ignores a next link on another host and warns', async () => {
+			sim.configure({ listPages: { size: 2, next: 'foreign', meta: false } });
+			const result = await runFreepik(sim, { operation: 'getAll', returnAll: true });
+			expect(result.error).toBeUndefined();
+			expect(result.items.map((i) => i.json.task_id)).toEqual(
+				listed.slice(0, 2).map((t) => t.task_id),
+			);
+			expect(nodeLists()).toHaveLength(1);
+			expect(fileHostRequests()).toEqual([]);
+			const host = new URL(sim.fileUrl).host;
+			expect(warnings()).toEqual([
+				expect.stringContaining(`next page is on ${host}, not on the API host; it was not fetched`),
+			]);
+			expectNoKeyLeak(sim, result);
+		});
 	});
 });
