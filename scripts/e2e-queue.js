@@ -261,6 +261,7 @@ async function setUp({ root, services }) {
 	);
 
 	return {
+		services,
 		runtime,
 		sim,
 		simConfig,
@@ -283,6 +284,7 @@ async function setUp({ root, services }) {
 
 /** 1. W batch workflows at once on the workers, one account limit. Resolves the bench figures. */
 async function batchPhase({
+	services,
 	sim,
 	pg,
 	parse,
@@ -533,7 +535,17 @@ async function batchPhase({
 }
 
 /** 2. A signed webhook to the Freepik Trigger on main runs its workflow on a worker with the WAV. */
-async function triggerPhase({ sim, simConfig, pg, parse, trigger, ranBy, enqueued, triggerUrl }) {
+async function triggerPhase({
+	services,
+	sim,
+	simConfig,
+	pg,
+	parse,
+	trigger,
+	ranBy,
+	enqueued,
+	triggerUrl,
+}) {
 	// ------------------------------------------------------------ 2. Freepik Trigger through main
 	console.log('\n== Freepik Trigger: signed webhook -> main -> worker ==');
 	const simTasks = await H.request(`${sim.apiUrl}/__sim/tasks`, { timeoutMs: 30e3 }).then(
