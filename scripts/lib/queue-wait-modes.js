@@ -87,10 +87,12 @@ function checkMode(suite, run, soloRan) {
 	suite.check(
 		outputs.length === n && good.length === n,
 		`${label}: all ${n} executions succeeded, each with its COMPLETED task and WAV`,
-		`${good.length}/${outputs.length}; ${outputs
-			.filter((o) => !good.includes(o))
-			.map((o) => `#${o.id} ${o.status} ${JSON.stringify(o.json ?? null).slice(0, 120)}`)
-			.join('; ')}`,
+		[
+			`${good.length}/${outputs.length}`,
+			...outputs
+				.filter((o) => !good.includes(o))
+				.map((o) => `#${o.id} ${o.status} ${JSON.stringify(o.json ?? null).slice(0, 120)}`),
+		].join('; '),
 	);
 	const sent = created.map((r) => r.body?.description);
 	const outputIds = outputs.map((o) => o.json?.task_id);
