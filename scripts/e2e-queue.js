@@ -9,9 +9,11 @@
 //  1. fires W batch workflows at once through their production webhooks (main enqueues, workers
 //     run), each a Code node making M items -> Freepik Isolate (wait, poll 1 s, download);
 //     checks every task completed, each was created exactly once, which worker ran what, and prints
-//     a bench-style summary (wall time vs ideal, 429s, requests per task, rate over time);
+//     a bench-style summary (wall time vs ideal, 429s, requests per task, rate over time)
+//     (scripts/lib/queue-batch.js);
 //  2. sends a signed webhook through the simulator to the Freepik Trigger's production URL on the
-//     main instance and checks the execution ran on a worker with the task and its WAV;
+//     main instance and checks the execution ran on a worker with the task and its WAV
+//     (scripts/lib/queue-trigger.js);
 //  3. Wait Mode, Poll vs Resume on Webhook (issue #14, scripts/lib/queue-wait-modes.js): the
 //     workers are replaced by ONE worker with concurrency 1; N single-item executions of T ms tasks
 //     in each mode; every execution succeeds with its WAV, each task is created once, and Resume
@@ -36,20 +38,24 @@ const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const H = require('../harness/n8n-headless');
-const { Suite, waitFor, sleep, requireInt } = require('./lib/e2e-suite');
+const { Suite, waitFor, requireInt } = require('./lib/e2e-suite');
 const Q = require('./lib/queue-mode');
 const WF = require('./lib/queue-workflows');
+const {
+	AVERAGE_PER_SECOND,
+	BURST_PER_SECOND,
+	BURST_SECONDS,
+	batchPhase,
+} = require('./lib/queue-batch');
+const { triggerPhase } = require('./lib/queue-trigger');
 const { compareWaitModes } = require('./lib/queue-wait-modes');
 
 const SIM_KEY = 'queue-e2e-sim-key-3b9d0c71';
 const WEBHOOK_SECRET = 'queue-e2e-webhook-secret';
-const AVERAGE_PER_SECOND = 10;
-const BURST_PER_SECOND = 50;
-const BURST_SECONDS = 5;
 const PHASES = ['batch', 'trigger', 'modes'];
 
 const suite = new Suite('queue');
-const { check, timed, log } = suite;
+const { timed, log } = suite;
 const opts = suite.options(
 	{
 		workers: Number(process.env.E2E_QUEUE_WORKERS || 3),
@@ -104,22 +110,6 @@ const opts = suite.options(
 			throw new Error('--phases: trigger sends the webhook of a task the batch phase made');
 	},
 );
-
-/** Accepted requests and 429s of the API server per `bucketS` seconds, from t0. */
-function timeline(apiRequests, t0, bucketS) {
-	const rows = [];
-	for (const r of apiRequests) {
-		const b = Math.floor((r.at - t0) / 1000 / bucketS);
-		rows[b] ??= { ok: 0, limited: 0 };
-		if (r.status === 429) rows[b].limited++;
-		else rows[b].ok++;
-	}
-	return Array.from(rows, (r, i) => ({
-		from: i * bucketS,
-		ok: r?.ok ?? 0,
-		limited: r?.limited ?? 0,
-	}));
-}
 
 /**
  * Everything the phases share: the simulator (one account-wide limit), Redis, PostgreSQL, the
@@ -282,363 +272,6 @@ async function setUp({ root, services }) {
 	};
 }
 
-/** 1. W batch workflows at once on the workers, one account limit. Resolves the bench figures. */
-async function batchPhase({
-	services,
-	sim,
-	pg,
-	parse,
-	nodeOptions,
-	batches,
-	workers,
-	ranBy,
-	enqueued,
-	rateLimitedLogs,
-	batchUrls,
-}) {
-	// ------------------------------------------------------------ 1. batches at once
-	console.log(
-		`\n== ${opts.workflows} batch workflows x ${opts.items} items at once, ${opts.workers} workers, one simulator at ${AVERAGE_PER_SECOND} req/s average ==`,
-	);
-	await sim.reset();
-	const workflowIds = batches.map((b) => b.workflow.id);
-	const tFire = Date.now();
-	const answers = await Promise.all(
-		batchUrls.map((url, i) =>
-			H.request(url, { method: 'POST', body: { batch: i + 1 }, timeoutMs: 30e3 }),
-		),
-	);
-	const fireMs = Date.now() - tFire;
-	answers.forEach((r, i) =>
-		check(
-			r.status === 200,
-			`webhook of batch ${i + 1} answered at once`,
-			`${r.status} ${r.text.slice(0, 120)}`,
-		),
-	);
-
-	let execs = [];
-	await timed('batchRun', () =>
-		waitFor(
-			`${opts.workflows} batch executions to finish`,
-			async () => {
-				execs = await Q.executionsOf(pg, workflowIds);
-				return execs.length >= opts.workflows && execs.every((e) => Q.TERMINAL.has(e.status));
-			},
-			{
-				timeoutMs: Math.max(180e3, opts.workflows * opts.items * 1500),
-				intervalMs: 500,
-				services,
-			},
-		),
-	);
-	const wallMs = Date.now() - tFire;
-	// Let the workers print their "finished" lines.
-	await sleep(500);
-
-	const requests = await H.request(`${sim.apiUrl}/__sim/requests`, { timeoutMs: 60e3 }).then(
-		(r) => r.json,
-	);
-	const stats = await sim.stats();
-	const api = requests.filter((r) => r.server === 'api');
-	const creates = api.filter((r) => r.route === 'create');
-	const okCreates = creates.filter((r) => r.status === 200);
-	const limited = api.filter((r) => r.status === 429);
-	const expected = batches.flatMap((_, b) =>
-		Array.from({ length: opts.items }, (__, i) => WF.description(b + 1, i, opts.taskMs)),
-	);
-	const descriptions = okCreates.map((r) => r.body?.description);
-	const createdIds = new Set(okCreates.map((r) => r.taskId));
-	const total = opts.workflows * opts.items;
-
-	check(
-		execs.length === opts.workflows,
-		`exactly ${opts.workflows} batch executions`,
-		`${execs.length}: ${execs.map((e) => `#${e.id} ${e.workflowId} ${e.status}`).join(', ')}`,
-	);
-	check(
-		execs.every((e) => e.status === 'success'),
-		'every batch execution succeeded',
-		execs.map((e) => `#${e.id} ${e.status} (${e.mode})`).join(', '),
-	);
-
-	const perExecution = [];
-	for (const e of execs) {
-		const data = await Q.executionData(pg, parse, e.id);
-		const items = Q.runItems(data, 'Isolate');
-		const err = data?.resultData?.error;
-		perExecution.push({
-			id: e.id,
-			workflowId: e.workflowId,
-			worker: ranBy.get(e.id) ?? null,
-			status: e.status,
-			runMs: Number(e.runMs),
-			items: items.length,
-			completed: items.filter((it) => it.json?.status === 'COMPLETED').length,
-			withBinary: items.filter((it) => it.binary?.data).length,
-			binaryIds: [
-				...new Set(
-					items.map((it) => String(it.binary?.data?.id ?? '').split(':')[0]).filter(Boolean),
-				),
-			],
-			taskIds: items.map((it) => it.json?.task_id),
-			error: err ? `${err.message} ${err.description ?? ''}`.slice(0, 500) : null,
-		});
-	}
-	for (const p of perExecution) {
-		check(
-			p.items === opts.items && p.completed === opts.items && p.withBinary === opts.items,
-			`execution #${p.id} (${p.workflowId}): ${opts.items} items COMPLETED with the WAV`,
-			`${p.completed}/${p.items} completed, ${p.withBinary} with binary (storage ${p.binaryIds.join(',') || 'none'})${p.error ? `; error: ${p.error}` : ''}`,
-		);
-	}
-	const outputIds = perExecution.flatMap((p) => p.taskIds);
-	check(
-		stats.creates === total && okCreates.length === total,
-		`simulator created exactly ${total} tasks`,
-		`stats.creates ${stats.creates}, 200-answered creates ${okCreates.length}, create attempts ${creates.length}`,
-	);
-	check(
-		new Set(descriptions).size === descriptions.length &&
-			expected.every((d) => descriptions.includes(d)),
-		'each item was submitted exactly once (descriptions unique, none missing)',
-		`${new Set(descriptions).size} distinct of ${descriptions.length}; missing ${expected.filter((d) => !descriptions.includes(d)).length}`,
-	);
-	check(
-		outputIds.length === total &&
-			new Set(outputIds).size === total &&
-			outputIds.every((id) => createdIds.has(id)),
-		'output task ids are the created tasks, one each',
-		`${new Set(outputIds).size} distinct output ids`,
-	);
-	const perWorker = Object.fromEntries(workers.map((w) => [w.name, 0]));
-	for (const p of perExecution) if (p.worker) perWorker[p.worker]++;
-	const usedWorkers = Object.values(perWorker).filter((n) => n > 0).length;
-	check(
-		perExecution.every((p) => p.worker && enqueued.has(p.id)),
-		'every batch execution was enqueued by main and run by a worker (their logs)',
-		perExecution
-			.map(
-				(p) =>
-					`#${p.id} ${enqueued.has(p.id) ? 'enqueued' : 'NOT enqueued'} → ${p.worker ?? 'no worker'}`,
-			)
-			.join(', '),
-	);
-	check(
-		usedWorkers === Math.min(opts.workers, opts.workflows),
-		`batch executions spread over ${Math.min(opts.workers, opts.workflows)} workers`,
-		JSON.stringify(perWorker),
-	);
-
-	// ---- bench-style figures
-	const apiRequests = api.length;
-	const idealMs = (apiRequests / AVERAGE_PER_SECOND) * 1000;
-	const bucket = (BURST_PER_SECOND - AVERAGE_PER_SECOND) * BURST_SECONDS + 1;
-	const accepted = api.filter((r) => r.status !== 429).length;
-	// What the simulator could accept at best: the full burst budget at once, then 10 per second.
-	const burstFloorMs = (Math.max(0, accepted - bucket) / AVERAGE_PER_SECOND) * 1000;
-	const tFirst = Math.min(...api.map((r) => r.at));
-	const tLast = Math.max(...api.map((r) => r.at));
-	const bucketS = Math.max(5, Math.round((tLast - tFirst) / 1000 / 20 / 5) * 5);
-	const line = timeline(api, tFirst, bucketS);
-	const acceptedAfterBurst = api.filter((r) => r.status !== 429 && r.at - tFirst >= 10e3);
-	const sustainedWindowS = Math.max(0.001, (tLast - tFirst) / 1000 - 10);
-	const bench = {
-		workers: opts.workers,
-		concurrencyPerWorker: opts.concurrency,
-		workflows: opts.workflows,
-		itemsPerWorkflow: opts.items,
-		taskMs: opts.taskMs,
-		split: opts.split,
-		nodeOptions,
-		binaryMode: opts.binaryMode,
-		wallMs,
-		apiSpanMs: tLast - tFirst,
-		idealMs: Math.round(idealMs),
-		wallOverIdeal: +(wallMs / idealMs).toFixed(2),
-		burstAwareFloorMs: Math.round(burstFloorMs),
-		apiRequests,
-		creates: stats.creates,
-		createAttempts: creates.length,
-		gets: api.filter((r) => r.route === 'get').length,
-		downloads: requests.filter((r) => r.server === 'file').length,
-		rateLimited429: limited.length,
-		rateLimited429OnCreate: creates.filter((r) => r.status === 429).length,
-		requestsPerTask: +(apiRequests / total).toFixed(2),
-		// 1 create + polls at 1 s, 2 s, ... after the create until the task is done.
-		requestsPerTaskAtFullPollRate: +(
-			expected.reduce((s, d) => s + 1 + Math.ceil(Number(d.match(/duration=(\d+)/)[1]) / 1000), 0) /
-			total
-		).toFixed(2),
-		acceptedPerSecondOverall: +(accepted / Math.max(0.001, (tLast - tFirst) / 1000)).toFixed(2),
-		sustainedAcceptedPerSecondAfter10s: +(acceptedAfterBurst.length / sustainedWindowS).toFixed(2),
-		first429AtS: limited.length
-			? +((Math.min(...limited.map((r) => r.at)) - tFirst) / 1000).toFixed(1)
-			: null,
-		last429AtS: limited.length
-			? +((Math.max(...limited.map((r) => r.at)) - tFirst) / 1000).toFixed(1)
-			: null,
-		webhookPostsMs: fireMs,
-		executionsPerWorker: perWorker,
-		rateLimitedWarningsPerWorker: rateLimitedLogs,
-		executions: perExecution.map(({ taskIds, binaryIds, ...p }) => ({
-			...p,
-			binary: binaryIds.join(','),
-		})),
-	};
-
-	console.log(
-		`\nqueue-mode batch: ${total} tasks in ${opts.workflows} executions on ${opts.workers} workers against one ${AVERAGE_PER_SECOND} req/s account`,
-	);
-	const rows = [
-		['wall time (webhook POSTs -> last execution finished)', `${(wallMs / 1000).toFixed(1)} s`],
-		[
-			'ideal = API requests / 10 per s',
-			`${(idealMs / 1000).toFixed(1)} s  (wall/ideal ${bench.wallOverIdeal})`,
-		],
-		[
-			`burst-aware floor = (accepted - ${bucket} burst budget) / 10 per s`,
-			`${(burstFloorMs / 1000).toFixed(1)} s  (wall/floor ${(wallMs / Math.max(1, burstFloorMs)).toFixed(2)})`,
-		],
-		[
-			'API requests (create + get, incl. 429s)',
-			`${apiRequests}  (creates ${stats.creates}, create attempts ${creates.length}, gets ${bench.gets})`,
-		],
-		[
-			'429 answers',
-			`${limited.length}  (on create ${bench.rateLimited429OnCreate}; first ${bench.first429AtS ?? '-'} s, last ${bench.last429AtS ?? '-'} s)`,
-		],
-		[
-			'requests per task',
-			`${bench.requestsPerTask}  (lower bound 2 = create + final get; polling every 1 s unthrottled would take ${bench.requestsPerTaskAtFullPollRate})`,
-		],
-		[
-			'accepted req/s: whole run / after the first 10 s',
-			`${bench.acceptedPerSecondOverall} / ${bench.sustainedAcceptedPerSecondAfter10s}`,
-		],
-		['executions per worker', JSON.stringify(perWorker)],
-		['"rate limited" warnings per worker', JSON.stringify(rateLimitedLogs)],
-		[
-			'execution run times',
-			perExecution
-				.map((p) => `#${p.id} ${(p.runMs / 1000).toFixed(1)} s on ${p.worker}`)
-				.join(', '),
-		],
-	];
-	const width = Math.max(...rows.map((r) => r[0].length));
-	for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
-	console.log(
-		`  API requests per ${bucketS} s (accepted/429): ${line.map((b) => `${b.from}s ${b.ok}/${b.limited}`).join('  ')}`,
-	);
-
-	return bench;
-}
-
-/** 2. A signed webhook to the Freepik Trigger on main runs its workflow on a worker with the WAV. */
-async function triggerPhase({
-	services,
-	sim,
-	simConfig,
-	pg,
-	parse,
-	trigger,
-	ranBy,
-	enqueued,
-	triggerUrl,
-}) {
-	// ------------------------------------------------------------ 2. Freepik Trigger through main
-	console.log('\n== Freepik Trigger: signed webhook -> main -> worker ==');
-	const simTasks = await H.request(`${sim.apiUrl}/__sim/tasks`, { timeoutMs: 30e3 }).then(
-		(r) => r.json,
-	);
-	const done = simTasks.find((t) => t.view?.status === 'COMPLETED');
-	const before = new Set((await Q.executionsOf(pg, [trigger.workflow.id])).map((e) => e.id));
-	const fileRequestsBefore = (
-		await H.request(`${sim.apiUrl}/__sim/requests?server=file`, { timeoutMs: 30e3 })
-	).json.length;
-	const delivery = await H.request(`${sim.apiUrl}/__sim/webhook`, {
-		method: 'POST',
-		body: { url: triggerUrl, task: done.view },
-		timeoutMs: 30e3,
-	}).then((r) => r.json);
-	check(
-		delivery.status === 200 && /Workflow was started/.test(delivery.responseBody ?? ''),
-		'signed webhook accepted by the main instance',
-		`${delivery.status} ${delivery.responseBody ?? delivery.error}`,
-	);
-	let trigExec;
-	await timed('triggerRun', () =>
-		waitFor(
-			'the trigger execution to finish',
-			async () => {
-				const list = (await Q.executionsOf(pg, [trigger.workflow.id])).filter(
-					(e) => !before.has(e.id),
-				);
-				trigExec = list[0];
-				return list.length && list.every((e) => Q.TERMINAL.has(e.status));
-			},
-			{ timeoutMs: 60e3, intervalMs: 300, services },
-		),
-	);
-	await sleep(300);
-	const trigData = await Q.executionData(pg, parse, trigExec.id);
-	const [trigItem] = Q.runItems(trigData, 'Freepik Trigger');
-	const [checked] = Q.runItems(trigData, 'Check binary');
-	const { wavFileSize } = require('../simulator');
-	const wavBytes = wavFileSize(simConfig.resultBytes ?? 32768);
-	const trigError = trigData?.resultData?.error;
-	check(
-		trigExec.status === 'success',
-		`trigger execution #${trigExec.id} succeeded`,
-		`${trigExec.status}${trigError ? `: ${trigError.name ?? ''} ${trigError.message ?? ''} ${trigError.node?.name ? `in "${trigError.node.name}"` : ''}`.slice(0, 400) : ''}`,
-	);
-	check(
-		ranBy.has(trigExec.id) && enqueued.has(trigExec.id),
-		'trigger execution was enqueued by main and ran on a worker',
-		`${enqueued.has(trigExec.id) ? 'enqueued' : 'NOT enqueued'} → ${ranBy.get(trigExec.id) ?? 'no worker logged it'}`,
-	);
-	check(
-		trigItem?.json?.task_id === done.id &&
-			trigItem?.json?.status === 'COMPLETED' &&
-			trigItem?.json?.webhookId === delivery.id,
-		'trigger item carries the task and the webhook id',
-		JSON.stringify(trigItem?.json ?? null).slice(0, 200),
-	);
-	check(
-		checked?.json?.bytes === wavBytes && checked?.json?.magic === 'RIFF/WAVE',
-		'the WAV downloaded on main is readable on the worker (binary data across processes)',
-		`${checked?.json?.bytes} bytes (expected ${wavBytes}), ${checked?.json?.magic}, binary id ${String(checked?.json?.binaryId ?? '').split(':')[0] || '?'}`,
-	);
-	const fileReqs = (
-		await H.request(`${sim.apiUrl}/__sim/requests?server=file`, { timeoutMs: 30e3 })
-	).json.slice(fileRequestsBefore);
-	check(
-		fileReqs.length >= 1 && fileReqs.every((r) => r.headers['x-freepik-api-key'] === undefined),
-		'the trigger downloaded the result without the API key',
-		`${fileReqs.length} file request(s)`,
-	);
-	const again = await H.request(`${sim.apiUrl}/__sim/webhook`, {
-		method: 'POST',
-		body: { url: triggerUrl, task: done.view, id: delivery.id },
-		timeoutMs: 30e3,
-	}).then((r) => r.json);
-	await sleep(1500);
-	const afterDup = (await Q.executionsOf(pg, [trigger.workflow.id])).filter(
-		(e) => !before.has(e.id),
-	);
-	check(
-		again.status === 200 && /Duplicate/.test(again.responseBody ?? '') && afterDup.length === 1,
-		'the same delivery again is dropped by the main instance (per-process memory)',
-		`${again.status} ${again.responseBody}; executions ${afterDup.length}`,
-	);
-	return {
-		executionId: trigExec.id,
-		worker: ranBy.get(trigExec.id) ?? null,
-		bytes: checked?.json?.bytes ?? null,
-		binary: String(checked?.json?.binaryId ?? '').split(':')[0] || null,
-	};
-}
-
 suite.run(
 	async ({ root, services }) => {
 		suite.armTimeLimit(opts.timeoutMs);
@@ -647,8 +280,8 @@ suite.run(
 		);
 		const ctx = await setUp({ root, services });
 		const bench = {};
-		if (opts.phases.includes('batch')) bench.batch = await batchPhase(ctx);
-		if (opts.phases.includes('trigger')) bench.trigger = await triggerPhase(ctx);
+		if (opts.phases.includes('batch')) bench.batch = await batchPhase(ctx, { suite, opts });
+		if (opts.phases.includes('trigger')) bench.trigger = await triggerPhase(ctx, { suite });
 		if (opts.phases.includes('modes'))
 			bench.waitModes = await compareWaitModes(ctx, {
 				suite,
