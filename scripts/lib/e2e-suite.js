@@ -316,12 +316,13 @@ function parseFlags(argv, defaults, spec) {
 	return opts;
 }
 
-/** Throws unless opts[key] is an integer in [min, max]. */
+/** Throws unless opts[key] is an integer in [min, max]; the message names the flag (--mode-task-ms). */
 function requireInt(opts, key, min, max = Infinity) {
 	const v = opts[key];
+	const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 	if (!(Number.isInteger(v) && v >= min && v <= max))
 		throw new Error(
-			`--${key} must be an integer${max === Infinity ? ` >= ${min}` : ` in ${min}..${max}`}`,
+			`${flag} must be an integer${max === Infinity ? ` >= ${min}` : ` in ${min}..${max}`}`,
 		);
 }
 
