@@ -9,10 +9,13 @@ const path = require('path');
 const { spawn } = require('child_process');
 const { createSimulator } = require('../simulator');
 const { runNode } = require('../harness/n8n-harness');
+const { startCallbackReceiver, deliverCallback } = require('../harness/n8n-resume');
 const { Freepik } = require('../dist/nodes/Freepik/Freepik.node');
 const { FreepikApi } = require('../dist/credentials/FreepikApi.credentials');
 
 const API_KEY = 'bench-key';
+const WEBHOOK_SECRET = 'bench-webhook-secret';
+const RESUME_TOKEN = 'b'.repeat(64);
 const deadline = Date.now() + 260_000;
 
 /** Deterministic durations 1–4 s (a fixed LCG), so every run benchmarks the same batch. */
@@ -140,6 +143,81 @@ async function concurrentExecutions(k = 3, n = 30) {
 	};
 }
 
+/**
+ * API requests per task of one batch of 10 tasks (2–20 s) in each Wait Mode, at the node's default
+ * options. Poll: the adaptive schedule, polls capped at the 5 s Poll Interval. Resume on Webhook:
+ * the execution waits, and every callback the simulator sends to the resume URL is handed to the
+ * node's webhook() in arrival order (as n8n does) until the execution resumes.
+ */
+async function requestsPerTaskByWaitMode() {
+	const ds = durations(10, 2000, 20000);
+	const items = ds.map((ms, i) => ({ json: { description: `Voice ${i} [sim:duration=${ms}]` } }));
+	const parameters = {
+		resource: 'audioIsolation',
+		operation: 'isolate',
+		description: '={{ $json.description }}',
+		inputType: 'audio',
+		inputSource: 'url',
+		url: 'https://example.com/episode.mp3',
+		waitForCompletion: true,
+		downloadResult: true,
+	};
+	const credentials = { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET };
+	const sim = await createSimulator({ apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET });
+	const receiver = await startCallbackReceiver();
+	const perTask = () => {
+		const stats = sim.stats();
+		return +((stats.creates + stats.gets + stats.rateLimited) / ds.length).toFixed(2);
+	};
+	try {
+		const poll = await runNode({
+			nodeType: new Freepik(),
+			credentialTypes: { freepikApi: new FreepikApi() },
+			credentials: { freepikApi: { ...credentials, baseUrl: sim.apiUrl } },
+			parameters: { ...parameters, waitMode: 'poll' },
+			items,
+		});
+		const pollDone = poll.items.filter((it) => it.json.status === 'COMPLETED' && it.binary).length;
+		const pollPerTask = perTask();
+		sim.reset();
+
+		const nodeType = new Freepik();
+		const waiting = await runNode({
+			nodeType,
+			credentialTypes: { freepikApi: new FreepikApi() },
+			credentials: { freepikApi: { ...credentials, baseUrl: sim.apiUrl } },
+			parameters: { ...parameters, waitMode: 'webhook' },
+			items,
+			resumeToken: RESUME_TOKEN,
+			additionalData: {
+				webhookWaitingBaseUrl: `${receiver.base}/webhook-waiting`,
+				formWaitingBaseUrl: `${receiver.base}/form-waiting`,
+			},
+		});
+		if (waiting.status !== 'waiting')
+			throw new Error(`resume run ended ${waiting.status}: ${waiting.error?.message}`);
+		let resumed = [];
+		for (let n = 0; resumed.length === 0; n++) {
+			const callback = await receiver.next(() => true, n, Math.max(...ds) + 10_000);
+			resumed = (await deliverCallback(waiting, nodeType, callback)).items;
+		}
+		const resumeDone = resumed.filter((it) => it.json.status === 'COMPLETED' && it.binary).length;
+		return {
+			n: ds.length,
+			durationsMs: ds,
+			poll: { requestsPerTask: pollPerTask, completedWithWav: pollDone },
+			webhook: {
+				requestsPerTask: perTask(),
+				completedWithWav: resumeDone,
+				callbacksReceived: receiver.received.length,
+			},
+		};
+	} finally {
+		await receiver.close();
+		await sim.close();
+	}
+}
+
 /** The simulator runs in its own process here, so the CPU time measured is the node's alone. */
 async function overheadPerItem() {
 	const child = spawn(
@@ -219,6 +297,7 @@ async function memory() {
 	const concurrent = await concurrentExecutions();
 	const mem = await memory();
 	const overhead = await overheadPerItem();
+	const modes = await requestsPerTaskByWaitMode();
 	const rows = [
 		[
 			'batch N=30, 1-4 s tasks, poll 1 s: wall / ideal',
@@ -277,6 +356,16 @@ async function memory() {
 			'<= 2.5x, 12',
 		],
 		[
+			`${modes.n} tasks of 2-20 s, default options: requests per task, Poll`,
+			`${modes.poll.requestsPerTask} (${modes.poll.completedWithWav}/${modes.n} with WAV)`,
+			'info',
+		],
+		[
+			'  same batch, Resume on Webhook',
+			`${modes.webhook.requestsPerTask} (${modes.webhook.completedWithWav}/${modes.n} with WAV, ${modes.webhook.callbacksReceived} callbacks)`,
+			'<= 2',
+		],
+		[
 			'node overhead per item: CPU in the n8n process (1000 items)',
 			`${overhead.cpuMsPerItem} ms (wall ${overhead.wallMsPerItemWithLoopbackServer} ms incl. server)`,
 			'< 2 ms',
@@ -297,6 +386,7 @@ async function memory() {
 			concurrent,
 			memory: mem,
 			overhead,
+			waitModes: modes,
 		}),
 	);
 	process.exit(0);

@@ -21,11 +21,9 @@
 //     --every       schedule interval in seconds (3)
 //     --keep        keep the temporary folder (logs, n8n data, server files)
 //     --screenshot  also save an editor screenshot of a successful scheduled run (needs chromium)
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const H = require('../harness/n8n-headless');
-const Q = require('./lib/queue-mode');
+const { Suite, waitFor, ensureDebianPackages, requireInt } = require('./lib/e2e-suite');
 const S = require('./lib/chains-servers');
 const W = require('./lib/chains-workflows');
 const C = require('./lib/chains-checks');
@@ -51,93 +49,57 @@ const N8N_ENV = {
 	N8N_DISABLED_MODULES: 'mcp-registry',
 };
 
-function parseArgs(argv) {
-	const opts = {
+const suite = new Suite('chains');
+const { check, timed, log } = suite;
+const opts = suite.options(
+	{
 		runs: 3,
 		every: 3,
 		keep: !!process.env.E2E_KEEP,
 		screenshot: undefined,
 		timeoutMs: Number(process.env.E2E_CHAINS_TIMEOUT_MS || 10 * 60e3),
-	};
-	for (let i = 0; i < argv.length; i++) {
-		const [flag, inline] = argv[i].split('=');
-		const value = () => (inline !== undefined ? inline : argv[++i]);
-		if (flag === '--runs') opts.runs = Number(value());
-		else if (flag === '--every') opts.every = Number(value());
-		else if (flag === '--keep') opts.keep = true;
-		else if (flag === '--screenshot') opts.screenshot = path.resolve(value());
-		else throw new Error(`unknown argument ${argv[i]}`);
-	}
-	if (!(Number.isInteger(opts.runs) && opts.runs >= 1 && opts.runs <= 20))
-		throw new Error('--runs must be 1..20');
-	if (!(Number.isInteger(opts.every) && opts.every >= 1 && opts.every <= 59))
-		throw new Error('--every must be 1..59 seconds');
-	return opts;
-}
+	},
+	{
+		'--runs': ['runs', 'number'],
+		'--every': ['every', 'number'],
+		'--keep': ['keep', 'flag'],
+		'--screenshot': ['screenshot', 'path'],
+	},
+	(o) => {
+		requireInt(o, 'runs', 1, 20);
+		requireInt(o, 'every', 1, 59);
+	},
+);
 
-const timings = {};
-async function timed(name, fn) {
-	const t = Date.now();
-	try {
-		return await fn();
-	} finally {
-		timings[name] = Date.now() - t;
-		log(`${name}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
-	}
-}
-const log = (...a) => console.error('[chains]', ...a);
+suite.run(
+	async ({ root, services }) => {
+		let sftpUser = false;
+		const removeSftpUser = () => {
+			if (sftpUser) S.removeSftpUser();
+			sftpUser = false;
+		};
+		// The SFTP user goes away whatever happens (also on the hard time limit's process.exit).
+		process.on('exit', removeSftpUser);
+		suite.onTeardown(removeSftpUser);
 
-const checks = [];
-function check(ok, what, detail = '') {
-	checks.push({ ok: !!ok, what, detail });
-	console.log(`${ok ? 'ok  ' : 'FAIL'}  ${what}${detail ? ` — ${detail}` : ''}`);
-	return !!ok;
-}
-
-async function main() {
-	let opts;
-	try {
-		opts = parseArgs(process.argv.slice(2));
-	} catch (e) {
-		console.error(`e2e:chains: ${e.message}`);
-		process.exit(2);
-	}
-	const started = Date.now();
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'freepik-chains-'));
-	const logDir = path.join(root, 'logs');
-	fs.mkdirSync(logDir);
-	const services = new Q.Services(logDir);
-	let sim;
-	let sftpUser = false;
-	let failed = false;
-	let hardStop;
-	// The SFTP user goes away whatever happens (also on the hard time limit's process.exit).
-	process.on('exit', () => sftpUser && S.removeSftpUser());
-
-	try {
 		// ------------------------------------------------------------ prerequisites (own bounds)
 		const [, runtime, installed] = await timed('prerequisites', () =>
 			Promise.all([
 				H.ensureBuilt(),
 				H.provision(),
-				S.ensureDebianPackages([{ pkg: 'openssh-server', bin: 'sshd' }]),
+				ensureDebianPackages([{ pkg: 'openssh-server', bin: 'sshd' }], { log }),
 			]),
 		);
 		log(
 			`n8n ${runtime.version}; root ${root}${installed.length ? `; installed ${installed.join(', ')}` : ''}`,
 		);
-		hardStop = setTimeout(() => {
-			console.error(
-				`\n[chains] FAILED: time limit of ${opts.timeoutMs / 1000} s reached (kept ${root})\n${services.report()}`,
-			);
-			process.exit(1); // proc.js SIGKILLs every tracked child on exit
-		}, opts.timeoutMs);
-		hardStop.unref();
+		suite.armTimeLimit(opts.timeoutMs);
 
 		// ------------------------------------------------------------ servers
-		sim = await timed('startSimulator', () =>
+		const sim = await timed('startSimulator', () =>
 			H.startSimulator(['--api-key', SIM_KEY, '--task-duration-ms', '800']),
 		);
+		suite.onTeardown(() => sim.stop());
 		const [s3, smtp, sftp] = await timed('startServers', () =>
 			Promise.all([
 				S.startS3(services, {
@@ -245,7 +207,7 @@ async function main() {
 		const finishedOf = async (wf) =>
 			(await executions.list([wf])).filter((e) => TERMINAL.has(e.status));
 		await timed('scheduledRunsAndWebhookChains', () =>
-			Q.waitFor(
+			waitFor(
 				`${opts.runs} scheduled runs and both webhook chains to finish`,
 				async () =>
 					(await finishedOf(chains.s3.workflow.id)).length >= opts.runs &&
@@ -258,7 +220,7 @@ async function main() {
 		// ------------------------------------------------------------ 4: failure path
 		await sim.config({ failTasks: true });
 		await timed('failurePath', () =>
-			Q.waitFor(
+			waitFor(
 				'a failure e-mail from the scheduled chain',
 				async () => smtp.messages.some(C.isFailureMail),
 				{
@@ -346,44 +308,6 @@ async function main() {
 		console.log(
 			`\n${s3Summary} in ${(runMs / 1000).toFixed(1)} s (every ${opts.every} s); ${emailSummary}; ${sftpSummary}`,
 		);
-	} catch (error) {
-		failed = true;
-		console.error(
-			`\n[chains] FAILED${error.service ? ` (service: ${error.service})` : ''}: ${error.stack || error.message}`,
-		);
-		console.error(
-			services.report({ lines: 40, only: error.service ? [error.service] : undefined }),
-		);
-	} finally {
-		const t = Date.now();
-		const stopTimes = await services.stopAll();
-		if (sim) await sim.stop();
-		if (sftpUser) S.removeSftpUser();
-		sftpUser = false;
-		timings.shutdown = Date.now() - t;
-		log(`shutdown: ${(timings.shutdown / 1000).toFixed(1)} s ${JSON.stringify(stopTimes)}`);
-		if (opts.keep || failed || checks.some((c) => !c.ok))
-			console.error(`[chains] kept ${root} (logs in ${logDir})`);
-		else fs.rmSync(root, { recursive: true, force: true });
-		clearTimeout(hardStop);
-	}
-	const bad = checks.filter((c) => !c.ok);
-	if (!failed && bad.length)
-		console.error(
-			`\n[chains] ${bad.length} check(s) failed; n8n log tail:\n${services.report({ lines: 30, only: ['main'] })}`,
-		);
-	const total = ((Date.now() - started) / 1000).toFixed(1);
-	console.log(
-		`\ntimings (s): ${Object.entries(timings)
-			.map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
-			.join(', ')}`,
-	);
-	console.log(`e2e:chains ${!failed && bad.length === 0 ? 'passed' : 'FAILED'} in ${total} s`);
-	console.log(`${checks.length - bad.length} passed, ${bad.length + (failed ? 1 : 0)} failed`);
-	process.exit(!failed && bad.length === 0 ? 0 : 1);
-}
-
-main().catch((e) => {
-	console.error(e);
-	process.exit(1);
-});
+	},
+	{ keep: opts.keep },
+);

@@ -8,7 +8,11 @@
 //     with the task and its WAV; API requests = 1 per task;
 //  2. a batch of 10 with mixed durations: 10 outputs in input order with WAVs, ≤ 2 requests per task;
 //  3. forged, stale and wrong-token callbacks: 401, the execution still waits;
-//  4. restart: n8n is SIGKILLed while 5 executions wait, started again, every execution completes
+//  4. deadline: examples/resume-on-webhook-recover.json with Max Wait Time 5 s and every callback
+//     lost: n8n resumes the execution at its deadline without running the node (its input items
+//     pass through), the IF on task_id takes the recovery branch, the Code node reads the task ids
+//     from the execution's custom data and Get ends with both tasks and their WAVs;
+//  5. restart: n8n is SIGKILLed while 5 executions wait, started again, every execution completes
 //     (callbacks that failed while n8n was down are delivered again, as Freepik retries them).
 // Everything is stopped at the end. E2E_KEEP=1 keeps the temporary folder.
 const fs = require('node:fs');
@@ -115,9 +119,9 @@ async function restClient(baseUrl, parse) {
 		return res.json.data;
 	};
 	return {
-		/** Executions of the workflow, oldest first: { id, status }. */
-		async executions() {
-			const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }));
+		/** Executions of a workflow, oldest first: { id, status }. */
+		async executions(workflowId = WORKFLOW_ID) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 			const data = await get(`/rest/executions?filter=${filter}&limit=200`);
 			return (data.results ?? data)
 				.map((e) => ({ id: String(e.id), status: e.status }))
@@ -141,20 +145,56 @@ async function waitUntil(what, probe, timeoutMs) {
 	}
 }
 
-async function newExecutions(rest, known, count, status, timeoutMs) {
+async function newExecutions(rest, known, count, status, timeoutMs, workflowId = WORKFLOW_ID) {
 	return await waitUntil(
 		`${count} execution(s) ${status}`,
 		async () => {
-			const fresh = (await rest.executions()).filter((e) => !known.has(e.id));
+			const fresh = (await rest.executions(workflowId)).filter((e) => !known.has(e.id));
 			return fresh.length >= count && fresh.every((e) => e.status === status) ? fresh : undefined;
 		},
 		timeoutMs,
 	);
 }
 
-async function statusOf(rest, id) {
-	return (await rest.executions()).find((e) => e.id === id)?.status;
+async function statusOf(rest, id, workflowId = WORKFLOW_ID) {
+	return (await rest.executions(workflowId)).find((e) => e.id === id)?.status;
 }
+
+const RECOVER_PATH = 'freepik-resume-recover-e2e';
+const RECOVER_MAX_WAIT_S = 5;
+
+/**
+ * examples/resume-on-webhook-recover.json as a user runs it: the credential filled in, and two
+ * changes for a test: it starts from a Webhook of the same name (`n8n start` cannot click
+ * "Execute workflow"), and the Isolate node's Max Wait Time is 5 s.
+ */
+function recoverWorkflow() {
+	const file = path.join(H.REPO, 'examples', 'resume-on-webhook-recover.json');
+	const wf = JSON.parse(fs.readFileSync(file, 'utf8'));
+	for (const node of wf.nodes) {
+		for (const type of Object.keys(node.credentials ?? {})) node.credentials[type] = CREDENTIAL;
+		if (node.type === 'n8n-nodes-base.manualTrigger')
+			Object.assign(node, {
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				parameters: {
+					httpMethod: 'POST',
+					path: RECOVER_PATH,
+					responseMode: 'onReceived',
+					options: {},
+				},
+				webhookId: uuid('recover-start'),
+			});
+		if (node.parameters?.waitMode === 'webhook')
+			node.parameters.options = { ...node.parameters.options, maxWaitTime: RECOVER_MAX_WAIT_S };
+	}
+	wf.settings = { ...wf.settings, saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' };
+	return wf;
+}
+
+/** The items of a node's last run (one output) in an execution's run data. */
+const outputOf = (data, node, output = 0) =>
+	data?.resultData?.runData?.[node]?.at(-1)?.data?.main?.[output] ?? [];
 
 const isolateItems = (data) => data?.resultData?.runData?.Isolate?.at(-1)?.data?.main?.[0] ?? [];
 const tasksOf = async (sim) => await H.request(`${sim.apiUrl}/__sim/tasks`).then((r) => r.json);
@@ -189,8 +229,10 @@ async function main() {
 				data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
 			},
 		]);
-		await n8n.importWorkflows([workflow()]);
+		const recover = recoverWorkflow();
+		await n8n.importWorkflows([workflow(), recover]);
 		await n8n.publishWorkflow(WORKFLOW_ID);
+		await n8n.publishWorkflow(recover.id);
 		const port = await H.freePort();
 		let output = '';
 		const startN8n = async () =>
@@ -215,7 +257,7 @@ async function main() {
 				throw new Error(`start webhook answered ${res.status}: ${res.text.slice(0, 300)}`);
 		};
 
-		const only = (process.env.E2E_RESUME_ONLY || 'one,batch,forged,restart').split(',');
+		const only = (process.env.E2E_RESUME_ONLY || 'one,batch,forged,deadline,restart').split(',');
 		// 1. one item
 		if (only.includes('one')) {
 			await sim.reset();
@@ -360,7 +402,65 @@ async function main() {
 			remember([long]);
 		}
 
-		// 4. SIGKILL while 5 executions wait, restart
+		// 4. deadline: every callback lost, the recovery example picks the tasks up
+		if (only.includes('deadline')) {
+			await sim.reset();
+			await sim.config({ dropWebhooks: true });
+			t0 = Date.now();
+			const res = await n8n.callWebhook(RECOVER_PATH, { body: {} });
+			if (res.status !== 200)
+				throw new Error(`recovery webhook answered ${res.status}: ${res.text.slice(0, 300)}`);
+			const [rec] = await newExecutions(rest, new Set(), 1, 'waiting', 30e3, recover.id);
+			// n8n looks for executions due to resume once a minute.
+			const status = await waitUntil(
+				'the recovery execution to end',
+				async () => {
+					const st = await statusOf(rest, rec.id, recover.id);
+					return ['success', 'error', 'crashed', 'canceled'].includes(st) ? st : undefined;
+				},
+				150e3,
+			);
+			const endedAfterS = ((Date.now() - t0) / 1000).toFixed(1);
+			await sim.config({ dropWebhooks: false });
+			const data = await rest.runData(rec.id);
+			const ids = (await tasksOf(sim)).sort((a, b) => a.index - b.index).map((t) => t.id);
+			const dropped = (await deliveries(sim)).filter(
+				(d) => d.error === 'dropped' && ['COMPLETED', 'FAILED'].includes(d.event),
+			);
+			check(
+				status === 'success' && dropped.length === 2,
+				`deadline: every callback lost, n8n resumes the execution at its deadline (Max Wait Time ${RECOVER_MAX_WAIT_S} s) and it succeeds`,
+				`${status} ${endedAfterS} s after the start; ${dropped.length} final callbacks dropped`,
+			);
+			const passed = outputOf(data, 'Isolate (resume on webhook)');
+			check(
+				passed.length === 2 && passed.every((it) => it.json.task_id === undefined && it.json.url),
+				'deadline: the Isolate node comes out with its input items, unchanged (no task_id)',
+				JSON.stringify(passed.map((it) => it.json)).slice(0, 300),
+			);
+			const fromCustomData = outputOf(data, 'Task ids from custom data');
+			check(
+				ids.length === 2 && fromCustomData.map((it) => it.json.task_id).join() === ids.join(),
+				"deadline: the example's Code node reads both task ids, in item order, from the execution's custom data",
+				JSON.stringify(fromCustomData.map((it) => it.json)),
+			);
+			const got = outputOf(data, 'Get and wait (poll)');
+			const results = outputOf(data, 'Results');
+			stats = await sim.stats();
+			check(
+				got.length === 2 &&
+					got.every(
+						(it, i) =>
+							it.json.task_id === ids[i] && it.json.status === 'COMPLETED' && it.binary?.data,
+					) &&
+					results.map((it) => it.json.task_id).join() === ids.join() &&
+					stats.creates === 2,
+				'deadline: the recovery branch gets the tasks by id and the workflow ends with both, COMPLETED with their WAV; no task created twice',
+				`Get: ${JSON.stringify(got.map((it) => [it.json.task_id === ids[got.indexOf(it)], it.json.status, !!it.binary?.data]))}; Results ${results.length} items; creates ${stats.creates}, gets ${stats.gets}`,
+			);
+		}
+
+		// 5. SIGKILL while 5 executions wait, restart
 		if (only.includes('restart')) {
 			await sim.reset();
 			for (let i = 0; i < 5; i++) await fire([`restart ${i} [sim:duration=${15000 + i * 1500}]`]);

@@ -30,6 +30,7 @@
  * @property {boolean | Partial<import('./rate-limit').RateLimitConfig>} rateLimit  off, true = Freepik's documented limits, or custom ones
  * @property {(() => number) | null} rateLimitClock  the rate limiter's clock in ms (null = Date.now); tests freeze or step it. Read when rateLimit is set
  * @property {boolean} webhookDuplicates   deliver every webhook twice with the same webhook-id
+ * @property {boolean} dropWebhooks        send no scheduled webhook (each is recorded, status null, error "dropped"): callbacks lost for good
  * @property {number} webhookTimeoutMs     timeout of one webhook delivery
  * @property {number} maxBodyBytes         largest accepted request body (larger: 413)
  * @property {number} maxRecordedRequests  cap of `requests` and `webhookDeliveries` (oldest dropped)
@@ -55,6 +56,7 @@ const DEFAULT_OPTIONS = Object.freeze({
 	rateLimit: false,
 	rateLimitClock: null,
 	webhookDuplicates: false,
+	dropWebhooks: false,
 	webhookTimeoutMs: 5000,
 	maxBodyBytes: 300 * 1024 * 1024,
 	maxRecordedRequests: 20000,

@@ -171,6 +171,23 @@ function createWebhookDispatcher(ctx) {
 		const payload = ctx.view(task, event);
 		const id = newWebhookId();
 		const timestamp = Math.floor(Date.now() / 1000);
+		if (ctx.options.dropWebhooks) {
+			const body = JSON.stringify(payload);
+			record({
+				taskId: task.id,
+				event,
+				copy: 1,
+				at: Date.now(),
+				url,
+				id,
+				timestamp,
+				signature: '',
+				body,
+				status: null,
+				error: 'dropped',
+			});
+			return;
+		}
 		const copies = ctx.options.webhookDuplicates ? 2 : 1;
 		for (let copy = 1; copy <= copies; copy++) {
 			const result = await send(url, payload, { id, timestamp });

@@ -1,68 +1,19 @@
 'use strict';
 // The delivery servers of scripts/e2e-chains.js, each on a free 127.0.0.1 port, each a service of
-// scripts/lib/queue-mode.js (log file, tail for error reports, bounded stop):
+// scripts/lib/e2e-suite.js (log file, tail for error reports, bounded stop):
 //  - S3: @20minutes/s3rver (maintained s3rver fork) in its own process on the provisioned Node 24;
 //  - SMTP: smtp-server + mailparser in this process, keeping every message it accepts;
 //  - SFTP: Debian's OpenSSH sshd as a separate instance (own config, host key and pid file in a
 //    temporary folder; the system sshd is not needed), password login for a local user this
 //    module creates and removes, SFTP only.
-// Debian packages are installed when missing (root: apt-get update once, then apt-get install).
 const fs = require('node:fs');
 const os = require('node:os');
-const net = require('node:net');
 const path = require('node:path');
 const http = require('node:http');
 const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const { run, spawnTracked, freePort } = require('../../harness/proc');
-const Q = require('./queue-mode');
-
-const log = (...a) => console.error('[chains]', ...a);
-
-// ---------------------------------------------------------------- Debian packages
-
-/**
- * Install the Debian packages whose program is missing: [{ pkg, bin }]. Resolves the list of
- * packages installed. Services are kept from starting during the install (policy-rc.d), so the
- * system sshd does not come up on port 22.
- */
-async function ensureDebianPackages(wanted) {
-	const missing = wanted.filter((w) => !Q.which(w.bin)).map((w) => w.pkg);
-	if (!missing.length) return [];
-	if (process.getuid?.() !== 0) {
-		throw new Error(
-			`missing ${missing.join(', ')}; install them first: sudo apt-get install -y ${missing.join(' ')}`,
-		);
-	}
-	log(`installing ${missing.join(', ')} (apt-get update && apt-get install -y)`);
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const lock = ['-o', 'DPkg::Lock::Timeout=300'];
-	const policy = '/usr/sbin/policy-rc.d';
-	const ownPolicy = !fs.existsSync(policy);
-	if (ownPolicy) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-	try {
-		const up = await run('apt-get', [...lock, 'update'], { env, timeoutMs: 5 * 60e3 });
-		if (up.code !== 0)
-			throw new Error(
-				`apt-get update failed (exit ${up.code}):\n${(up.stdout + up.stderr).slice(-2000)}`,
-			);
-		const inst = await run(
-			'apt-get',
-			[...lock, 'install', '-y', '--no-install-recommends', ...missing],
-			{ env, timeoutMs: 10 * 60e3 },
-		);
-		if (inst.code !== 0)
-			throw new Error(
-				`apt-get install ${missing.join(' ')} failed (exit ${inst.code}):\n${(inst.stdout + inst.stderr).slice(-2000)}`,
-			);
-	} finally {
-		if (ownPolicy) fs.rmSync(policy, { force: true });
-	}
-	const still = wanted.filter((w) => !Q.which(w.bin));
-	if (still.length)
-		throw new Error(`still missing after install: ${still.map((w) => w.bin).join(', ')}`);
-	return missing;
-}
+const { stopGroup, waitFor, which, tcpProbe } = require('./e2e-suite');
 
 // ---------------------------------------------------------------- small helpers
 
@@ -78,24 +29,6 @@ function getBytes(url, { timeoutMs = 30e3 } = {}) {
 		});
 		req.on('timeout', () => req.destroy(new Error(`timeout GET ${url}`)));
 		req.on('error', reject);
-	});
-}
-
-/** Resolves the first line `port` answers with (an SSH banner), or undefined. */
-function banner(port) {
-	return new Promise((resolve) => {
-		const sock = net.connect({ host: '127.0.0.1', port });
-		let buf = '';
-		const done = (v) => {
-			sock.destroy();
-			resolve(v);
-		};
-		sock.setTimeout(1000, () => done(undefined));
-		sock.on('error', () => done(undefined));
-		sock.on('data', (d) => {
-			buf += d;
-			if (buf.includes('\n')) done(buf.split('\n')[0].trim());
-		});
 	});
 }
 
@@ -139,7 +72,7 @@ async function startS3(services, { nodeBin, dir, bucket }) {
 	const child = spawnTracked(nodeBin, [path.join(__dirname, 'chains-s3rver.js'), dir, bucket], {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	svc.attach(child, () => Q.stopGroup(child, 'SIGTERM', 3000));
+	svc.attach(child, () => stopGroup(child, 'SIGTERM', 3000));
 	const info = await services.guard(firstJsonLine(child, 's3rver', 20e3)).catch((e) => {
 		e.service ??= 's3';
 		throw e;
@@ -314,7 +247,7 @@ async function startSftp(services, { dir }) {
 			'',
 		].join('\n'),
 	);
-	const sshd = Q.which('sshd');
+	const sshd = which('sshd');
 	const check = await run(sshd, ['-t', '-f', config], { timeoutMs: 30e3 });
 	if (check.code !== 0) throw new Error(`sshd -t rejected the config: ${check.stderr}`);
 
@@ -323,10 +256,10 @@ async function startSftp(services, { dir }) {
 	const child = spawnTracked(sshd, ['-D', '-e', '-f', config], {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	svc.attach(child, () => Q.stopGroup(child, 'SIGTERM', 3000));
-	await Q.waitFor(
+	svc.attach(child, () => stopGroup(child, 'SIGTERM', 3000));
+	await waitFor(
 		`sshd on 127.0.0.1:${port}`,
-		async () => /^SSH-2\.0-/.test((await banner(port)) ?? ''),
+		async () => /^SSH-2\.0-/.test((await tcpProbe(port)) ?? ''),
 		{ timeoutMs: 15e3, intervalMs: 200, services },
 	).catch((e) => {
 		e.service ??= 'sftp';
@@ -336,7 +269,6 @@ async function startSftp(services, { dir }) {
 }
 
 module.exports = {
-	ensureDebianPackages,
 	getBytes,
 	startS3,
 	startSmtp,

@@ -8,213 +8,14 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const net = require('node:net');
 const { spawn } = require('node:child_process');
 const { run, spawnTracked, freePort } = require('../../harness/proc');
 const H = require('../../harness/n8n-headless');
+const { stopGroup, waitFor, which, tcpProbe, ensureDebianPackages } = require('./e2e-suite');
 
 const log = (...a) => console.error('[queue]', ...a);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-// ---------------------------------------------------------------- services and their logs
-
-/** One long-running process: its log file, a tail for error reports, line hooks, and how to stop it. */
-class Service {
-	constructor(name, logFile) {
-		this.name = name;
-		this.logFile = logFile;
-		this.stream = fs.createWriteStream(logFile);
-		this.tailText = '';
-		this.partial = '';
-		this.lineHooks = [];
-		this.child = undefined;
-		this.stopFn = undefined;
-		this.stopping = false;
-		this.exit = undefined; // { code, signal } once exited
-		this.exitListeners = [];
-	}
-
-	feed(chunk) {
-		const text = String(chunk);
-		this.stream.write(text);
-		this.tailText = (this.tailText + text).slice(-30000);
-		const lines = (this.partial + text).split('\n');
-		this.partial = lines.pop();
-		for (const raw of lines) {
-			const line = raw.replace(ANSI, '');
-			for (const hook of this.lineHooks) hook(line);
-		}
-	}
-
-	onLine(fn) {
-		this.lineHooks.push(fn);
-	}
-
-	/** Attach the child (output piped into feed unless already wired) and the function that stops it. */
-	attach(child, stopFn, { pipe = true } = {}) {
-		this.child = child;
-		this.stopFn = stopFn;
-		if (pipe) {
-			child.stdout?.on('data', (d) => this.feed(d));
-			child.stderr?.on('data', (d) => this.feed(d));
-		}
-		const onExit = (code, signal) => {
-			this.exit = { code, signal };
-			for (const fn of this.exitListeners) fn(this);
-		};
-		if (child.exitCode !== null || child.signalCode !== null)
-			onExit(child.exitCode, child.signalCode);
-		else child.once('exit', onExit);
-	}
-
-	tail(lines = 25) {
-		return this.tailText.replace(ANSI, '').split('\n').slice(-lines).join('\n');
-	}
-
-	async stop() {
-		this.stopping = true;
-		try {
-			if (this.stopFn) await this.stopFn();
-		} finally {
-			await new Promise((r) => this.stream.end(r));
-		}
-	}
-}
-
-/**
- * The set of services of one run. `failure` rejects as soon as a service exits while nobody is
- * stopping it; race long waits against it with `guard()`.
- */
-class Services {
-	constructor(logDir) {
-		this.logDir = logDir;
-		this.list = [];
-		this.failure = new Promise((_, reject) => (this.rejectFailure = reject));
-		this.failure.catch(() => undefined);
-	}
-
-	create(name) {
-		const svc = new Service(name, path.join(this.logDir, `${name}.log`));
-		svc.exitListeners.push((s) => {
-			if (s.stopping) return;
-			const err = new Error(
-				`service "${s.name}" exited unexpectedly (code ${s.exit.code}, signal ${s.exit.signal})`,
-			);
-			err.service = s.name;
-			this.rejectFailure(err);
-		});
-		this.list.push(svc);
-		return svc;
-	}
-
-	get(name) {
-		return this.list.find((s) => s.name === name);
-	}
-
-	/** Resolves like `promise`, or rejects as soon as a service dies. */
-	guard(promise) {
-		return Promise.race([promise, this.failure]);
-	}
-
-	/** Stop in reverse start order (n8n before Redis/PostgreSQL). Resolves { name: ms }. */
-	async stopAll() {
-		const times = {};
-		const reversed = [...this.list].reverse();
-		// n8n processes first and together (workers can take up to the graceful-shutdown timeout).
-		const n8n = reversed.filter((s) => s.name === 'main' || s.name.startsWith('worker'));
-		await Promise.all(
-			n8n.map(async (s) => {
-				const t = Date.now();
-				await s.stop().catch((e) => log(`stopping ${s.name}: ${e.message}`));
-				times[s.name] = Date.now() - t;
-			}),
-		);
-		for (const s of reversed.filter((x) => !n8n.includes(x))) {
-			const t = Date.now();
-			await s.stop().catch((e) => log(`stopping ${s.name}: ${e.message}`));
-			times[s.name] = Date.now() - t;
-		}
-		return times;
-	}
-
-	report({ lines = 25, only } = {}) {
-		return this.list
-			.filter((s) => !only || only.includes(s.name))
-			.map((s) => {
-				const state = s.exit
-					? `exited (code ${s.exit.code}, signal ${s.exit.signal})`
-					: s.child
-						? 'running'
-						: 'not started';
-				return `----- ${s.name}: ${state}; log ${s.logFile}\n${s.tail(lines)}`;
-			})
-			.join('\n');
-	}
-}
-
-/** SIGNAL to the child's process group, SIGKILL to the group after graceMs. Resolves on exit. */
-function stopGroup(child, signal, graceMs) {
-	if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-	const kill = (sig) => {
-		try {
-			process.kill(-child.pid, sig);
-		} catch {
-			try {
-				child.kill(sig);
-			} catch {
-				/* gone */
-			}
-		}
-	};
-	return new Promise((resolve) => {
-		const timer = setTimeout(() => kill('SIGKILL'), graceMs);
-		child.once('exit', () => {
-			clearTimeout(timer);
-			kill('SIGKILL'); // leftovers of the group (n8n's task runner)
-			resolve();
-		});
-		kill(signal);
-	});
-}
-
-/** Polls `probe` until it returns a truthy value; throws `what` after timeoutMs. */
-async function waitFor(what, probe, { timeoutMs, intervalMs = 300, services } = {}) {
-	const deadline = Date.now() + timeoutMs;
-	const loop = (async () => {
-		let last;
-		while (Date.now() < deadline) {
-			try {
-				const v = await probe();
-				if (v) return v;
-			} catch (e) {
-				last = e;
-			}
-			await sleep(intervalMs);
-		}
-		throw new Error(
-			`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`,
-		);
-	})();
-	return services ? services.guard(loop) : loop;
-}
 
 // ---------------------------------------------------------------- system packages
-
-function which(cmd) {
-	for (const dir of (process.env.PATH || '')
-		.split(':')
-		.concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin'])) {
-		const p = path.join(dir, cmd);
-		try {
-			fs.accessSync(p, fs.constants.X_OK);
-			return p;
-		} catch {
-			/* next */
-		}
-	}
-	return undefined;
-}
 
 /** /usr/lib/postgresql/<highest version>/bin, if it has initdb and postgres. */
 function pgBinDir() {
@@ -232,64 +33,24 @@ function pgBinDir() {
 }
 
 /**
- * Install redis-server / postgresql from Debian packages when missing (root only). Resolves
+ * Installs redis-server / postgresql from Debian packages when missing (root only). Resolves
  * { redisServer, pgBin, installed: [...], ms }.
  */
 async function ensureSystemPackages() {
 	const t = Date.now();
-	const missing = [];
-	if (!which('redis-server')) missing.push('redis-server');
-	if (!pgBinDir()) missing.push('postgresql');
-	if (missing.length) {
-		if (process.getuid?.() !== 0) {
-			throw new Error(
-				`missing ${missing.join(', ')}; install them first: sudo apt-get install -y ${missing.join(' ')}`,
-			);
-		}
-		log(`installing ${missing.join(', ')} (apt-get update && apt-get install -y)`);
-		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		const up = await run('apt-get', ['update'], { env, timeoutMs: 5 * 60e3 });
-		if (up.code !== 0)
-			throw new Error(
-				`apt-get update failed (exit ${up.code}):\n${(up.stdout + up.stderr).slice(-2000)}`,
-			);
-		const inst = await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
-			env,
-			timeoutMs: 10 * 60e3,
-		});
-		if (inst.code !== 0)
-			throw new Error(
-				`apt-get install ${missing.join(' ')} failed (exit ${inst.code}):\n${(inst.stdout + inst.stderr).slice(-2000)}`,
-			);
-	}
-	const redisServer = which('redis-server');
-	const pgBin = pgBinDir();
-	if (!redisServer || !pgBin)
-		throw new Error(
-			`still missing after install: ${!redisServer ? 'redis-server ' : ''}${!pgBin ? 'postgresql' : ''}`,
-		);
-	return { redisServer, pgBin, installed: missing, ms: Date.now() - t };
+	const installed = await ensureDebianPackages(
+		[
+			{ pkg: 'redis-server', bin: 'redis-server' },
+			{ pkg: 'postgresql', found: () => !!pgBinDir() },
+		],
+		{ log },
+	);
+	return { redisServer: which('redis-server'), pgBin: pgBinDir(), installed, ms: Date.now() - t };
 }
 
 // ---------------------------------------------------------------- Redis
 
-function redisPing(port) {
-	return new Promise((resolve) => {
-		const sock = net.connect({ host: '127.0.0.1', port });
-		let buf = '';
-		const done = (v) => {
-			sock.destroy();
-			resolve(v);
-		};
-		sock.setTimeout(1000, () => done(false));
-		sock.on('error', () => done(false));
-		sock.on('connect', () => sock.write('PING\r\n'));
-		sock.on('data', (d) => {
-			buf += d;
-			if (buf.includes('\r\n')) done(buf.startsWith('+PONG'));
-		});
-	});
-}
+const redisPing = async (port) => (await tcpProbe(port, { send: 'PING\r\n' })) === '+PONG';
 
 /** redis-server on a free loopback port, nothing persisted. Resolves { port }. */
 async function startRedis(services, { redisServer, dir }) {
@@ -497,6 +258,9 @@ class QueueN8n extends H.N8n {
 				throw e;
 			});
 		svc.attach(server.child, () => this.stop(), { pipe: false });
+		// Workers build the resume URLs of waiting executions ($execution.resumeUrl) from
+		// WEBHOOK_URL: it must be main's, which serves /webhook-waiting/.
+		this.webhookUrl = `${server.baseUrl}/`;
 		return { baseUrl: server.baseUrl, port };
 	}
 
@@ -512,6 +276,7 @@ class QueueN8n extends H.N8n {
 			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 			N8N_PORT: String(await freePort()),
+			...(this.webhookUrl ? { WEBHOOK_URL: this.webhookUrl } : {}),
 			...this.processEnv(name),
 		});
 		const child = spawnTracked(
@@ -558,6 +323,34 @@ function queueEnvironment({ redisPort, pg, encryptionKey, binaryDataMode = 'data
 	};
 }
 
+// ---------------------------------------------------------------- executions in PostgreSQL
+
+/** Statuses an execution does not leave. */
+const TERMINAL = new Set(['success', 'error', 'crashed', 'canceled']);
+
+/** Executions of the given workflows, oldest first: { id, workflowId, status, mode, finished, runMs }. */
+async function executionsOf(pg, workflowIds) {
+	const ids = workflowIds.map((id) => `'${id}'`).join(',');
+	return pg.query(
+		`SELECT e.id::text AS id, e."workflowId" AS "workflowId", e.status, e.mode, e.finished,
+			round(extract(epoch FROM (e."stoppedAt" - e."startedAt")) * 1000) AS "runMs"
+		 FROM execution_entity e WHERE e."workflowId" IN (${ids}) ORDER BY e.id`,
+	);
+}
+
+/** The run data of one execution (execution_data.data, parsed with `parse`). */
+async function executionData(pg, parse, id) {
+	const text = await pg.psql(
+		`SELECT data FROM execution_data WHERE "executionId" = ${Number(id)}`,
+		{ timeoutMs: 60e3 },
+	);
+	return parse(text.replace(/\n$/, ''));
+}
+
+/** The items of a node's last run, output 0. */
+const runItems = (data, nodeName) =>
+	data?.resultData?.runData?.[nodeName]?.at(-1)?.data?.main?.[0] ?? [];
+
 /** Parse flatted execution data (execution_data.data) with the flatted copy inside the n8n install. */
 function flattedParser(runtime) {
 	const nodeModules = path.resolve(path.dirname(runtime.n8nBin), '..', '..');
@@ -566,11 +359,6 @@ function flattedParser(runtime) {
 }
 
 module.exports = {
-	Service,
-	Services,
-	stopGroup,
-	waitFor,
-	which,
 	pgBinDir,
 	ensureSystemPackages,
 	startRedis,
@@ -578,6 +366,8 @@ module.exports = {
 	QueueN8n,
 	queueEnvironment,
 	flattedParser,
-	sleep,
-	log,
+	TERMINAL,
+	executionsOf,
+	executionData,
+	runItems,
 };

@@ -154,4 +154,60 @@ function triggerWorkflow({ typePrefix }) {
 	};
 }
 
-module.exports = { CREDENTIAL, batchWorkflow, triggerWorkflow, description, durationMs };
+/**
+ * The two workflows of the wait-mode comparison, one per Wait Mode ('poll', 'webhook'): Webhook
+ * (POST /webhook/<path> with `{ "d": <description> }`, answers at once) -> Freepik Isolate of one
+ * item (wait, download; the node's default options but Max Wait Time). Resolves [{ mode, path, workflow }].
+ */
+function waitModeWorkflows({ typePrefix }) {
+	return ['poll', 'webhook'].map((mode) => {
+		const seed = `mode-${mode}`;
+		const path = `freepik-queue-mode-${mode}`;
+		return {
+			mode,
+			path,
+			workflow: chain(
+				mode === 'poll' ? 'fpQueueModePoll1' : 'fpQueueModeHook1',
+				`queue e2e: one item, Wait Mode ${mode === 'poll' ? 'Poll' : 'Resume on Webhook'}`,
+				[
+					node(
+						'Webhook',
+						'n8n-nodes-base.webhook',
+						2,
+						{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+						{ seed, webhookId: uuid(`${seed}/webhook`) },
+					),
+					node(
+						'Isolate',
+						`${H.REGISTRY_PREFIX}freepik`,
+						1,
+						{
+							resource: 'audioIsolation',
+							operation: 'isolate',
+							description: '={{ $json.body.d }}',
+							inputType: 'audio',
+							inputSource: 'url',
+							url: `https://example.com/queue-e2e-${mode}.mp3`,
+							waitForCompletion: true,
+							waitMode: mode,
+							downloadResult: true,
+							options: { maxWaitTime: 600 },
+						},
+						// The webhookId names the resume webhook (/webhook-waiting/<execution>/...).
+						{ seed, webhookId: uuid(`${seed}/isolate`), credentials: { freepikApi: CREDENTIAL } },
+					),
+				],
+				typePrefix,
+			),
+		};
+	});
+}
+
+module.exports = {
+	CREDENTIAL,
+	batchWorkflow,
+	triggerWorkflow,
+	waitModeWorkflows,
+	description,
+	durationMs,
+};

@@ -9,27 +9,7 @@ export interface FakeResponse {
 	end(): FakeResponse;
 }
 
-export function fakeResponse(): FakeResponse {
-	const res: FakeResponse = {
-		headersSent: false,
-		status(code) {
-			res.statusCode = code;
-			return res;
-		},
-		json(body) {
-			res.body = body;
-			res.headersSent = true;
-			return res;
-		},
-		send(body) {
-			res.body = body;
-			res.headersSent = true;
-			return res;
-		},
-		end() {
-			res.headersSent = true;
-			return res;
-		},
-	};
-	return res;
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const resumeHarness = require('../../harness/n8n-resume') as { fakeResponse(): FakeResponse };
+
+export const fakeResponse = (): FakeResponse => resumeHarness.fakeResponse();

@@ -4,14 +4,8 @@
  * HTTP server on 127.0.0.1) are handed to the node's webhook() inside n8n-core's WebhookContext
  * with the waiting execution's saved data, as n8n's waiting-webhooks endpoint does.
  */
-import http from 'http';
-import type { AddressInfo } from 'net';
-
-import { WebhookContext } from 'n8n-core';
 import type {
-	INode,
 	IRun,
-	IWebhookData,
 	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
 	Workflow,
@@ -21,10 +15,19 @@ import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
 import type { Tuning } from '../../nodes/Freepik/helpers/batch';
 import type { Simulator } from '../../simulator';
-import { fakeResponse } from './fakeResponse';
+import type { FakeResponse } from './fakeResponse';
 import { API_KEY } from './freepik';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const harness = require('../../harness/n8n-harness') as typeof import('../../harness/n8n-harness');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const resumeHarness = require('../../harness/n8n-resume') as {
+	startCallbackReceiver(): ReturnType<typeof startCallbackReceiver>;
+	deliverCallback(
+		waiting: WaitingRun,
+		nodeType: Freepik,
+		callback: Pick<Callback, 'headers' | 'rawBody' | 'query'>,
+	): ReturnType<typeof deliver>;
+};
 
 export const WEBHOOK_SECRET = 'sim-webhook-secret';
 export const RESUME_TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -37,45 +40,14 @@ export interface Callback {
 }
 
 /** Receives the simulator's callbacks (answers 204) and keeps them for the test to hand on. */
-export async function startCallbackReceiver() {
-	const received: Callback[] = [];
-	const waiters: Array<() => void> = [];
-	const server = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-			received.push({
-				url: url.toString(),
-				query: Object.fromEntries(url.searchParams),
-				headers: req.headers as Record<string, string>,
-				rawBody: Buffer.concat(chunks),
-			});
-			res.writeHead(204).end();
-			waiters.splice(0).forEach((wake) => wake());
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+export async function startCallbackReceiver(): Promise<{
+	base: string;
+	received: Callback[];
 	/** The first received callback (from `from` on) that matches, waiting up to 10 s for it. */
-	async function next(match: (cb: Callback) => boolean, from = 0): Promise<Callback> {
-		const deadline = Date.now() + 10_000;
-		for (;;) {
-			const found = received.slice(from).find(match);
-			if (found) return found;
-			if (Date.now() > deadline) throw new Error(`no matching callback among ${received.length}`);
-			await new Promise<void>((resolve) => {
-				waiters.push(resolve);
-				setTimeout(resolve, 200);
-			});
-		}
-	}
-	return {
-		base,
-		received,
-		next,
-		close: async () => await new Promise<void>((r) => server.close(() => r())),
-	};
+	next(match: (cb: Callback) => boolean, from?: number): Promise<Callback>;
+	close(): Promise<void>;
+}> {
+	return await resumeHarness.startCallbackReceiver();
 }
 
 export type Receiver = Awaited<ReturnType<typeof startCallbackReceiver>>;
@@ -153,40 +125,6 @@ export const resumeParameters = (extra: Record<string, unknown> = {}) => ({
 export async function deliver(
 	waiting: WaitingRun,
 	callback: Pick<Callback, 'headers' | 'rawBody' | 'query'>,
-) {
-	const runExecutionData = JSON.parse(JSON.stringify(waiting.run.data));
-	const node = waiting.workflow.getNode('Node') as INode;
-	const request = {
-		method: 'POST',
-		headers: callback.headers,
-		query: callback.query,
-		params: {},
-		body: JSON.parse(callback.rawBody.toString('utf8') || '{}'),
-		rawBody: callback.rawBody,
-	};
-	const response = fakeResponse();
-	const additionalData = {
-		...waiting.additionalData,
-		httpRequest: request,
-		httpResponse: response,
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const webhookData = {
-		httpMethod: 'POST',
-		node: node.name,
-		path: '',
-		webhookDescription: waiting.nodeType.description.webhooks![0],
-		workflowId: waiting.workflow.id,
-		workflowExecuteAdditionalData: additionalData,
-	} as unknown as IWebhookData;
-	const context = new WebhookContext(
-		waiting.workflow,
-		node,
-		additionalData,
-		'webhook',
-		webhookData,
-		[],
-		runExecutionData,
-	);
-	const result: IWebhookResponseData = await waiting.nodeType.webhook.call(context);
-	return { result, response, items: (result.workflowData?.[0] ?? []) as WaitingRun['items'] };
+): Promise<{ result: IWebhookResponseData; response: FakeResponse; items: WaitingRun['items'] }> {
+	return await resumeHarness.deliverCallback(waiting, waiting.nodeType, callback);
 }

@@ -118,6 +118,27 @@ describe('webhooks', () => {
 		}
 	});
 
+	it('sends no scheduled webhook while dropWebhooks is on, and records each as dropped', async () => {
+		sim = await createSimulator({ taskDurationMs: 0 });
+		const receiver = await startReceiver(Buffer.from('sim-webhook-secret'));
+		try {
+			sim.configure({ dropWebhooks: true });
+			await createTask(sim, { description: 'x', audio: audio(), webhook_url: receiver.url });
+			await waitFor(() => sim.webhookDeliveries.length === 3);
+			expect(sim.webhookDeliveries.map((d) => [d.event, d.status, d.error])).toEqual([
+				['CREATED', null, 'dropped'],
+				['IN_PROGRESS', null, 'dropped'],
+				['COMPLETED', null, 'dropped'],
+			]);
+			sim.configure({ dropWebhooks: false });
+			await createTask(sim, { description: 'y', audio: audio(), webhook_url: receiver.url });
+			await waitFor(() => receiver.received.length === 3);
+			expect(sim.webhookDeliveries).toHaveLength(6);
+		} finally {
+			await receiver.close();
+		}
+	});
+
 	it('sendWebhook sends a signed or forged webhook on demand and returns the target status', async () => {
 		sim = await createSimulator({ webhookSecret: 'sek' });
 		const receiver = await startReceiver(Buffer.from('sek'));
