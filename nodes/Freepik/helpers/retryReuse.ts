@@ -1,0 +1,155 @@
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { TaskJob, TaskOutcome } from '../engine/types';
+import { forgetRun, recall, remember, type ItemRecord, type RunScope } from './retryLedger';
+
+/**
+ * n8n's Retry On Fail reruns execute() when it throws. A rerun reuses what earlier tries of the
+ * same run created (helpers/retryLedger.ts): a task that exists and did not FAIL is waited for
+ * again (or, without waiting, returned), a create that may have succeeded is not sent again, and
+ * only an item whose task FAILED or that has no task is submitted again.
+ */
+
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Which run of which node this is; undefined when n8n never reruns it (Retry On Fail off). */
+export function retryScope(ctx: IExecuteFunctions): RunScope | undefined {
+	const node = ctx.getNode();
+	if (node.retryOnFail !== true) return undefined;
+	const executionId = ctx.getExecutionId?.();
+	if (!executionId) return undefined;
+	return { executionId, nodeId: node.id || node.name, runIndex: runIndexOf(ctx) };
+}
+
+/** Tries of one run share the run index; a node run again later in the execution does not. */
+function runIndexOf(ctx: IExecuteFunctions): number {
+	try {
+		return Number(ctx.getWorkflowDataProxy(0).$runIndex) || 0;
+	} catch {
+		return 0;
+	}
+}
+
+type CreateJob<Body> = Extract<TaskJob<Body>, { kind: 'createOnly' | 'createAndWait' }>;
+
+const isCreate = <Body>(job: TaskJob<Body>): job is CreateJob<Body> =>
+	(job.kind === 'createOnly' || job.kind === 'createAndWait') && job.requestHash !== undefined;
+
+/** The job a rerun does instead of creating the item's task again. */
+function reuseJob<Body>(job: CreateJob<Body>, taskId: string): TaskJob<Body> {
+	const { itemIndex } = job;
+	if (job.kind === 'createAndWait')
+		return { kind: 'getAndWait', itemIndex, taskId, wait: job.wait };
+	return { kind: 'getOnce', itemIndex, taskId, pollIntervalMs: 0 };
+}
+
+function notSentAgain(ctx: IExecuteFunctions, itemIndex: number, record: ItemRecord): Error {
+	const { message, description } = record.ambiguous!;
+	const error = new NodeOperationError(ctx.getNode(), message, {
+		itemIndex,
+		description: [
+			description,
+			'An earlier try of this node sent this create and its answer was lost, ' +
+				'so the retry did not send it again.',
+		]
+			.filter(Boolean)
+			.join('\n'),
+	});
+	// n8n swaps a message naming a network code (ECONNRESET…) for a generic one: keep the original.
+	error.message = message;
+	error.context.mayHaveCreated = true;
+	return error;
+}
+
+function isAmbiguous(outcome: TaskOutcome): boolean {
+	if (outcome.ok || outcome.task) return false;
+	if (outcome.createInFlight) return true;
+	const { failure } = outcome;
+	return (
+		failure.kind === 'error' &&
+		(failure.error as NodeOperationError).context?.mayHaveCreated === true
+	);
+}
+
+/** The record after a try: the task it ended with, or a create whose outcome is unknown. */
+function updated(record: ItemRecord, outcome: TaskOutcome): ItemRecord | undefined {
+	if (outcome.task) {
+		const id = outcome.task.task_id;
+		return {
+			taskIds: record.taskIds.includes(id) ? record.taskIds : [...record.taskIds, id],
+			status: outcome.task.status,
+			resubmit: !outcome.ok && outcome.failure.kind === 'failed',
+		};
+	}
+	if (isAmbiguous(outcome) && !outcome.ok) {
+		const error = (outcome.failure as { error?: Error }).error;
+		const message = error?.message ?? 'A create was in flight when the execution stopped';
+		const description = (error as { description?: string } | undefined)?.description ?? undefined;
+		return { ...record, ambiguous: { message, description } };
+	}
+	return record.taskIds.length ? { ...record, resubmit: true } : undefined;
+}
+
+/** Earlier tries of one node run, as the rerun of a batch sees them. */
+export class EarlierTries<Body> {
+	private readonly hashes = new Map<number, string>();
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly scope: RunScope | undefined,
+	) {}
+
+	/** The jobs to run now, and items already answered (a create that must not be sent again). */
+	plan(jobs: Array<TaskJob<Body>>): { jobs: Array<TaskJob<Body>>; answered: TaskOutcome[] } {
+		if (!this.scope) return { jobs, answered: [] };
+		const planned: Array<TaskJob<Body>> = [];
+		const answered: TaskOutcome[] = [];
+		for (const job of jobs) {
+			if (!isCreate(job)) {
+				planned.push(job);
+				continue;
+			}
+			const hash = job.requestHash!();
+			this.hashes.set(job.itemIndex, hash);
+			const record = recall(this.scope, job.itemIndex, hash);
+			const earlierTaskIds = record?.taskIds ?? [];
+			const lastTaskId = earlierTaskIds.at(-1);
+			if (record?.ambiguous) {
+				const error = notSentAgain(this.ctx, job.itemIndex, record);
+				answered.push({ itemIndex: job.itemIndex, ok: false, failure: { kind: 'error', error } });
+				if (earlierTaskIds.length) answered.at(-1)!.earlierTaskIds = earlierTaskIds;
+			} else if (lastTaskId && !record?.resubmit) planned.push(reuseJob(job, lastTaskId));
+			else planned.push(job);
+		}
+		return { jobs: planned, answered };
+	}
+
+	/** Keeps what this try created for the next one; outcomes gain the ids earlier tries created. */
+	record(outcomes: TaskOutcome[]): TaskOutcome[] {
+		if (!this.scope) return outcomes;
+		return outcomes.map((outcome) => {
+			const hash = this.hashes.get(outcome.itemIndex);
+			if (hash === undefined) return outcome;
+			const before = recall(this.scope!, outcome.itemIndex, hash) ?? {
+				taskIds: [],
+				resubmit: false,
+			};
+			const after = updated(before, outcome);
+			if (after) remember(this.scope!, outcome.itemIndex, hash, after);
+			const earlier = before.taskIds.filter((id) => id !== outcome.task?.task_id);
+			return earlier.length ? { ...outcome, earlierTaskIds: earlier } : outcome;
+		});
+	}
+}
+
+/**
+ * The node returned: n8n reruns it only when its first output item is an error (Continue On Fail),
+ * so otherwise the run's records go.
+ */
+export function finishRun(ctx: IExecuteFunctions, output: INodeExecutionData[][]): void {
+	const scope = retryScope(ctx);
+	const first = output[0]?.[0]?.json as IDataObject | undefined;
+	if (scope && !first?.error) forgetRun(scope);
+}
