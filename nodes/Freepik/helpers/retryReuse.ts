@@ -83,11 +83,13 @@ function updated(record: ItemRecord, outcome: TaskOutcome): ItemRecord | undefin
 			resubmit: !outcome.ok && outcome.failure.kind === 'failed',
 		};
 	}
-	if (isAmbiguous(outcome) && !outcome.ok) {
-		const error = (outcome.failure as { error?: Error }).error;
-		const message = error?.message ?? 'A create was in flight when the execution stopped';
-		const description = (error as { description?: string } | undefined)?.description ?? undefined;
-		return { ...record, ambiguous: { message, description } };
+	if (isAmbiguous(outcome)) {
+		const failure = (outcome as { failure: { error?: Error & { description?: string } } }).failure;
+		const message = failure.error?.message ?? 'A create was in flight when the execution stopped';
+		return {
+			...record,
+			ambiguous: { message, description: failure.error?.description ?? undefined },
+		};
 	}
 	return record.taskIds.length ? { ...record, resubmit: true } : undefined;
 }
@@ -107,23 +109,30 @@ export class EarlierTries<Body> {
 		const planned: Array<TaskJob<Body>> = [];
 		const answered: TaskOutcome[] = [];
 		for (const job of jobs) {
-			if (!isCreate(job)) {
-				planned.push(job);
-				continue;
-			}
-			const hash = job.requestHash!();
-			this.hashes.set(job.itemIndex, hash);
-			const record = recall(this.scope, job.itemIndex, hash);
-			const earlierTaskIds = record?.taskIds ?? [];
-			const lastTaskId = earlierTaskIds.at(-1);
-			if (record?.ambiguous) {
-				const error = notSentAgain(this.ctx, job.itemIndex, record);
-				answered.push({ itemIndex: job.itemIndex, ok: false, failure: { kind: 'error', error } });
-				if (earlierTaskIds.length) answered.at(-1)!.earlierTaskIds = earlierTaskIds;
-			} else if (lastTaskId && !record?.resubmit) planned.push(reuseJob(job, lastTaskId));
-			else planned.push(job);
+			const next = isCreate(job) ? this.rerunOf(job, this.scope) : job;
+			if ('ok' in next) answered.push(next);
+			else planned.push(next);
 		}
 		return { jobs: planned, answered };
+	}
+
+	/** What this try does for an item, given what earlier tries did. */
+	private rerunOf(job: CreateJob<Body>, scope: RunScope): TaskJob<Body> | TaskOutcome {
+		const hash = job.requestHash!();
+		this.hashes.set(job.itemIndex, hash);
+		const record = recall(scope, job.itemIndex, hash);
+		if (!record) return job;
+		if (record.ambiguous) {
+			const error = notSentAgain(this.ctx, job.itemIndex, record);
+			return {
+				itemIndex: job.itemIndex,
+				ok: false,
+				failure: { kind: 'error', error },
+				...(record.taskIds.length ? { earlierTaskIds: record.taskIds } : {}),
+			};
+		}
+		const lastTaskId = record.taskIds.at(-1);
+		return lastTaskId && !record.resubmit ? reuseJob(job, lastTaskId) : job;
 	}
 
 	/** Keeps what this try created for the next one; outcomes gain the ids earlier tries created. */
