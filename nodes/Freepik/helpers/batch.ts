@@ -95,7 +95,7 @@ export async function runJobs(
 ): Promise<TaskOutcome[]> {
 	const earlierTries = new EarlierTries<RequestBody>(ctx, retryScope(ctx));
 	const planned = earlierTries.plan(jobs);
-	if (!planned.jobs.length) return planned.answered;
+	if (!planned.jobs.length) return [...planned.answered, ...earlierTries.record([])];
 	const client = await FreepikClient.create(ctx, { ...tuning.client, ...settings.client });
 	const engine = new WaitingEngine(
 		taskClient(client, ctx, tuning.download ?? {}, new UploadSlots(settings.maxParallelUploads)),

@@ -7,8 +7,8 @@
  * It holds task ids, statuses and error texts (already without the key), never the API key or file
  * content: a request is known by a SHA-256 of what defines it. Bounded: a run's records are dropped
  * when the node finishes without an error n8n would retry, a record expires RECORD_TTL_MS after
- * its last write (n8n waits at most 5 s between tries) and at most MAX_RECORDS are kept, the
- * oldest going first.
+ * its last write (every try writes its items' records when it ends, and n8n waits at most 5 s
+ * between tries) and at most MAX_RECORDS are kept, the oldest going first.
  */
 export const RECORD_TTL_MS = 60 * 60 * 1000;
 export const MAX_RECORDS = 10_000;

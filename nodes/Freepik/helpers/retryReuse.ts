@@ -96,7 +96,8 @@ function updated(record: ItemRecord, outcome: TaskOutcome): ItemRecord | undefin
 
 /** Earlier tries of one node run, as the rerun of a batch sees them. */
 export class EarlierTries<Body> {
-	private readonly hashes = new Map<number, string>();
+	/** Per item: its request hash and what earlier tries left, read once when the try starts. */
+	private readonly items = new Map<number, { hash: string; record?: ItemRecord }>();
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -119,8 +120,8 @@ export class EarlierTries<Body> {
 	/** What this try does for an item, given what earlier tries did. */
 	private rerunOf(job: CreateJob<Body>, scope: RunScope): TaskJob<Body> | TaskOutcome {
 		const hash = job.requestHash!();
-		this.hashes.set(job.itemIndex, hash);
 		const record = recall(scope, job.itemIndex, hash);
+		this.items.set(job.itemIndex, { hash, record });
 		if (!record) return job;
 		if (record.ambiguous) {
 			const error = notSentAgain(this.ctx, job.itemIndex, record);
@@ -135,18 +136,22 @@ export class EarlierTries<Body> {
 		return lastTaskId && !record.resubmit ? reuseJob(job, lastTaskId) : job;
 	}
 
-	/** Keeps what this try created for the next one; outcomes gain the ids earlier tries created. */
+	/**
+	 * Keeps what this try knows for the next one (written now, so a record outlives a try however
+	 * long it waited); outcomes gain the ids earlier tries created.
+	 */
 	record(outcomes: TaskOutcome[]): TaskOutcome[] {
-		if (!this.scope) return outcomes;
+		const scope = this.scope;
+		if (!scope) return outcomes;
+		const ran = new Set(outcomes.map((outcome) => outcome.itemIndex));
+		for (const [itemIndex, { hash, record }] of this.items)
+			if (record && !ran.has(itemIndex)) remember(scope, itemIndex, hash, record);
 		return outcomes.map((outcome) => {
-			const hash = this.hashes.get(outcome.itemIndex);
-			if (hash === undefined) return outcome;
-			const before = recall(this.scope!, outcome.itemIndex, hash) ?? {
-				taskIds: [],
-				resubmit: false,
-			};
+			const item = this.items.get(outcome.itemIndex);
+			if (!item) return outcome;
+			const before = item.record ?? { taskIds: [], resubmit: false };
 			const after = updated(before, outcome);
-			if (after) remember(this.scope!, outcome.itemIndex, hash, after);
+			if (after) remember(scope, outcome.itemIndex, item.hash, after);
 			const earlier = before.taskIds.filter((id) => id !== outcome.task?.task_id);
 			return earlier.length ? { ...outcome, earlierTaskIds: earlier } : outcome;
 		});
