@@ -16,6 +16,7 @@ module.exports = {
 	setupFilesAfterEnv: [
 		'<rootDir>/test/reliability/leak-setup.ts',
 		'<rootDir>/test/helpers/fresh-limiters.ts',
+		'<rootDir>/test/helpers/fresh-retry-ledger.ts',
 	],
 	collectCoverageFrom: ['nodes/**/*.ts'],
 	coverageReporters: ['text', 'json-summary'],

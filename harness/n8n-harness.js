@@ -172,6 +172,9 @@ function setUpContainer() {
  * @param {number} [opts.cancelAfterMs]  cancel the execution (as the Stop button does) after this long
  * @param {object} [opts.additionalData]  overrides of n8n's additional data (e.g. webhookWaitingBaseUrl)
  * @param {string} [opts.resumeToken]  the token n8n 2.x puts into `$execution.resumeUrl`
+ * @param {{retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number}} [opts.nodeSettings]
+ *   the node's Settings tab (n8n's WorkflowExecute reruns a failing node with Retry On Fail)
+ * @param {string} [opts.executionId]  default 'exec-1'
  */
 async function runNode(opts) {
 	setUpContainer();
@@ -202,6 +205,7 @@ async function runNode(opts) {
 			position: [200, 0],
 			parameters: opts.parameters,
 			credentials: { freepikApi: { id: '1', name: 'Freepik' } },
+			...(opts.nodeSettings || {}),
 			...(opts.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 		},
 	];
@@ -216,13 +220,18 @@ async function runNode(opts) {
 	});
 	const credentialsHelper = new CredentialsHelper(opts.credentialTypes || {});
 	credentialsHelper.data = opts.credentials || {};
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf', nodes, connections });
+	const executionId = opts.executionId || 'exec-1';
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'wf',
+		nodes,
+		connections,
+	});
 	const done = createDeferredPromise();
 	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
 	const additionalData = {
 		hooks,
 		credentialsHelper,
-		executionId: 'exec-1',
+		executionId,
 		restApiUrl: '',
 		webhookBaseUrl: '',
 		webhookWaitingBaseUrl: '',

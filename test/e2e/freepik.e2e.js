@@ -463,6 +463,56 @@ e2e(
 );
 
 e2e(
+	'Retry On Fail, 4 items, one FAILED, Max Tries 3: good items created once, every task id named',
+	() => ({
+		nodes: [
+			E.start(),
+			E.code(
+				'Four files',
+				'const hint = (n) => (n === 3 ? "[sim:fail] [sim:duration=300]" : "[sim:duration=2500]");\n' +
+					'return [0, 1, 2, 3].map((n) => ({ json: { n, hint: hint(n) } }));',
+			),
+			E.freepik(
+				'Isolate',
+				{
+					operation: 'isolate',
+					description: '={{ "voice " + $json.n + " " + $json.hint }}',
+					inputType: 'audio',
+					inputSource: 'url',
+					url: '={{ "https://example.com/clip-" + $json.n + ".wav" }}',
+					waitForCompletion: true,
+					downloadResult: true,
+					options: { pollInterval: 1, maxWaitTime: 60 },
+				},
+				{ retryOnFail: true, maxTries: 3, waitBetweenTries: 100 },
+			),
+		],
+	}),
+	async (run) => {
+		assert.notEqual(run.exitCode, 0, 'the run should fail (item 3 FAILS on every try)');
+		const creates = (await simRequests('api', 'create')).filter((r) => r.taskId);
+		const idsOf = (n) =>
+			creates
+				.filter((r) => r.body?.audio === `https://example.com/clip-${n}.wav`)
+				.map((r) => r.taskId);
+		const perItem = [0, 1, 2, 3].map((n) => idsOf(n).length);
+		console.error(`[e2e] Retry On Fail: creates per item ${JSON.stringify(perItem)}`);
+		assert.deepEqual(perItem, [1, 1, 1, 3], 'creates per item');
+		const err = H.executionError(run.output);
+		assert.ok(err, `no execution error recorded: ${describeRun(run)}`);
+		const [first, second, last] = idsOf(3);
+		assert.match(err.message, new RegExp(`Freepik task ${last} FAILED`));
+		assert.ok(
+			err.message.includes(`earlier tries created: ${first}, ${second}`),
+			`the error does not name the earlier tries' tasks: ${err.message}`,
+		);
+		const text = `${err.message}\n${err.description ?? ''}`;
+		for (const { taskId } of creates)
+			assert.ok(text.includes(taskId), `task ${taskId} is not named by the error: ${text}`);
+	},
+);
+
+e2e(
 	'examples/batch-isolate-list.json runs as shipped (credential and output folder swapped)',
 	() => {
 		const wf = JSON.parse(

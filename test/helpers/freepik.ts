@@ -22,6 +22,9 @@ export interface RunOptions {
 	binaryMode?: 'default' | 'filesystem';
 	cancelAfterMs?: number;
 	apiKey?: string;
+	/** The node's Settings tab: Retry On Fail, Max Tries, Wait Between Tries (ms). */
+	nodeSettings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number };
+	executionId?: string;
 	/** Passed to the node's constructor (retry waits, polling schedule); default: `useTuning`'s. */
 	tuning?: Tuning;
 	/** Run the node as an AI Agent's tool (n8n appends "Tool" to the type name of the node). */
@@ -60,6 +63,8 @@ export async function runFreepik(
 		continueOnFail: options.continueOnFail,
 		binaryMode: options.binaryMode,
 		cancelAfterMs: options.cancelAfterMs,
+		nodeSettings: options.nodeSettings,
+		executionId: options.executionId,
 	});
 	return result as {
 		items: Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: any }>;

@@ -74,6 +74,7 @@ export interface SubmitOptions {
 	resumeToken?: string | null;
 	waitingBaseUrl?: string;
 	tuning?: Tuning;
+	nodeSettings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number };
 }
 
 /** Runs Source → Freepik (Isolate, Resume on Webhook) until the execution waits (or fails). */
@@ -97,6 +98,7 @@ export async function submit(
 		parameters: { resource: 'audioIsolation', ...parameters },
 		items: options.items,
 		continueOnFail: options.continueOnFail,
+		nodeSettings: options.nodeSettings,
 		resumeToken: options.resumeToken === null ? undefined : (options.resumeToken ?? RESUME_TOKEN),
 		additionalData: {
 			webhookWaitingBaseUrl: options.waitingBaseUrl ?? `${receiver.base}/webhook-waiting`,

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Tuning } from '../helpers/batch';
+import { finishRun } from '../helpers/retryReuse';
 import * as audioIsolation from './audioIsolation';
 
 type OperationModule = {
@@ -35,5 +36,7 @@ export async function router(
 			`The operation "${operation}" of resource "${resource}" is not supported`,
 		);
 	}
-	return [await handler.execute.call(this, items, tuning)];
+	const output = [await handler.execute.call(this, items, tuning)];
+	finishRun(this, output);
+	return output;
 }

@@ -23,10 +23,22 @@ export interface WaitSettings {
 	downloadTo?: string;
 }
 
+/**
+ * A SHA-256 of what defines a create request, without the file content; computed only when n8n may
+ * rerun the node (Retry On Fail), to find what earlier tries created (helpers/retryReuse.ts).
+ */
+export type RequestHash = () => string;
+
 /** One item's work. Isolate makes the first two kinds, Get the last two. */
 export type TaskJob<Body = unknown> =
-	| { kind: 'createOnly'; itemIndex: number; body: Body }
-	| { kind: 'createAndWait'; itemIndex: number; body: Body; wait: WaitSettings }
+	| { kind: 'createOnly'; itemIndex: number; body: Body; requestHash?: RequestHash }
+	| {
+			kind: 'createAndWait';
+			itemIndex: number;
+			body: Body;
+			wait: WaitSettings;
+			requestHash?: RequestHash;
+	  }
 	| { kind: 'getAndWait'; itemIndex: number; taskId: string; wait: WaitSettings }
 	| {
 			kind: 'getOnce';
@@ -49,7 +61,7 @@ export type Failure =
 	/** A request, download or parameter check failed; the error is already an n8n error. */
 	| { kind: 'error'; error: Error };
 
-export type TaskOutcome =
+export type TaskOutcome = (
 	| { itemIndex: number; ok: true; task: FreepikTask; binary?: IBinaryKeyData }
 	| {
 			itemIndex: number;
@@ -58,7 +70,11 @@ export type TaskOutcome =
 			task?: FreepikTask;
 			/** A create was sent and its answer never came: a task may exist that no id names. */
 			createInFlight?: boolean;
-	  };
+	  }
+) & {
+	/** Tasks that earlier tries of this node (n8n's Retry On Fail) created for the item. */
+	earlierTaskIds?: string[];
+};
 
 export interface EngineLog {
 	info(message: string): void;

@@ -7,6 +7,7 @@ import { FreepikClient, type ClientOptions, type RequestBody } from '../transpor
 import { downloadGeneratedFiles, type DownloadOptions } from './binary';
 import { itemError, presentError } from './outputs';
 import { DEFAULTS } from './limits';
+import { EarlierTries, retryScope } from './retryReuse';
 import { isUpload, UploadSlots } from './uploadSlots';
 
 /**
@@ -82,18 +83,23 @@ export interface BatchSettings {
 	maxParallelUploads: number;
 }
 
-/** One client (one rate limiter) and one engine wait for the whole batch. */
+/**
+ * One client (one rate limiter) and one engine wait for the whole batch. When n8n reruns the node
+ * (Retry On Fail), what earlier tries created is reused instead of created again.
+ */
 export async function runJobs(
 	ctx: IExecuteFunctions,
 	tuning: Tuning,
 	settings: BatchSettings,
 	jobs: Array<TaskJob<RequestBody>>,
 ): Promise<TaskOutcome[]> {
-	if (!jobs.length) return [];
+	const earlierTries = new EarlierTries<RequestBody>(ctx, retryScope(ctx));
+	const planned = earlierTries.plan(jobs);
+	if (!planned.jobs.length) return [...planned.answered, ...earlierTries.record([])];
 	const client = await FreepikClient.create(ctx, { ...tuning.client, ...settings.client });
 	const engine = new WaitingEngine(
 		taskClient(client, ctx, tuning.download ?? {}, new UploadSlots(settings.maxParallelUploads)),
-		jobs,
+		planned.jobs,
 		{
 			...tuning.engine,
 			...settings.engine,
@@ -101,5 +107,5 @@ export async function runJobs(
 			log: ctx.logger,
 		},
 	);
-	return await engine.run();
+	return [...planned.answered, ...earlierTries.record(await engine.run())];
 }

@@ -127,6 +127,15 @@ export function outcomeError(
 	ctx: IExecuteFunctions,
 	outcome: Extract<TaskOutcome, { ok: false }>,
 ): Error {
+	const error = errorOf(ctx, outcome);
+	const earlier = outcome.earlierTaskIds ?? [];
+	const note = `earlier tries created: ${earlier.join(', ')}`;
+	// Retry On Fail: the tasks of earlier tries are named too, so none is lost.
+	if (earlier.length && !error.message.includes(note)) error.message = `${error.message} (${note})`;
+	return error;
+}
+
+function errorOf(ctx: IExecuteFunctions, outcome: Extract<TaskOutcome, { ok: false }>): Error {
 	const { failure, task } = outcome;
 	if (failure.kind === 'error') {
 		if (task) return withTaskId(ctx, failure.error, task);
@@ -168,12 +177,15 @@ export function toOutputItems(
 	}
 	return ordered.map((outcome) => {
 		const pairedItem = { item: outcome.itemIndex };
-		if (!outcome.ok)
-			return {
-				json: errorItemJson(presentError(ctx, outcomeError(ctx, outcome)), outcome.task),
-				pairedItem,
-			};
-		const item: INodeExecutionData = { json: { ...outcome.task } as IDataObject, pairedItem };
+		const earlier = outcome.earlierTaskIds?.length
+			? { earlier_task_ids: outcome.earlierTaskIds }
+			: {};
+		if (!outcome.ok) {
+			const error = presentError(ctx, outcomeError(ctx, outcome));
+			return { json: { ...errorItemJson(error, outcome.task), ...earlier }, pairedItem };
+		}
+		const json = { ...outcome.task, ...earlier } as IDataObject;
+		const item: INodeExecutionData = { json, pairedItem };
 		if (outcome.binary && Object.keys(outcome.binary).length) item.binary = outcome.binary;
 		return item;
 	});
@@ -190,17 +202,23 @@ export function errorItemJson(error: Error, task?: FreepikTask): IDataObject {
 
 /** Adds every other task of the batch to the thrown error's description, so none is lost. */
 function withBatchSummary(error: Error, cause: TaskOutcome, all: TaskOutcome[]): Error {
-	const others = all.filter((o) => o !== cause && o.task);
+	const others = all.filter((o) => o !== cause && (o.task || o.earlierTaskIds?.length));
 	if (!others.length) return error;
-	const list = others
-		.map((o) => {
-			const outcome = o.ok ? '' : o.failure.kind === 'notFinished' ? ', not finished' : ', failed';
-			return `${o.task!.task_id} (item ${o.itemIndex}, ${o.task!.status}${outcome})`;
-		})
-		.join(', ');
+	const list = others.map(summaryOf).join(', ');
 	const described = error as Described;
 	described.description = [described.description, `Other tasks created by this batch: ${list}`]
 		.filter(Boolean)
 		.join('\n');
 	return error;
+}
+
+function summaryOf(o: TaskOutcome): string {
+	const outcome = o.ok ? '' : o.failure.kind === 'notFinished' ? ', not finished' : ', failed';
+	const earlier = o.earlierTaskIds?.length
+		? `; earlier tries created ${o.earlierTaskIds.join(', ')}`
+		: '';
+	const task = o.task
+		? `${o.task.task_id} (item ${o.itemIndex}, ${o.task.status}`
+		: `(item ${o.itemIndex}`;
+	return `${task}${outcome}${earlier})`;
 }

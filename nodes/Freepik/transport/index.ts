@@ -154,6 +154,7 @@ export class FreepikClient {
 				itemIndex,
 				taskId,
 				messageNote: afterCreate ? AMBIGUOUS_CREATE_NOTE : undefined,
+				mayHaveCreated: afterCreate,
 				extraDescription: afterCreate
 					? 'Freepik answered without a task_id. A task may have been created anyway: check Get Many before retrying.'
 					: 'Expected {"data": {"task_id": ...}} from Freepik.',

@@ -9,7 +9,13 @@ import { invalid, LIMITS, MAX_DESCRIPTION_LENGTH } from '../../helpers/validatio
 import { waitModeField } from '../../resume/description';
 import { submitForCallbacks, type CallbackJob } from '../../resume/submit';
 import type { RequestBody } from '../../transport';
-import { BOUNDING_BOX, planItem, requestBody, type IsolatePlan } from './isolate.plan';
+import {
+	BOUNDING_BOX,
+	planItem,
+	requestBody,
+	requestHashOf,
+	type IsolatePlan,
+} from './isolate.plan';
 import { batchOptionFields, runTaskOperation, waitFields, waitOptionFields } from './shared';
 import { FROM_AI_HINTS, fromAi } from './tool';
 
@@ -172,9 +178,10 @@ export const description = updateDisplayOptions(
 function jobOf(ctx: IExecuteFunctions, plan: IsolatePlan): TaskJob<RequestBody> {
 	const body = requestBody(ctx, plan);
 	const { itemIndex, wait } = plan;
+	const requestHash = requestHashOf(plan);
 	return wait
-		? { kind: 'createAndWait', itemIndex, body, wait }
-		: { kind: 'createOnly', itemIndex, body };
+		? { kind: 'createAndWait', itemIndex, body, wait, requestHash }
+		: { kind: 'createOnly', itemIndex, body, requestHash };
 }
 
 /** Resume on Webhook: the task calls this execution back instead of being polled. */
@@ -189,7 +196,12 @@ function callbackJobOf(ctx: IExecuteFunctions, plan: IsolatePlan, webhookUrl: st
 	}
 	plan.fields.webhook_url = webhookUrl;
 	return {
-		job: { kind: 'createOnly', itemIndex: plan.itemIndex, body: requestBody(ctx, plan) },
+		job: {
+			kind: 'createOnly',
+			itemIndex: plan.itemIndex,
+			body: requestBody(ctx, plan),
+			requestHash: requestHashOf(plan),
+		},
 		wait: plan.wait!,
 	};
 }

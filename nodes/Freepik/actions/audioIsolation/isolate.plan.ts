@@ -1,11 +1,12 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { WaitSettings } from '../../engine/types';
+import type { RequestHash, WaitSettings } from '../../engine/types';
 import {
 	jsonBodyWithBase64File,
 	unsupportedFormatReason,
 	type InputType,
 } from '../../helpers/binary';
+import { sha256 } from '../../helpers/retryReuse';
 import { isToolMode } from '../../helpers/toolMode';
 import { asUpload } from '../../helpers/uploadSlots';
 import {
@@ -201,4 +202,25 @@ export function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan): RequestB
 				inputType,
 			),
 	);
+}
+
+/**
+ * What defines the create request, hashed (for Retry On Fail). A file counts by its n8n binary id,
+ * or in memory by a hash of its data, never by its content itself.
+ */
+export function requestHashOf(plan: IsolatePlan): RequestHash {
+	return () => {
+		const { input, fields, inputType } = plan;
+		const source =
+			'value' in input
+				? { value: sha256(input.value) }
+				: {
+						field: input.binaryPropertyName,
+						file: input.binaryData.id ?? sha256(input.binaryData.data),
+						size: input.binaryData.fileSize,
+						mimeType: input.binaryData.mimeType,
+						fileName: input.binaryData.fileName,
+					};
+		return sha256(JSON.stringify({ inputType, fields, source }));
+	};
 }

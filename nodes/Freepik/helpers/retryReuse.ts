@@ -1,0 +1,169 @@
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { TaskJob, TaskOutcome } from '../engine/types';
+import { forgetRun, recall, remember, type ItemRecord, type RunScope } from './retryLedger';
+
+/**
+ * n8n's Retry On Fail reruns execute() when it throws. A rerun reuses what earlier tries of the
+ * same run created (helpers/retryLedger.ts): a task that exists and did not FAIL is waited for
+ * again (or, without waiting, returned), a create that may have succeeded is not sent again, and
+ * only an item whose task FAILED or that has no task is submitted again.
+ */
+
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Which run of which node this is; undefined when n8n never reruns it (Retry On Fail off). */
+export function retryScope(ctx: IExecuteFunctions): RunScope | undefined {
+	const node = ctx.getNode();
+	if (node.retryOnFail !== true) return undefined;
+	const executionId = ctx.getExecutionId?.();
+	if (!executionId) return undefined;
+	return { executionId, nodeId: node.id || node.name, runIndex: runIndexOf(ctx) };
+}
+
+/** Tries of one run share the run index; a node run again later in the execution does not. */
+function runIndexOf(ctx: IExecuteFunctions): number {
+	try {
+		return Number(ctx.getWorkflowDataProxy(0).$runIndex) || 0;
+	} catch {
+		return 0;
+	}
+}
+
+type CreateJob<Body> = Extract<TaskJob<Body>, { kind: 'createOnly' | 'createAndWait' }>;
+
+const isCreate = <Body>(job: TaskJob<Body>): job is CreateJob<Body> =>
+	(job.kind === 'createOnly' || job.kind === 'createAndWait') && job.requestHash !== undefined;
+
+/** The job a rerun does instead of creating the item's task again. */
+function reuseJob<Body>(job: CreateJob<Body>, taskId: string): TaskJob<Body> {
+	const { itemIndex } = job;
+	if (job.kind === 'createAndWait')
+		return { kind: 'getAndWait', itemIndex, taskId, wait: job.wait };
+	return { kind: 'getOnce', itemIndex, taskId, pollIntervalMs: 0 };
+}
+
+function notSentAgain(ctx: IExecuteFunctions, itemIndex: number, record: ItemRecord): Error {
+	const { message, description } = record.ambiguous!;
+	const error = new NodeOperationError(ctx.getNode(), message, {
+		itemIndex,
+		description: [
+			description,
+			'An earlier try of this node sent this create and its answer was lost, ' +
+				'so the retry did not send it again.',
+		]
+			.filter(Boolean)
+			.join('\n'),
+	});
+	// n8n swaps a message naming a network code (ECONNRESET…) for a generic one: keep the original.
+	error.message = message;
+	error.context.mayHaveCreated = true;
+	return error;
+}
+
+function isAmbiguous(outcome: TaskOutcome): boolean {
+	if (outcome.ok || outcome.task) return false;
+	if (outcome.createInFlight) return true;
+	const { failure } = outcome;
+	return (
+		failure.kind === 'error' &&
+		(failure.error as NodeOperationError).context?.mayHaveCreated === true
+	);
+}
+
+/** The record after a try: the task it ended with, or a create whose outcome is unknown. */
+function updated(record: ItemRecord, outcome: TaskOutcome): ItemRecord | undefined {
+	if (outcome.task) {
+		const id = outcome.task.task_id;
+		return {
+			taskIds: record.taskIds.includes(id) ? record.taskIds : [...record.taskIds, id],
+			status: outcome.task.status,
+			resubmit: !outcome.ok && outcome.failure.kind === 'failed',
+		};
+	}
+	if (isAmbiguous(outcome)) {
+		const failure = (outcome as { failure: { error?: Error & { description?: string } } }).failure;
+		const message = failure.error?.message ?? 'A create was in flight when the execution stopped';
+		return {
+			...record,
+			ambiguous: { message, description: failure.error?.description ?? undefined },
+		};
+	}
+	return record.taskIds.length ? { ...record, resubmit: true } : undefined;
+}
+
+/** Earlier tries of one node run, as the rerun of a batch sees them. */
+export class EarlierTries<Body> {
+	/** Per item: its request hash and what earlier tries left, read once when the try starts. */
+	private readonly items = new Map<number, { hash: string; record?: ItemRecord }>();
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly scope: RunScope | undefined,
+	) {}
+
+	/** The jobs to run now, and items already answered (a create that must not be sent again). */
+	plan(jobs: Array<TaskJob<Body>>): { jobs: Array<TaskJob<Body>>; answered: TaskOutcome[] } {
+		if (!this.scope) return { jobs, answered: [] };
+		const planned: Array<TaskJob<Body>> = [];
+		const answered: TaskOutcome[] = [];
+		for (const job of jobs) {
+			const next = isCreate(job) ? this.rerunOf(job, this.scope) : job;
+			if ('ok' in next) answered.push(next);
+			else planned.push(next);
+		}
+		return { jobs: planned, answered };
+	}
+
+	/** What this try does for an item, given what earlier tries did. */
+	private rerunOf(job: CreateJob<Body>, scope: RunScope): TaskJob<Body> | TaskOutcome {
+		const hash = job.requestHash!();
+		const record = recall(scope, job.itemIndex, hash);
+		this.items.set(job.itemIndex, { hash, record });
+		if (!record) return job;
+		if (record.ambiguous) {
+			const error = notSentAgain(this.ctx, job.itemIndex, record);
+			return {
+				itemIndex: job.itemIndex,
+				ok: false,
+				failure: { kind: 'error', error },
+				...(record.taskIds.length ? { earlierTaskIds: record.taskIds } : {}),
+			};
+		}
+		const lastTaskId = record.taskIds.at(-1);
+		return lastTaskId && !record.resubmit ? reuseJob(job, lastTaskId) : job;
+	}
+
+	/**
+	 * Keeps what this try knows for the next one (written now, so a record outlives a try however
+	 * long it waited); outcomes gain the ids earlier tries created.
+	 */
+	record(outcomes: TaskOutcome[]): TaskOutcome[] {
+		const scope = this.scope;
+		if (!scope) return outcomes;
+		const ran = new Set(outcomes.map((outcome) => outcome.itemIndex));
+		for (const [itemIndex, { hash, record }] of this.items)
+			if (record && !ran.has(itemIndex)) remember(scope, itemIndex, hash, record);
+		return outcomes.map((outcome) => {
+			const item = this.items.get(outcome.itemIndex);
+			if (!item) return outcome;
+			const before = item.record ?? { taskIds: [], resubmit: false };
+			const after = updated(before, outcome);
+			if (after) remember(scope, outcome.itemIndex, item.hash, after);
+			const earlier = before.taskIds.filter((id) => id !== outcome.task?.task_id);
+			return earlier.length ? { ...outcome, earlierTaskIds: earlier } : outcome;
+		});
+	}
+}
+
+/**
+ * The node returned: n8n reruns it only when its first output item is an error (Continue On Fail),
+ * so otherwise the run's records go.
+ */
+export function finishRun(ctx: IExecuteFunctions, output: INodeExecutionData[][]): void {
+	const scope = retryScope(ctx);
+	const first = output[0]?.[0]?.json as IDataObject | undefined;
+	if (scope && !first?.error) forgetRun(scope);
+}

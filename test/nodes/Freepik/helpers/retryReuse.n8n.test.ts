@@ -1,0 +1,198 @@
+/**
+ * n8n's Retry On Fail through n8n-core's WorkflowExecute: it reruns the node's execute() in the
+ * same process, same execution, same items. A rerun must reuse what earlier tries created.
+ */
+import { retryLedgerContents } from '../../../../nodes/Freepik/helpers/retryLedger';
+import { unpackBatch } from '../../../../nodes/Freepik/resume/packing';
+import type { Simulator } from '../../../../simulator';
+import {
+	API_KEY,
+	isolateFromUrl,
+	runFreepik,
+	startSimulator,
+	useTuning,
+} from '../../../helpers/freepik';
+import { resumeParameters, startCallbackReceiver, submit } from '../../../helpers/resume';
+import { createdTaskIds, errorOf, itemsWith, mp3, perItemDescription, sampleFile } from '../utils';
+
+const RETRY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
+
+/** Four URL items; the one whose description carries `[sim:fail]` ends FAILED. */
+const fourItems = (failing: string) =>
+	itemsWith(
+		'voice 0 [sim:duration=1500]',
+		'voice 1 [sim:duration=1500]',
+		'voice 2 [sim:duration=1500]',
+		`voice 3 ${failing}`,
+	);
+
+const isolateEach = (extra: Record<string, unknown> = {}) =>
+	isolateFromUrl({ description: perItemDescription, ...extra });
+
+/** How many tasks the simulator created for each item (by the `voice N` in their description). */
+function createsPerItem(sim: Simulator): number[] {
+	const counts = [0, 0, 0, 0];
+	for (const task of sim.tasks.values()) {
+		const n = Number(/voice (\d)/.exec(String(task.body.description))?.[1]);
+		counts[n]++;
+	}
+	return counts;
+}
+
+const tasksOfItem = (sim: Simulator, n: number) =>
+	[...sim.tasks.values()]
+		.filter((task) => String(task.body.description).startsWith(`voice ${n}`))
+		.sort((a, b) => a.index - b.index)
+		.map((task) => task.id);
+
+describe('Retry On Fail (n8n reruns the node)', () => {
+	let sim: Simulator;
+	let restoreTuning: () => void;
+	beforeAll(async () => {
+		sim = await startSimulator();
+		restoreTuning = useTuning({ engine: { firstPollDelayMs: 50 } });
+	});
+	afterAll(async () => {
+		restoreTuning();
+		await sim.close();
+	});
+	beforeEach(() => sim.reset({ options: true }));
+
+	it('4 items, one FAILED, Max Tries 3: good items created once, every id named', async () => {
+		const result = await runFreepik(sim, isolateEach(), {
+			items: fourItems('[sim:fail] [sim:duration=200]'),
+			nodeSettings: RETRY,
+		});
+		const error = errorOf(result);
+		expect(createsPerItem(sim)).toEqual([1, 1, 1, 3]);
+		const failing = tasksOfItem(sim, 3);
+		expect(error.message).toContain(`Freepik task ${failing[2]} FAILED`);
+		expect(error.message).toContain(`earlier tries created: ${failing[0]}, ${failing[1]}`);
+		expect((error as { context?: { taskId?: string } }).context?.taskId).toBe(failing[2]);
+		const text = `${error.message}\n${error.description}`;
+		for (const id of createdTaskIds(sim)) expect(text).toContain(id);
+	});
+
+	it('waits for tasks running at the throw, submits again only the FAILED item', async () => {
+		// The first task of item 3 FAILS (while the others still run); its second one completes.
+		let item3Tasks = 0;
+		sim.configure({
+			failTasks: (body) => String(body.description).startsWith('voice 3') && item3Tasks++ === 0,
+		});
+		const result = await runFreepik(sim, isolateEach(), {
+			items: fourItems('[sim:duration=200]'),
+			nodeSettings: RETRY,
+		});
+		expect(result.error).toBeUndefined();
+		expect(createsPerItem(sim)).toEqual([1, 1, 1, 2]);
+		const [failed, completed] = tasksOfItem(sim, 3);
+		expect(result.items.map((item) => item.json.status)).toEqual(Array(4).fill('COMPLETED'));
+		expect(result.items[3].json.task_id).toBe(completed);
+		expect(result.items[3].json.earlier_task_ids).toEqual([failed]);
+		for (const n of [0, 1, 2]) expect(result.items[n].json.task_id).toBe(tasksOfItem(sim, n)[0]);
+		expect(result.items.every((item) => item.binary?.data)).toBe(true);
+	});
+
+	it('a create whose answer was lost is never sent again; the others are waited for', async () => {
+		sim.addFault({ route: 'create', kind: 'resetAfterCreate' });
+		const result = await runFreepik(sim, isolateEach(), {
+			items: fourItems('[sim:duration=1500]'),
+			nodeSettings: RETRY,
+		});
+		const error = errorOf(result);
+		expect(sim.requestsTo('create')).toHaveLength(4);
+		expect(createsPerItem(sim)).toEqual([1, 1, 1, 1]);
+		expect(error.message).toContain('the task may have been created');
+		expect(error.description).toContain('the retry did not send it again');
+		// The tasks of the other items ran to the end on the later tries and are named (the lost
+		// answer's task exists on Freepik, but nothing here knows its id).
+		const text = `${error.message}\n${error.description}`;
+		expect(createdTaskIds(sim).filter((id) => text.includes(id))).toHaveLength(3);
+		expect(text.match(/COMPLETED/g)).toHaveLength(3);
+	});
+
+	it('no wait: a rerun returns the tasks created and resends only the rejected create', async () => {
+		sim.addFault({ route: 'create', kind: 'status', status: 400 });
+		const result = await runFreepik(sim, isolateEach({ waitForCompletion: false }), {
+			items: fourItems('[sim:duration=1500]'),
+			nodeSettings: RETRY,
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.requestsTo('create')).toHaveLength(5);
+		expect(createsPerItem(sim)).toEqual([1, 1, 1, 1]);
+		result.items.forEach((item, n) => expect(item.json.task_id).toBe(tasksOfItem(sim, n)[0]));
+		expect(retryLedgerContents()).toEqual([]);
+	});
+
+	it('Continue On Fail: reruns while item 0 is an error; the item lists every task id', async () => {
+		const result = await runFreepik(sim, isolateEach(), {
+			items: itemsWith(
+				'voice 0 [sim:fail] [sim:duration=200]',
+				'voice 1 [sim:duration=400]',
+				'voice 2 [sim:duration=400]',
+				'voice 3 [sim:duration=400]',
+			),
+			nodeSettings: RETRY,
+			continueOnFail: true,
+		});
+		expect(result.error).toBeUndefined();
+		expect(createsPerItem(sim)).toEqual([3, 1, 1, 1]);
+		const [first, second, third] = tasksOfItem(sim, 0);
+		expect(result.items[0].json).toMatchObject({
+			task_id: third,
+			status: 'FAILED',
+			earlier_task_ids: [first, second],
+		});
+		expect(result.items[0].json.error).toContain(`earlier tries created: ${first}, ${second}`);
+		expect(result.items.slice(1).every((item) => item.json.status === 'COMPLETED')).toBe(true);
+	});
+
+	it('binary input: known by its binary id; the record holds no file content, no key', async () => {
+		const file = sampleFile(3000);
+		const items = fourItems('[sim:fail] [sim:duration=200]').map((item) => ({
+			...item,
+			binary: { data: mp3(file) },
+		}));
+		const parameters = isolateEach({ inputSource: 'binary', binaryPropertyName: 'data' });
+		const result = await runFreepik(sim, parameters, {
+			items,
+			nodeSettings: RETRY,
+			binaryMode: 'filesystem',
+		});
+		errorOf(result);
+		expect(createsPerItem(sim)).toEqual([1, 1, 1, 3]);
+		const held = JSON.stringify(retryLedgerContents());
+		expect(retryLedgerContents()).toHaveLength(4);
+		expect(held).not.toContain(API_KEY);
+		expect(held).not.toContain(file.toString('base64').slice(0, 40));
+		expect(held).not.toContain('voice');
+	});
+
+	it('Retry On Fail off: nothing is recorded', async () => {
+		const result = await runFreepik(sim, isolateEach(), {
+			items: fourItems('[sim:fail] [sim:duration=200]'),
+		});
+		errorOf(result);
+		expect(createsPerItem(sim)).toEqual([1, 1, 1, 1]);
+		expect(retryLedgerContents()).toEqual([]);
+	});
+
+	it('Resume on Webhook: a rerun does not create again; the wait keeps every task id', async () => {
+		const receiver = await startCallbackReceiver();
+		try {
+			sim.addFault({ route: 'create', kind: 'status', status: 400 });
+			const waiting = await submit(sim, receiver, resumeParameters(), {
+				items: itemsWith('voice 0', 'voice 1', 'voice 2'),
+				nodeSettings: RETRY,
+			});
+			expect(waiting.error).toBeUndefined();
+			expect(waiting.status).toBe('waiting');
+			expect(sim.requestsTo('create')).toHaveLength(4);
+			expect(createsPerItem(sim)).toEqual([1, 1, 1, 0]);
+			const kept = unpackBatch(waiting.run.data.resultData.metadata ?? {});
+			expect(kept?.taskIds).toEqual([0, 1, 2].map((n) => tasksOfItem(sim, n)[0]));
+		} finally {
+			await receiver.close();
+		}
+	});
+});

@@ -1,0 +1,74 @@
+/**
+ * EarlierTries on a virtual clock (jest's fake Date): a try may wait for hours (Max Wait Time up to
+ * 24 h), yet what it knows must still be there for the next try, which starts seconds after it ends.
+ */
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+
+import type { TaskJob, TaskOutcome } from '../../../../nodes/Freepik/engine/types';
+import {
+	recall,
+	RECORD_TTL_MS,
+	remember,
+	type RunScope,
+} from '../../../../nodes/Freepik/helpers/retryLedger';
+import { EarlierTries } from '../../../../nodes/Freepik/helpers/retryReuse';
+
+const node = { id: 'n1', name: 'Freepik', retryOnFail: true } as INode;
+const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
+const scope: RunScope = { executionId: '7', nodeId: 'n1', runIndex: 0 };
+const wait = { pollIntervalMs: 1000, maxWaitMs: 24 * 3600_000 };
+const job = (itemIndex: number): TaskJob<string> => ({
+	kind: 'createAndWait',
+	itemIndex,
+	body: 'body',
+	wait,
+	requestHash: () => `hash-${itemIndex}`,
+});
+const failed = (itemIndex: number, taskId: string): TaskOutcome => ({
+	itemIndex,
+	ok: false,
+	failure: { kind: 'failed' },
+	task: { task_id: taskId, status: 'FAILED', generated: [] },
+});
+const TRY_LONGER_THAN_TTL = RECORD_TTL_MS * 3;
+
+describe('EarlierTries', () => {
+	beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+	afterEach(() => jest.useRealTimers());
+
+	it('a FAILED item is submitted again; its record survives a try longer than the TTL', () => {
+		remember(scope, 0, 'hash-0', { taskIds: ['A'], resubmit: true });
+		const tries = new EarlierTries<string>(ctx, scope);
+		const create = job(0);
+		expect(tries.plan([create]).jobs).toEqual([create]);
+		jest.setSystemTime(Date.now() + TRY_LONGER_THAN_TTL);
+		const [outcome] = tries.record([failed(0, 'B')]);
+		expect(outcome.earlierTaskIds).toEqual(['A']);
+		expect(recall(scope, 0, 'hash-0')).toMatchObject({ taskIds: ['A', 'B'], resubmit: true });
+	});
+
+	it('a task that did not FAIL is waited for again, not created', () => {
+		remember(scope, 1, 'hash-1', { taskIds: ['A'], status: 'IN_PROGRESS', resubmit: false });
+		const { jobs } = new EarlierTries<string>(ctx, scope).plan([job(1)]);
+		expect(jobs).toEqual([{ kind: 'getAndWait', itemIndex: 1, taskId: 'A', wait }]);
+	});
+
+	it('a create whose answer was lost is answered, not sent, and stays recorded after a long try', () => {
+		const ambiguous = { message: 'lost', description: 'check Get Many' };
+		remember(scope, 2, 'hash-2', { taskIds: ['A'], resubmit: true, ambiguous });
+		const tries = new EarlierTries<string>(ctx, scope);
+		const { jobs, answered } = tries.plan([job(2), job(3)]);
+		expect(jobs).toEqual([expect.objectContaining({ kind: 'createAndWait', itemIndex: 3 })]);
+		expect(answered).toMatchObject([{ itemIndex: 2, ok: false, earlierTaskIds: ['A'] }]);
+		jest.setSystemTime(Date.now() + TRY_LONGER_THAN_TTL);
+		tries.record([failed(3, 'C')]);
+		expect(recall(scope, 2, 'hash-2')?.ambiguous).toEqual(ambiguous);
+	});
+
+	it('does nothing without a scope (Retry On Fail off)', () => {
+		const tries = new EarlierTries<string>(ctx, undefined);
+		expect(tries.plan([job(0)]).jobs).toHaveLength(1);
+		expect(tries.record([failed(0, 'B')])).toEqual([failed(0, 'B')]);
+		expect(recall(scope, 0, 'hash-0')).toBeUndefined();
+	});
+});
