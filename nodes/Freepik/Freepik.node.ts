@@ -22,9 +22,10 @@ export class Freepik implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ {"isolate": "Isolate sound", "get": "Get task", "getAll": "Get many tasks"}[$parameter["operation"]] }}',
+			'={{ {isolate:"Isolate sound",get:"Get task",getAll:"Get many tasks"}[$parameter.operation] }}',
 		description:
-			"Isolate a voice or instrument from audio or video with Freepik's (Magnific's) AI Audio Isolation",
+			"Isolate a voice or instrument from audio or video with Freepik's (Magnific's) AI " +
+			'Audio Isolation',
 		defaults: { name: 'Freepik' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -67,7 +68,9 @@ export class Freepik implements INodeType {
 		},
 	};
 
-	/** n8n constructs the node without arguments; tests pass shorter retry waits or a virtual clock. */
+	/**
+	 * n8n constructs the node without arguments; tests pass shorter retry waits or a virtual clock.
+	 */
 	constructor(tuning: Tuning = {}) {
 		this.execute = async function (this: IExecuteFunctions) {
 			return await router.call(this, tuning);

@@ -45,7 +45,11 @@ export class FreepikTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Copy this node\'s Production URL (or the Test URL while testing) into the "Webhook URL" option of the Freepik node: Freepik then calls it whenever the task changes status. Signatures are checked with the Webhook Secret of the Freepik API credential; if that secret is empty, events are unverified, anyone who knows the URL can start this workflow, and results are never downloaded.',
+					"Copy this node's Production URL (or the Test URL while testing) into the " +
+					'"Webhook URL" option of the Freepik node: Freepik then calls it whenever the task ' +
+					'changes status. Signatures are checked with the Webhook Secret of the Freepik API ' +
+					'credential; if that secret is empty, events are unverified, anyone who knows the ' +
+					'URL can start this workflow, and results are never downloaded.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -75,7 +79,9 @@ export class FreepikTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to download the generated WAV file(s) of a completed task as binary data (the signed URLs expire). Only for signed events: needs a Webhook Secret in the credential.',
+					'Whether to download the generated WAV file(s) of a completed task as binary data ' +
+					'(the signed URLs expire). Only for signed events: needs a Webhook Secret in the ' +
+					'credential.',
 			},
 			{
 				displayName: 'Put Output File in Field',
@@ -101,7 +107,8 @@ export class FreepikTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						default: DEFAULT_TOLERANCE_SECONDS,
 						description:
-							'How far (past or future) the webhook-timestamp may be from now; older requests are refused as replays',
+							'How far (past or future) the webhook-timestamp may be from now; older ' +
+							'requests are refused as replays',
 					},
 				],
 			},

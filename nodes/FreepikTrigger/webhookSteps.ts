@@ -36,7 +36,8 @@ const DOWNLOAD_TIMEOUT_MS = 120_000;
 /** Put on the item instead of downloading when the event could not be verified. */
 export const UNSIGNED_DOWNLOAD_NOTE =
 	'Not downloaded: this event was not signed, so its file URLs could come from anyone. ' +
-	'Downloading needs a Webhook Secret in the Freepik API credential (then events are verified first). ' +
+	'Downloading needs a Webhook Secret in the Freepik API credential (then events are ' +
+	'verified first). ' +
 	"Use the Freepik node's Get operation with this task ID to download the result.";
 
 /** A request header (Node.js joins repeated ones into one string, except set-cookie). */
@@ -96,7 +97,9 @@ export async function authenticate(
 	const secret = await readWebhookSecret(ctx);
 	if (secret === '') {
 		ctx.logger.warn(
-			`Freepik Trigger "${delivery.nodeName}": no Webhook Secret in the Freepik API credential, so events are unverified and accepted as they come (their results are not downloaded)`,
+			`Freepik Trigger "${delivery.nodeName}": no Webhook Secret in the Freepik API ` +
+				'credential, so events are unverified and accepted as they come (their results are not ' +
+				'downloaded)',
 		);
 		return { signed: false };
 	}
@@ -174,7 +177,8 @@ function isHttpUrl(text: string): boolean {
 
 /**
  * Downloads the results of a signed COMPLETED event into the item (after acknowledging, so
- * Freepik is not kept waiting). Unsigned events are never fetched: anyone could have chosen the URLs.
+ * Freepik is not kept waiting). Unsigned events are never fetched: anyone could have chosen the
+ * URLs.
  */
 export async function attachResults(
 	ctx: IWebhookFunctions,

@@ -21,7 +21,9 @@ const resources: Record<string, Record<string, OperationModule>> = {
 	},
 };
 
-/** Hands the whole batch of input items to one operation (operations wait for all items at once). */
+/**
+ * Hands the whole batch of input items to one operation (operations wait for all items at once).
+ */
 export async function router(
 	this: IExecuteFunctions,
 	tuning: Tuning,

@@ -19,7 +19,11 @@ export function progressLine(slots: SlotView[], running: number, elapsedMs: numb
 		else if (outcome.task || outcome.createInFlight) cancelled++;
 		else queued++;
 	}
-	return `Freepik: ${ok + failed} of ${slots.length} tasks finished (${ok} ok, ${failed} failed), ${running + cancelled} running, ${queued} queued; ${Math.round(elapsedMs / 1000)} s elapsed`;
+	return (
+		`Freepik: ${ok + failed} of ${slots.length} tasks finished (${ok} ok, ${failed} failed), ` +
+		`${running + cancelled} running, ${queued} queued; ${Math.round(elapsedMs / 1000)} s ` +
+		'elapsed'
+	);
 }
 
 /** One warn line per task a cancelled batch leaves behind, so no created task goes unnamed. */
@@ -29,11 +33,13 @@ export function cancelLines(slots: SlotView[]): string[] {
 		if (!outcome || outcome.ok || outcome.failure.kind !== 'cancelled') continue;
 		if (outcome.task) {
 			lines.push(
-				`Freepik: execution cancelled; item ${itemIndex}: task ${outcome.task.task_id} keeps running on Freepik (last status ${outcome.task.status})`,
+				`Freepik: execution cancelled; item ${itemIndex}: task ${outcome.task.task_id} keeps ` +
+					`running on Freepik (last status ${outcome.task.status})`,
 			);
 		} else if (outcome.createInFlight) {
 			lines.push(
-				`Freepik: execution cancelled; item ${itemIndex}: create was in flight, a task may have been created (check Get Many; last status unknown)`,
+				`Freepik: execution cancelled; item ${itemIndex}: create was in flight, a task may ` +
+					'have been created (check Get Many; last status unknown)',
 			);
 		}
 	}

@@ -1,6 +1,8 @@
 import type { Clock } from './types';
 
-/** Lets the loop sleep until the next poll is due or until something settles, whichever is first. */
+/**
+ * Lets the loop sleep until the next poll is due or until something settles, whichever is first.
+ */
 export class Wakeup {
 	private resolve?: () => void;
 	private pending = false;

@@ -2,13 +2,18 @@ import type { IBinaryKeyData } from 'n8n-workflow';
 
 import type { FreepikTask } from '../helpers/types';
 
-/** Time as the engine sees it: real in n8n, virtual in tests. `sleep` returns early once `signal` aborts. */
+/**
+ * Time as the engine sees it: real in n8n, virtual in tests. `sleep` returns early once `signal`
+ * aborts.
+ */
 export interface Clock {
 	now(): number;
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The only calls the engine makes. A request body is built when the task is submitted, not before. */
+/**
+ * The only calls the engine makes. A request body is built when the task is submitted, not before.
+ */
 export interface TaskClient<Body = unknown> {
 	create(body: Body, itemIndex: number): Promise<FreepikTask>;
 	get(taskId: string, itemIndex: number, deadline?: number): Promise<FreepikTask>;

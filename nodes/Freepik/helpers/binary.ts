@@ -9,7 +9,10 @@ import type { FreepikTask } from './types';
 
 export type InputType = 'audio' | 'video';
 
-/** Formats Freepik accepts, by input type (API reference: audio WAV/MP3/FLAC/OGG/M4A, video MP4/MOV/WEBM/AVI). */
+/**
+ * Formats Freepik accepts, by input type (API reference: audio WAV/MP3/FLAC/OGG/M4A, video
+ * MP4/MOV/WEBM/AVI).
+ */
 export const SUPPORTED_FORMATS: Record<InputType, { extensions: string[]; mimeTypes: string[] }> = {
 	audio: {
 		extensions: ['wav', 'mp3', 'flac', 'ogg', 'oga', 'm4a'],
@@ -61,7 +64,10 @@ export function unsupportedFormatReason(
 	)
 		return null;
 	const what = [mime || undefined, fileName].filter(Boolean).join(', ') || 'unknown type';
-	return `the file (${what}) is not a supported ${inputType} format: use ${formats.extensions.map((e) => e.toUpperCase()).join(', ')}`;
+	return (
+		`the file (${what}) is not a supported ${inputType} format: use ` +
+		`${formats.extensions.map((e) => e.toUpperCase()).join(', ')}`
+	);
 }
 
 export interface BinaryContext {
@@ -194,7 +200,10 @@ function downloadError(ctx: BinaryContext, task: FreepikTask, index: number, rea
 		ctx.getNode(),
 		`Could not download result ${index + 1} of Freepik task ${task.task_id}: ${reason}`,
 		{
-			description: `The task COMPLETED on Freepik; only the download failed. Task ID: ${task.task_id}. Run the Get operation with this task ID to download it again while its links are valid.`,
+			description:
+				`The task COMPLETED on Freepik; only the download failed. Task ID: ${task.task_id}. ` +
+				'Run the Get operation with this task ID to download it again while its links are ' +
+				'valid.',
 		},
 	);
 	return namesTask(error, task.task_id);
@@ -205,7 +214,10 @@ interface StreamResponse {
 	body: { destroy?: () => void };
 }
 
-/** One download, streamed into n8n's binary store (to disk in filesystem mode, never whole in memory). */
+/**
+ * One download, streamed into n8n's binary store (to disk in filesystem mode, never whole in
+ * memory).
+ */
 async function downloadOne(
 	ctx: BinaryContext,
 	url: string,

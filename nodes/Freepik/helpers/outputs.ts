@@ -16,7 +16,10 @@ type Described = Error & { description?: string | null; context?: IDataObject };
 
 export { isToolMode } from './toolMode';
 
-/** Marks an error whose message already says everything (what, why, whether anything was sent, the fix). */
+/**
+ * Marks an error whose message already says everything (what, why, whether anything was sent, the
+ * fix).
+ */
 export function standsAlone<E extends Error>(error: E): E {
 	const described = error as Described;
 	described.context = { ...(described.context ?? {}), standsAlone: true };
@@ -72,28 +75,34 @@ function failureError(
 				ctx,
 				task,
 				`Freepik task ${id} FAILED`,
-				`Freepik reported status FAILED for task ${id} and gave no reason. Check that the input is a supported, non-silent file and that the description names a sound in it. Task ID: ${id}`,
+				`Freepik reported status FAILED for task ${id} and gave no reason. Check that the ` +
+					'input is a supported, non-silent file and that the description names a sound in it. ' +
+					`Task ID: ${id}`,
 			);
 		case 'timeout':
 			return taskError(
 				ctx,
 				task,
-				`Freepik task ${id} did not finish within ${Math.round(failure.maxWaitMs / 1000)} s (last status: ${task.status})`,
-				`The task is still running on Freepik and was not cancelled. Task ID: ${id}. Pick it up later with the Get operation (Wait for Completion on), or raise "Max Wait Time".`,
+				`Freepik task ${id} did not finish within ${Math.round(failure.maxWaitMs / 1000)} s ` +
+					`(last status: ${task.status})`,
+				`The task is still running on Freepik and was not cancelled. Task ID: ${id}. Pick it ` +
+					'up later with the Get operation (Wait for Completion on), or raise "Max Wait Time".',
 			);
 		case 'noResultFiles':
 			return taskError(
 				ctx,
 				task,
 				`Freepik task ${id} completed without result files`,
-				`Freepik reported the task COMPLETED but listed no result file, even when asked again. Task ID: ${id}. Try the Get operation later, or run the item again.`,
+				'Freepik reported the task COMPLETED but listed no result file, even when asked ' +
+					`again. Task ID: ${id}. Try the Get operation later, or run the item again.`,
 			);
 		case 'cancelled':
 			return taskError(
 				ctx,
 				task,
 				`The execution was cancelled [task_id ${id}]`,
-				`Waiting stopped because the execution was cancelled. Tasks already created keep running on Freepik. Task ID: ${id} (last status ${task.status})`,
+				'Waiting stopped because the execution was cancelled. Tasks already created keep ' +
+					`running on Freepik. Task ID: ${id} (last status ${task.status})`,
 			);
 		case 'notFinished':
 			return taskError(
@@ -191,7 +200,10 @@ export function toOutputItems(
 	});
 }
 
-/** The Continue On Fail item: `{ task_id, status, error, errorDescription }` (task fields when a task exists). */
+/**
+ * The Continue On Fail item: `{ task_id, status, error, errorDescription }` (task fields when a
+ * task exists).
+ */
 export function errorItemJson(error: Error, task?: FreepikTask): IDataObject {
 	const json: IDataObject = task ? { task_id: task.task_id, status: task.status } : {};
 	json.error = error.message;

@@ -1,4 +1,6 @@
-/** A Freepik audio-isolation task, as the API returns it inside `data` (and webhooks send it bare). */
+/**
+ * A Freepik audio-isolation task, as the API returns it inside `data` (and webhooks send it bare).
+ */
 export interface FreepikTask {
 	task_id: string;
 	status: string;

@@ -12,12 +12,16 @@ export const maxParallelUploadsField: INodeProperties = {
 	name: 'maxParallelUploads',
 	type: 'number',
 	typeOptions: { minValue: LIMITS.maxParallelUploads.min, maxValue: LIMITS.maxParallelUploads.max },
-	default: 2, // DEFAULTS.maxParallelUploads (lint wants a literal; Freepik.node.test.ts checks they agree)
+	default: 2, // DEFAULTS.maxParallelUploads (literal for lint; Freepik.node.test.ts checks)
 	description:
-		'For binary inputs: how many files are encoded and sent at once. Each one in flight holds about 1.4 times the file in memory. Read from the first item.',
+		'For binary inputs: how many files are encoded and sent at once. Each one in flight ' +
+		'holds about 1.4 times the file in memory. Read from the first item.',
 };
 
-/** Time a request carrying `bodyBytes` may take: `baseMs` plus one second per MB (a slow 1 MB/s link). */
+/**
+ * Time a request carrying `bodyBytes` may take: `baseMs` plus one second per MB (a slow 1 MB/s
+ * link).
+ */
 export const UPLOAD_BYTES_PER_SECOND = 1024 * 1024;
 export function uploadTimeoutMs(bodyBytes: number, baseMs: number): number {
 	return baseMs + Math.ceil((Math.max(0, bodyBytes) / UPLOAD_BYTES_PER_SECOND) * 1000);

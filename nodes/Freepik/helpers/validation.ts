@@ -33,7 +33,8 @@ const FIXES: Record<string, string> = {
 /**
  * The whole error in one line, because an AI Agent receives only the message: the field by label
  * and Freepik name, the rule, that nothing was sent, and the fix. E.g.
- * `Invalid "Sound to Isolate" (description): is 2600 characters long; the limit is 2500. Nothing was
+ * `Invalid "Sound to Isolate" (description): is 2600 characters long; the limit is 2500. Nothing
+ * was
  * sent to Freepik; shorten it and call again.`
  */
 export function invalidMessage(
@@ -44,10 +45,16 @@ export function invalidMessage(
 ): string {
 	const apiName = API_NAMES[field];
 	const label = apiName ? `"${field}" (${apiName})` : `"${field}"`;
-	return `Invalid ${label}: ${rule}. Nothing was sent to Freepik; ${fix} and ${toolMode ? 'call' : 'run'} again.`;
+	return (
+		`Invalid ${label}: ${rule}. Nothing was sent to Freepik; ${fix} and ` +
+		`${toolMode ? 'call' : 'run'} again.`
+	);
 }
 
-/** Throws a NodeOperationError naming the field and the rule; `itemIndex` lets n8n point at the item. */
+/**
+ * Throws a NodeOperationError naming the field and the rule; `itemIndex` lets n8n point at the
+ * item.
+ */
 export function invalid(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -60,7 +67,9 @@ export function invalid(
 		invalidMessage(field, rule, fix, isToolMode(ctx)),
 		{
 			itemIndex,
-			description: `Fix the "${field}" field of item ${itemIndex} and run again. Nothing was sent to Freepik.`,
+			description:
+				`Fix the "${field}" field of item ${itemIndex} and run again. Nothing was sent to ` +
+				'Freepik.',
 		},
 	);
 	throw standsAlone(error);
@@ -85,7 +94,10 @@ export function checkRange(
 	return n;
 }
 
-/** The label users see for the `description` parameter (the name "description" would be ambiguous in n8n). */
+/**
+ * The label users see for the `description` parameter (the name "description" would be ambiguous in
+ * n8n).
+ */
 export const DESCRIPTION_FIELD = 'Sound to Isolate';
 
 export function checkDescription(
@@ -144,10 +156,12 @@ export function checkHttpsUrl(
 			ctx,
 			itemIndex,
 			field,
-			`${problem}: Freepik must be able to fetch the file from the internet, so use a public https:// URL`,
+			`${problem}: Freepik must be able to fetch the file from the internet, so use a public ` +
+				'https:// URL',
 		);
 	}
-	// The normalised form: "HTTPS://" becomes "https://" (Freepik's check is case-sensitive), a space %20.
+	// The normalised form: "HTTPS://" becomes "https://" (Freepik's check is case-sensitive), a space
+	// %20.
 	return url.href;
 }
 
@@ -178,7 +192,10 @@ function ipv4Reason([a, b]: number[], host: string): string | null {
 	return null;
 }
 
-/** `groups`: the eight 16-bit groups of an IPv6 address as the URL parser writes it (compressed, hex). */
+/**
+ * `groups`: the eight 16-bit groups of an IPv6 address as the URL parser writes it (compressed,
+ * hex).
+ */
 function ipv6Groups(text: string): number[] | null {
 	const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
 	const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));

@@ -64,7 +64,8 @@ export async function resumeOnCallback(
 		return await handleCallback(ctx, tuning);
 	} catch (error) {
 		ctx.logger.error(
-			`Freepik: a callback could not be handled, the execution keeps waiting: ${(error as Error).message}`,
+			'Freepik: a callback could not be handled, the execution keeps waiting: ' +
+				`${(error as Error).message}`,
 		);
 		return answer(ctx, 500, 'The callback could not be handled');
 	}
@@ -87,7 +88,8 @@ async function verifiedBody(ctx: IWebhookFunctions, nodeName: string): Promise<B
 	);
 	if (secret && check.valid) return rawBody;
 	ctx.logger.warn(
-		`Freepik "${nodeName}": refused a callback (${secret ? (check as { reason: string }).reason : 'no Webhook Secret'})`,
+		`Freepik "${nodeName}": refused a callback ` +
+			`(${secret ? (check as { reason: string }).reason : 'no Webhook Secret'})`,
 	);
 	return undefined;
 }
@@ -113,7 +115,8 @@ async function handleCallback(
 	const itemIndex = itemOf(ctx, batch, task);
 	if (itemIndex < 0) {
 		ctx.logger.warn(
-			`Freepik "${nodeName}": a callback for task ${task.task_id}, which is not part of this execution, was ignored`,
+			`Freepik "${nodeName}": a callback for task ${task.task_id}, which is not part of this ` +
+				'execution, was ignored',
 		);
 		return answer(ctx, 200, 'Not a task of this execution: ignored');
 	}
@@ -123,7 +126,8 @@ async function handleCallback(
 	const batchKey = batch.taskIds.join(',');
 	const { progress, fresh } = progressOf(batchKey);
 	progress.final.set(itemIndex, task);
-	// Acknowledge at once: Freepik is not kept waiting (or led to retry) during look-ups and downloads.
+	// Acknowledge at once: Freepik is not kept waiting (or led to retry) during look-ups and
+	// downloads.
 	answer(ctx, 200, `Task ${task.task_id} is ${task.status}`);
 	if (progress.resuming) return { noWebhookResponse: true };
 
@@ -166,7 +170,8 @@ async function lookUpUnfinished(
 				if (isFinal(task)) progress.final.set(index, task);
 			} catch (error) {
 				ctx.logger.warn(
-					`Freepik: looking up task ${batch.taskIds[index]} failed, waiting for its callback: ${(error as Error).message}`,
+					`Freepik: looking up task ${batch.taskIds[index]} failed, waiting for its ` +
+						`callback: ${(error as Error).message}`,
 				);
 			}
 		}),
@@ -176,7 +181,8 @@ async function lookUpUnfinished(
 const noTaskError = (ctx: IWebhookFunctions) =>
 	new NodeOperationError(ctx.getNode(), 'No task was created for this item', {
 		description:
-			'Its parameters were invalid or Freepik refused it before the execution waited (Continue On Fail); the reason is in the n8n log of that run.',
+			'Its parameters were invalid or Freepik refused it before the execution waited ' +
+			'(Continue On Fail); the reason is in the n8n log of that run.',
 	});
 
 /** Each item's outcome, results downloaded a few at a time. */

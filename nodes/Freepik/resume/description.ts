@@ -21,7 +21,10 @@ export const waitModeField: INodeProperties = {
 		{
 			name: 'Resume on Webhook',
 			value: 'webhook',
-			description: `The execution waits without running and resumes when Freepik calls back. Needs n8n 2.x, a Webhook Secret in the credential, n8n reachable by Freepik (WEBHOOK_URL); at most ${largestBatch()} items per run.`,
+			description:
+				'The execution waits without running and resumes when Freepik calls back. Needs n8n ' +
+				'2.x, a Webhook Secret in the credential, n8n reachable by Freepik (WEBHOOK_URL); at ' +
+				`most ${largestBatch()} items per run.`,
 		},
 	],
 	default: 'poll',

@@ -31,7 +31,10 @@ export interface ResumeBatch {
 	downloadTo?: string;
 }
 
-/** Keys the batch needs (header included): the same for any ids, so it can be checked before any request. */
+/**
+ * Keys the batch needs (header included): the same for any ids, so it can be checked before any
+ * request.
+ */
 export const keysNeeded = (itemCount: number) =>
 	1 + Math.max(1, Math.ceil(itemCount / IDS_PER_KEY));
 
@@ -47,7 +50,8 @@ function encodeId(taskId: string | null): string {
 
 function decodeUuid(packed: string): string {
 	const hex = Buffer.from(packed, 'base64url').toString('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+	const groups = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20)];
+	return [...groups, hex.slice(20)].join('-');
 }
 
 /**
@@ -68,7 +72,8 @@ export function packBatch(
 	}
 	if (values.length + 1 > maxKeys) {
 		throw new Error(
-			`${batch.taskIds.length} task ids need ${values.length + 1} custom data keys, ${maxKeys} are free`,
+			`${batch.taskIds.length} task ids need ${values.length + 1} custom data keys, ` +
+				`${maxKeys} are free`,
 		);
 	}
 	const packed: Record<string, string> = {
@@ -116,5 +121,7 @@ export function unpackBatch(customData: Record<string, unknown>): ResumeBatch | 
 	return { taskIds, ...(downloadTo ? { downloadTo } : {}) };
 }
 
-/** Custom data keys this mode writes (so the capacity check does not count a previous wait's keys). */
+/**
+ * Custom data keys this mode writes (so the capacity check does not count a previous wait's keys).
+ */
 export const isOwnKey = (key: string) => key === HEADER_KEY || key.startsWith(IDS_KEY_PREFIX);

@@ -66,7 +66,8 @@ async function checkPrerequisites(
 		fail(
 			ctx,
 			`${MODE} needs n8n 2.0 or later`,
-			'This n8n cannot keep the task ids while the execution waits (no execution custom data or resume token). Set Wait Mode to "Poll", or update n8n.',
+			'This n8n cannot keep the task ids while the execution waits (no execution custom data ' +
+				'or resume token). Set Wait Mode to "Poll", or update n8n.',
 		);
 	}
 	const credentials = await ctx.getCredentials('freepikApi');
@@ -74,7 +75,8 @@ async function checkPrerequisites(
 		fail(
 			ctx,
 			`${MODE} needs a Webhook Secret in the Freepik API credential`,
-			'The node only resumes on callbacks signed with your Freepik webhook secret. Add it to the credential (Freepik dashboard → webhooks), or set Wait Mode to "Poll".',
+			'The node only resumes on callbacks signed with your Freepik webhook secret. Add it to ' +
+				'the credential (Freepik dashboard → webhooks), or set Wait Mode to "Poll".',
 		);
 	}
 	return { customData, resumeUrl };
@@ -86,12 +88,14 @@ function checkCapacity(ctx: IExecuteFunctions, customData: CustomData, itemCount
 	const largest = largestBatch(keysInUse);
 	if (keysNeeded(itemCount) > CUSTOM_DATA_KEY_LIMIT - keysInUse) {
 		const others = keysInUse
-			? ` (this execution already uses ${keysInUse} of n8n's ${CUSTOM_DATA_KEY_LIMIT} custom data keys)`
+			? ` (this execution already uses ${keysInUse} of n8n's ${CUSTOM_DATA_KEY_LIMIT} custom ` +
+				'data keys)'
 			: '';
 		fail(
 			ctx,
 			`${MODE} takes at most ${largest} items per run, got ${itemCount}${others}`,
-			'n8n keeps the task ids of a waiting execution in its custom data (10 keys of 512 characters). Split the input (Loop Over Items) or set Wait Mode to "Poll".',
+			'n8n keeps the task ids of a waiting execution in its custom data (10 keys of 512 ' +
+				'characters). Split the input (Loop Over Items) or set Wait Mode to "Poll".',
 		);
 	}
 	return CUSTOM_DATA_KEY_LIMIT - keysInUse;
@@ -141,7 +145,9 @@ function keep(
 			ctx.getNode(),
 			`The task ids could not be kept while the execution waits: ${(error as Error).message}`,
 			{
-				description: `The tasks were created and keep running on Freepik; pick them up with the Get operation. Task IDs: ${listed}`,
+				description:
+					'The tasks were created and keep running on Freepik; pick them up with the Get ' +
+					`operation. Task IDs: ${listed}`,
 			},
 		);
 	}
@@ -169,7 +175,8 @@ export async function submitForCallbacks(
 	const downloadTo = sameDownloadField(ctx, jobs);
 	if (isLocalUrl(resumeUrl)) {
 		ctx.logger.warn(
-			`Freepik: the resume URL ${new URL(resumeUrl).origin} is local, so Freepik cannot call it back. Set WEBHOOK_URL to n8n's public address.`,
+			`Freepik: the resume URL ${new URL(resumeUrl).origin} is local, so Freepik cannot call ` +
+				`it back. Set WEBHOOK_URL to n8n's public address.`,
 		);
 	}
 
@@ -197,7 +204,8 @@ export async function submitForCallbacks(
 	const deadline = new Date(Date.now() + maxWaitMs);
 	await ctx.putExecutionToWait(deadline);
 	ctx.logger.info(
-		`Freepik: ${taskIds.filter(Boolean).length} task(s) submitted; the execution waits for Freepik's callbacks until ${deadline.toISOString()}`,
+		`Freepik: ${taskIds.filter(Boolean).length} task(s) submitted; the execution waits for ` +
+			`Freepik's callbacks until ${deadline.toISOString()}`,
 	);
 	return ctx
 		.getInputData()

@@ -1,7 +1,9 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-/** What went wrong on the wire, reduced to facts that are safe to show (never headers or the key). */
+/**
+ * What went wrong on the wire, reduced to facts that are safe to show (never headers or the key).
+ */
 export interface HttpFailure {
 	statusCode?: number;
 	/** Network error code such as ECONNRESET, ETIMEDOUT. */
@@ -43,7 +45,8 @@ function describeBody(failure: HttpFailure): { apiMessage?: string; details: str
 		typeof source?.message === 'string'
 			? source.message
 			: failure.bodyExcerpt
-				? `${failure.code === 'INVALID_JSON' ? 'response is not valid JSON' : 'response body'}: ${failure.bodyExcerpt}`
+				? `${failure.code === 'INVALID_JSON' ? 'response is not valid JSON' : 'response body'}: ` +
+					failure.bodyExcerpt
 				: undefined;
 	return { apiMessage, details };
 }
@@ -57,7 +60,19 @@ export interface ErrorContext {
 	mayHaveCreated?: boolean;
 }
 
-/** Turns an HTTP failure into the NodeApiError users see; `context` adds what was being done (and task ids). */
+function statusHeadline(status: number): string {
+	return (
+		FRIENDLY_STATUS[status] ??
+		(status >= 200 && status < 300
+			? `Freepik sent an unusable answer (HTTP ${status})`
+			: `Freepik answered HTTP ${status}`)
+	);
+}
+
+/**
+ * Turns an HTTP failure into the NodeApiError users see; `context` adds what was being done (and
+ * task ids).
+ */
 export function toNodeApiError(
 	node: INode,
 	failure: HttpFailure,
@@ -67,7 +82,7 @@ export function toNodeApiError(
 	const { apiMessage, details } = describeBody(failure);
 	const status = failure.statusCode;
 	const headline = status
-		? `${FRIENDLY_STATUS[status] ?? (status >= 200 && status < 300 ? `Freepik sent an unusable answer (HTTP ${status})` : `Freepik answered HTTP ${status}`)} while ${action}`
+		? `${statusHeadline(status)} while ${action}`
 		: `Could not reach Freepik while ${action} (${failure.code ?? 'network error'})`;
 	const taskPart = context.taskId ? ` [task_id ${context.taskId}]` : '';
 	const descriptionParts = [
@@ -85,7 +100,8 @@ export function toNodeApiError(
 	};
 	if (details.length) errorObject.invalid_params = details;
 	if (context.taskId) errorObject.task_id = context.taskId;
-	const message = `${headline}${apiMessage ? `: ${apiMessage}` : ''}${context.messageNote ? ` (${context.messageNote})` : ''}${taskPart}`;
+	const note = context.messageNote ? ` (${context.messageNote})` : '';
+	const message = `${headline}${apiMessage ? `: ${apiMessage}` : ''}${note}${taskPart}`;
 	const error = new NodeApiError(node, errorObject, {
 		message,
 		description: descriptionParts.join('\n'),

@@ -32,7 +32,9 @@ export interface ClientOptions extends RetrySettings {
 	signal?: AbortSignal;
 }
 
-/** What every client starts from; node options (timeout, rate limits) and tests' options go on top. */
+/**
+ * What every client starts from; node options (timeout, rate limits) and tests' options go on top.
+ */
 export const CLIENT_DEFAULTS: ClientOptions = {
 	timeoutMs: DEFAULTS.requestTimeout * 1000,
 	maxRetries: DEFAULTS.maxRetries,
@@ -63,12 +65,15 @@ interface CallPolicy {
 }
 
 const AMBIGUOUS_HINT =
-	'The request may have reached Freepik, so it was not repeated (that could create and bill a second task). ' +
+	'The request may have reached Freepik, so it was not repeated (that could create and bill ' +
+	'a second task). ' +
 	'Run the Get Many operation to see whether the task exists before running this item again.';
 
 /**
- * The only place that talks to the Freepik API. Every call passes the shared rate limiter, carries a
- * timeout, never follows redirects (the key must not travel to another host) and turns failures into
+ * The only place that talks to the Freepik API. Every call passes the shared rate limiter, carries
+ * a
+ * timeout, never follows redirects (the key must not travel to another host) and turns failures
+ * into
  * NodeApiErrors without the key. File downloads live in helpers/binary.ts and never carry the key.
  */
 export class FreepikClient {
@@ -97,7 +102,9 @@ export class FreepikClient {
 		return this.apiKey.length >= 4 ? text.split(this.apiKey).join('***') : text;
 	}
 
-	/** POST a new task. Repeated only on answers that prove no task was created (429, 503, refused). */
+	/**
+	 * POST a new task. Repeated only on answers that prove no task was created (429, 503, refused).
+	 */
 	async createTask(body: RequestBody, itemIndex: number): Promise<FreepikTask> {
 		const action = 'creating the isolation task';
 		const response = await this.send('POST', API_PATH, body, action, { kind: 'create', itemIndex });
@@ -156,7 +163,8 @@ export class FreepikClient {
 				messageNote: afterCreate ? AMBIGUOUS_CREATE_NOTE : undefined,
 				mayHaveCreated: afterCreate,
 				extraDescription: afterCreate
-					? 'Freepik answered without a task_id. A task may have been created anyway: check Get Many before retrying.'
+					? 'Freepik answered without a task_id. A task may have been created anyway: check ' +
+						'Get Many before retrying.'
 					: 'Expected {"data": {"task_id": ...}} from Freepik.',
 			},
 		);
@@ -201,7 +209,8 @@ export class FreepikClient {
 				});
 			}
 			this.ctx.logger.debug(
-				`Freepik: ${method} ${path} failed (${failure.statusCode ?? failure.code}), retry ${attempt + 1}/${this.options.maxRetries} in ${decision.waitMs} ms`,
+				`Freepik: ${method} ${path} failed (${failure.statusCode ?? failure.code}), retry ` +
+					`${attempt + 1}/${this.options.maxRetries} in ${decision.waitMs} ms`,
 			);
 			await sleepUnlessAborted(decision.waitMs, signal);
 		}
@@ -244,7 +253,10 @@ export class FreepikClient {
 		return this.classify(raw, method, path);
 	}
 
-	/** A response as success or failure; the key never leaves inside a body, even if a server echoes it. */
+	/**
+	 * A response as success or failure; the key never leaves inside a body, even if a server echoes
+	 * it.
+	 */
 	private classify(raw: RawResponse, method: string, path: string): Attempt {
 		raw.body = typeof raw.body === 'string' ? this.redact(raw.body) : raw.body;
 		const parsed = parseJson(raw.body);
@@ -260,7 +272,9 @@ export class FreepikClient {
 			return {
 				failure: {
 					statusCode,
-					bodyExcerpt: `redirect to ${hostOf(location)} was not followed, so the API key stays on the API host`,
+					bodyExcerpt:
+						`redirect to ${hostOf(location)} was not followed, so the API key stays on the API ` +
+						'host',
 				},
 			};
 		}
@@ -293,6 +307,7 @@ export class FreepikClient {
 export function cancelledError(ctx: IExecuteFunctions) {
 	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
 		description:
-			'Waiting stopped because the execution was cancelled. Tasks already created keep running on Freepik.',
+			'Waiting stopped because the execution was cancelled. Tasks already created keep ' +
+			'running on Freepik.',
 	});
 }

@@ -32,7 +32,10 @@ function registryKey(baseUrl: string, apiKey: string, limits: RateLimits): strin
 	return `${baseUrl}\n${account}\n${rules.join(',')}`;
 }
 
-/** The limiter shared by all clients of this account and these limits; `now` is used when one is created. */
+/**
+ * The limiter shared by all clients of this account and these limits; `now` is used when one is
+ * created.
+ */
 export function sharedLimiter(
 	baseUrl: string,
 	apiKey: string,

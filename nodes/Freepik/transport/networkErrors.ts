@@ -1,6 +1,8 @@
 /** Network errors after which a GET is safe to repeat. */
-const TRANSIENT_CODES =
-	/^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|ESOCKETTIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_\w+)$/;
+const TRANSIENT_CODES = new RegExp(
+	'^(ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|ESOCKETTIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|' +
+		'ENETUNREACH|EHOSTUNREACH|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_\\w+)$',
+);
 
 export function isTransientCode(code: string | undefined): boolean {
 	return TRANSIENT_CODES.test(code ?? '');
@@ -31,7 +33,8 @@ function codeFromMessage(message: string): string | undefined {
 
 /**
  * Which network error code hides in an error thrown by n8n's request helpers: a NodeApiError whose
- * `cause` is the axios error (whose own `cause` may be the socket error). Codes anywhere in the chain
+ * `cause` is the axios error (whose own `cause` may be the socket error). Codes anywhere in the
+ * chain
  * win over words in messages, because n8n rewrites messages ("The connection was aborted, …").
  */
 export function networkCode(error: unknown): string {

@@ -27,7 +27,9 @@ function isTask(value: unknown): value is FreepikTask {
 	return isObject(value) && typeof value.task_id === 'string' && value.task_id !== '';
 }
 
-/** The task in an answer (`{ data: task }` or the task itself), with status and generated filled in. */
+/**
+ * The task in an answer (`{ data: task }` or the task itself), with status and generated filled in.
+ */
 export function taskIn(body: unknown): FreepikTask | undefined {
 	const wrapped = isObject(body) ? body.data : undefined;
 	const task = isTask(wrapped) ? wrapped : isTask(body) ? body : undefined;

@@ -26,7 +26,9 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const CREATE_SAFE_STATUS = new Set([429, 503]);
 const CREATE_SAFE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
-/** Added to the message of every create that failed in a way that may still have created the task. */
+/**
+ * Added to the message of every create that failed in a way that may still have created the task.
+ */
 export const AMBIGUOUS_CREATE_NOTE =
 	'the task may have been created: check Get Many before running this item again';
 
@@ -42,7 +44,8 @@ export function canRetry(kind: CallKind, failure: HttpFailure): boolean {
 /**
  * Whether a failed create may still have created the task: yes after a network error once the
  * request may have been sent, a 5xx other than 503, or a 2xx whose body was unusable; no after an
- * answer that rejects the request (3xx, 4xx), a 503 (Freepik's "try again") or a refused connection.
+ * answer that rejects the request (3xx, 4xx), a 503 (Freepik's "try again") or a refused
+ * connection.
  */
 export function createMayHaveSucceeded(failure: HttpFailure): boolean {
 	const status = failure.statusCode;
@@ -103,7 +106,8 @@ export function decideRetry(c: RetryContext): RetryDecision {
 		return { retry: true, waitMs };
 	const notes = [
 		serverWaitTooLong
-			? `Freepik asked to wait ${Math.ceil(serverWait / 1000)} s before trying again (Retry-After); that is longer than this node waits, so try again later.`
+			? `Freepik asked to wait ${Math.ceil(serverWait / 1000)} s before trying again ` +
+				'(Retry-After); that is longer than this node waits, so try again later.'
 			: undefined,
 		retryable && !serverWaitTooLong && pastDeadline && !outOfTries
 			? 'Stopped retrying because the next attempt would pass Max Wait Time.'

@@ -37,7 +37,8 @@ const properties: INodeProperties[] = [
 		default: true,
 		displayOptions: { show: { waitForCompletion: [false], '@tool': [false] } },
 		description:
-			'Whether to download the isolated WAV into the output binary field if the task is already COMPLETED',
+			'Whether to download the isolated WAV into the output binary field if the task is ' +
+			'already COMPLETED',
 	},
 	{
 		displayName: 'Options',

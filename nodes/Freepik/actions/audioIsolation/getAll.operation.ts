@@ -27,7 +27,7 @@ const properties: INodeProperties[] = [
 		name: 'limit',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 50, // DEFAULTS.limit (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
+		default: 50, // DEFAULTS.limit (literal for lint; Freepik.node.test.ts checks)
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
@@ -46,7 +46,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** One output item per task (newest first, as Freepik lists them), each paired with its input item. */
+/**
+ * One output item per task (newest first, as Freepik lists them), each paired with its input item.
+ */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],

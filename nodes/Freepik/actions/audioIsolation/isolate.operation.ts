@@ -29,7 +29,9 @@ const properties: INodeProperties[] = [
 			default: '',
 			required: true,
 			placeholder: 'e.g. A person speaking',
-			description: `Describe the sound to keep, e.g. "A person speaking" or "The acoustic guitar"; everything else is removed. At most ${MAX_DESCRIPTION_LENGTH} characters.`,
+			description:
+				'Describe the sound to keep, e.g. "A person speaking" or "The acoustic guitar"; ' +
+				`everything else is removed. At most ${MAX_DESCRIPTION_LENGTH} characters.`,
 		},
 		{ default: fromAi('Sound_to_Isolate', FROM_AI_HINTS.description) },
 	),
@@ -75,7 +77,8 @@ const properties: INodeProperties[] = [
 			required: true,
 			placeholder: 'https://example.com/interview.mp3',
 			description:
-				'Public https:// link to the audio (WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, AVI) file. Freepik downloads it itself, so it must not need a login.',
+				'Public https:// link to the audio (WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, ' +
+				'WEBM, AVI) file. Freepik downloads it itself, so it must not need a login.',
 			displayOptions: { show: { inputSource: ['url'] } },
 		},
 		{ default: fromAi('File_URL', FROM_AI_HINTS.url) },
@@ -115,7 +118,9 @@ const properties: INodeProperties[] = [
 					type: 'number',
 					typeOptions: { minValue: 0 },
 					default: 0,
-					description: `Pixel coordinate ${name} of the box around the sound source in the video (set all four: x1 < x2, y1 < y2)`,
+					description:
+						`Pixel coordinate ${name} of the box around the sound source in the video (set all ` +
+						'four: x1 < x2, y1 < y2)',
 					displayOptions: { show: { '/inputType': ['video'] } },
 				}),
 			),
@@ -128,7 +133,7 @@ const properties: INodeProperties[] = [
 					maxValue: LIMITS.sampleFps.max,
 					numberPrecision: 1,
 				},
-				default: 2, // DEFAULTS.sampleFps (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
+				default: 2, // DEFAULTS.sampleFps (literal for lint; Freepik.node.test.ts checks)
 				description: 'Video frames per second to analyse (1–5); higher is more precise and slower',
 				displayOptions: { show: { '/inputType': ['video'] } },
 			},
@@ -140,7 +145,7 @@ const properties: INodeProperties[] = [
 					minValue: LIMITS.rerankingCandidates.min,
 					maxValue: LIMITS.rerankingCandidates.max,
 				},
-				default: 1, // DEFAULTS.rerankingCandidates (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
+				default: 1, // DEFAULTS.rerankingCandidates (literal for lint; Freepik.node.test.ts checks)
 				description:
 					'Quality versus speed (1–8): more candidates give a better result and take longer',
 			},

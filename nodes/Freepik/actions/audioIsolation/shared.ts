@@ -21,7 +21,8 @@ export function waitFields(waitDefault: boolean): INodeProperties[] {
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to wait until Freepik finishes the task. Off: the node returns at once (use a Freepik Trigger or Get later). A batch of items is waited for all at once.',
+			'Whether to wait until Freepik finishes the task. Off: the node returns at once (use a ' +
+			'Freepik Trigger or Get later). A batch of items is waited for all at once.',
 	};
 	return [
 		// n8n's lint wants a literal boolean default above; Isolate waits by default, Get does not.
@@ -34,7 +35,8 @@ export function waitFields(waitDefault: boolean): INodeProperties[] {
 			// An AI Agent passes only JSON to the model: the tool variant never downloads.
 			displayOptions: { show: { waitForCompletion: [true], '@tool': [false] } },
 			description:
-				'Whether to download the isolated WAV into the output binary field when the task completes (the links Freepik returns expire)',
+				'Whether to download the isolated WAV into the output binary field when the task ' +
+				'completes (the links Freepik returns expire)',
 		},
 	];
 }
@@ -45,26 +47,29 @@ export const waitOptionFields: INodeProperties[] = [
 		name: 'pollInterval',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.pollInterval.min, maxValue: LIMITS.pollInterval.max },
-		default: 5, // DEFAULTS.pollInterval (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
+		default: 5, // DEFAULTS.pollInterval (literal for lint; Freepik.node.test.ts checks)
 		description:
-			'The longest gap between two checks of a task while waiting. Checks start half a second after submitting and slow down to this.',
+			'The longest gap between two checks of a task while waiting. Checks start half a ' +
+			'second after submitting and slow down to this.',
 	},
 	{
 		displayName: 'Max Wait Time (Seconds)',
 		name: 'maxWaitTime',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.maxWaitTime.min, maxValue: LIMITS.maxWaitTime.max },
-		default: 600, // DEFAULTS.maxWaitTime (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
+		default: 600, // DEFAULTS.maxWaitTime (literal for lint; Freepik.node.test.ts checks)
 		description:
-			'Give up waiting after this long; the error names the task ID so it can be picked up later with Get',
+			'Give up waiting after this long; the error names the task ID so it can be picked up ' +
+			'later with Get',
 	},
 	{
 		displayName: 'Output Binary Field',
 		name: 'outputBinaryPropertyName',
 		type: 'string',
-		default: 'data', // DEFAULTS.outputBinaryPropertyName (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
+		default: 'data', // DEFAULTS.outputBinaryPropertyName (literal for lint; a test checks)
 		description:
-			'Binary field that receives the isolated WAV; further results go to &lt;name&gt;_1, &lt;name&gt;_2, …',
+			'Binary field that receives the isolated WAV; further results go to &lt;name&gt;_1, ' +
+			'&lt;name&gt;_2, …',
 	},
 ];
 
@@ -74,16 +79,17 @@ export const batchOptionFields: INodeProperties[] = [
 		name: 'maxTasksInFlight',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.maxTasksInFlight.min, maxValue: LIMITS.maxTasksInFlight.max },
-		default: 25, // DEFAULTS.maxTasksInFlight (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
+		default: 25, // DEFAULTS.maxTasksInFlight (literal for lint; Freepik.node.test.ts checks)
 		description:
-			'For batches: how many tasks may be submitted and not yet finished at once. Read from the first item.',
+			'For batches: how many tasks may be submitted and not yet finished at once. Read from ' +
+			'the first item.',
 	},
 	{
 		displayName: 'Request Timeout (Seconds)',
 		name: 'requestTimeout',
 		type: 'number',
 		typeOptions: { minValue: LIMITS.requestTimeout.min, maxValue: LIMITS.requestTimeout.max },
-		default: 120, // DEFAULTS.requestTimeout (lint wants a literal; test/nodes/Freepik/Freepik.node.test.ts checks they agree)
+		default: 120, // DEFAULTS.requestTimeout (literal for lint; Freepik.node.test.ts checks)
 		description: 'How long one HTTP request to Freepik may take before it is abandoned',
 	},
 	{
@@ -93,7 +99,8 @@ export const batchOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: LIMITS.averageRequestsPerSecond.min, numberPrecision: 1 },
 		default: 10, // FREEPIK_RATE_LIMITS.averagePerSecond (n8n's lint wants a literal)
 		description:
-			"Your account's average rate limit (Freepik's default: 10/s over 2 minutes). The node stays under it by itself.",
+			"Your account's average rate limit (Freepik's default: 10/s over 2 minutes). The node " +
+			'stays under it by itself.',
 	},
 	{
 		displayName: 'Burst Requests per Second',
@@ -152,7 +159,9 @@ export function readWaitSettings(
 	};
 }
 
-/** Batch-wide settings come from the first item's options (one client and one loop serve the batch). */
+/**
+ * Batch-wide settings come from the first item's options (one client and one loop serve the batch).
+ */
 export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 	const options = readOptions(ctx, 0);
 	const average = readNumberOption(ctx, 0, options, 'averageRequestsPerSecond');

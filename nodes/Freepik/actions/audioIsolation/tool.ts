@@ -13,21 +13,33 @@ import { MAX_DESCRIPTION_LENGTH } from '../../helpers/validation';
  */
 
 export const ISOLATE_TOOL_DESCRIPTION = [
-	"Isolates one sound (a voice, an instrument, a noise) from an audio or video file with Freepik's AI Audio Isolation and returns a link to a WAV file that holds only that sound.",
-	`Inputs: the sound to keep, described in a few words such as "A person speaking" or "The acoustic guitar" (at most ${MAX_DESCRIPTION_LENGTH} characters); and the file's URL, which must be a public https:// link Freepik can download without logging in, to audio (WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, AVI).`,
-	'The call waits until Freepik has finished (usually seconds, up to a few minutes) and returns [{task_id, status, generated, note}]: status COMPLETED with generated = [the WAV link].',
-	'The WAV link is temporary (it expires within minutes to a day): give it to the user right away and do not store it.',
-	'If the input is invalid the error says which field to fix and that nothing was sent; if Freepik reports FAILED the error gives the task_id and likely causes.',
-	'Each call creates one paid task: call again only to fix an error, never to retry a call that succeeded.',
+	'Isolates one sound (a voice, an instrument, a noise) from an audio or video file with ' +
+		"Freepik's AI Audio Isolation and returns a link to a WAV file that holds only that sound.",
+	'Inputs: the sound to keep, described in a few words such as "A person speaking" or "The ' +
+		`acoustic guitar" (at most ${MAX_DESCRIPTION_LENGTH} characters); and the file's URL, ` +
+		'which must be a public https:// link Freepik can download without logging in, to audio ' +
+		'(WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, AVI).',
+	'The call waits until Freepik has finished (usually seconds, up to a few minutes) and ' +
+		'returns [{task_id, status, generated, note}]: status COMPLETED with generated = [the WAV ' +
+		'link].',
+	'The WAV link is temporary (it expires within minutes to a day): give it to the user right ' +
+		'away and do not store it.',
+	'If the input is invalid the error says which field to fix and that nothing was sent; if ' +
+		'Freepik reports FAILED the error gives the task_id and likely causes.',
+	'Each call creates one paid task: call again only to fix an error, never to retry a call ' +
+		'that succeeded.',
 ].join(' ');
 
 export const GET_TOOL_DESCRIPTION = [
-	'Looks up one Freepik AI Audio Isolation task by its task_id (the id an isolate call returned) and returns [{task_id, status, generated}].',
-	'status is CREATED, IN_PROGRESS, COMPLETED or FAILED; when COMPLETED, generated holds temporary links (they expire) to the isolated WAV file.',
+	'Looks up one Freepik AI Audio Isolation task by its task_id (the id an isolate call ' +
+		'returned) and returns [{task_id, status, generated}].',
+	'status is CREATED, IN_PROGRESS, COMPLETED or FAILED; when COMPLETED, generated holds ' +
+		'temporary links (they expire) to the isolated WAV file.',
 ].join(' ');
 
 export const GET_MANY_TOOL_DESCRIPTION =
-	"Lists the account's Freepik AI Audio Isolation tasks as [{task_id, status, generated}]; generated holds temporary links (they expire) to the WAV files of COMPLETED tasks.";
+	"Lists the account's Freepik AI Audio Isolation tasks as [{task_id, status, generated}]; " +
+	'generated holds temporary links (they expire) to the WAV files of COMPLETED tasks.';
 
 const toolDescription = (operation: string, text: string): INodeProperties => ({
 	displayName: 'Tool Description',
@@ -37,7 +49,8 @@ const toolDescription = (operation: string, text: string): INodeProperties => ({
 	default: text,
 	required: true,
 	description:
-		'What the AI Agent reads about this tool: what it does, the rules for its inputs and what it returns. The default fits this operation; edit it to add your own guidance.',
+		'What the AI Agent reads about this tool: what it does, the rules for its inputs and ' +
+		'what it returns. The default fits this operation; edit it to add your own guidance.',
 	displayOptions: {
 		show: { '@tool': [true], resource: ['audioIsolation'], operation: [operation] },
 	},
@@ -55,8 +68,12 @@ export const toolDescriptionFields: INodeProperties[] = [
  * these hints, so a new tool works without setup (users may still type their own values).
  */
 export const FROM_AI_HINTS = {
-	description: `The sound to keep, in a few words, e.g. A person speaking or The acoustic guitar; at most ${MAX_DESCRIPTION_LENGTH} characters`,
-	url: 'Public https:// URL of the audio (WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, AVI) file; Freepik must be able to download it without a login',
+	description:
+		'The sound to keep, in a few words, e.g. A person speaking or The acoustic guitar; at most ' +
+		`${MAX_DESCRIPTION_LENGTH} characters`,
+	url:
+		'Public https:// URL of the audio (WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, ' +
+		'AVI) file; Freepik must be able to download it without a login',
 	taskId: 'The task_id an earlier isolate call returned',
 } as const;
 
