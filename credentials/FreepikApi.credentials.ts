@@ -8,6 +8,9 @@ import type {
 
 import { API_HOSTS, authenticateRequest } from '../nodes/Freepik/transport/apiHost';
 
+const hostDescription = (host: keyof typeof API_HOSTS) =>
+	`${API_HOSTS[host].baseUrl}, key in the ${API_HOSTS[host].keyHeader} header`;
+
 export class FreepikApi implements ICredentialType {
 	name = 'freepikApi';
 
@@ -29,7 +32,8 @@ export class FreepikApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'Your API key, from the API dashboard on freepik.com or magnific.com (the same API under two names)',
+				'Your API key, from the API dashboard on freepik.com or magnific.com ' +
+				'(the same API under two names)',
 		},
 		{
 			displayName: 'API Host',
@@ -39,12 +43,12 @@ export class FreepikApi implements ICredentialType {
 				{
 					name: 'Freepik',
 					value: 'freepik',
-					description: `${API_HOSTS.freepik.baseUrl}, key in the ${API_HOSTS.freepik.keyHeader} header`,
+					description: hostDescription('freepik'),
 				},
 				{
 					name: 'Magnific',
 					value: 'magnific',
-					description: `${API_HOSTS.magnific.baseUrl}, key in the ${API_HOSTS.magnific.keyHeader} header`,
+					description: hostDescription('magnific'),
 				},
 				{
 					name: 'Custom',
@@ -64,7 +68,8 @@ export class FreepikApi implements ICredentialType {
 			type: 'string',
 			default: API_HOSTS.freepik.baseUrl,
 			description:
-				'Where the API lives: https, or http only for localhost. The API key is sent to this host and nowhere else.',
+				'Where the API lives: https, or http only for localhost. ' +
+				'The API key is sent to this host and nowhere else.',
 			displayOptions: { show: { apiHost: ['custom'] } },
 		},
 		{
@@ -86,7 +91,8 @@ export class FreepikApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Secret used by the Freepik Trigger node to verify webhook signatures. Leave empty only if you accept unverified events.',
+				'Secret used by the Freepik Trigger node to verify webhook signatures. ' +
+				'Leave empty only if you accept unverified events.',
 		},
 	];
 
@@ -95,7 +101,8 @@ export class FreepikApi implements ICredentialType {
 	authenticate: IAuthenticate = authenticateRequest;
 
 	// Listing tasks is free: it proves the key without creating (and paying for) a task. authenticate
-	// resolves this relative URL against the chosen host (the node's fallback) and turns redirects off.
+	// resolves this relative URL against the chosen host (the node's fallback) and turns redirects
+	// off.
 	test: ICredentialTestRequest = {
 		request: {
 			url: '/v1/ai/audio-isolation',
