@@ -11,7 +11,7 @@ const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
 
 /**
  * n8n-core and its container, loaded on the first run: every jest file requires this module (the
- * leak check wraps runNode), half of them never run a node, and n8n-core takes about a second to load.
+ * leak check wraps runNode), half of them never run a node, and n8n-core takes a second to load.
  */
 function n8n() {
 	const {
