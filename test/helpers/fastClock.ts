@@ -4,8 +4,10 @@ import type { Clock } from '../../nodes/Freepik/engine/types';
 /**
  * The waiting engine's clock for runs against the real simulator: time passes `speed` times faster
  * than real time, so a Max Wait Time of 2 s or a Poll Interval of 1 s is waited out in a tenth of
- * that. Unlike the virtual clock it needs no driving: HTTP requests keep running on real time.
- * Durations a test asserts are read from this clock (`elapsed`), never from the wall clock.
+ * that. Unlike the virtual clock it needs no driving: HTTP requests keep running on real time, and
+ * so do the transport's retry waits and its check of a poll's deadline (ahead on this clock), so it
+ * suits runs whose requests are not retried. Durations a test asserts are read from this clock
+ * (`elapsed`), never from the wall clock.
  */
 export class FastClock implements Clock {
 	private readonly origin = Date.now();
