@@ -7,15 +7,30 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { Container } = require('@n8n/di');
-const { Logger } = require('@n8n/backend-common');
-const {
-	BinaryDataService,
-	ExecutionLifecycleHooks,
-	WorkflowExecute,
-	InstanceSettings,
-} = require('n8n-core');
 const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
+
+/**
+ * n8n-core and its container, loaded on the first run: every jest file requires this module (the
+ * leak check wraps runNode), half of them never run a node, and n8n-core takes a second to load.
+ */
+function n8n() {
+	const {
+		BinaryDataService,
+		ExecutionLifecycleHooks,
+		WorkflowExecute,
+		InstanceSettings,
+	} = require('n8n-core');
+	const { Container } = require('@n8n/di');
+	const { Logger } = require('@n8n/backend-common');
+	return {
+		BinaryDataService,
+		ExecutionLifecycleHooks,
+		WorkflowExecute,
+		InstanceSettings,
+		Container,
+		Logger,
+	};
+}
 
 function createDeferredPromise() {
 	let resolve;
@@ -126,6 +141,7 @@ let binaryDir;
 /** Selects n8n's binary data mode: 'default' (in memory) or 'filesystem' (files on disk). */
 async function useBinaryMode(mode) {
 	if (binaryMode === mode) return;
+	const { BinaryDataService, Container } = n8n();
 	binaryDir = binaryDir || fs.mkdtempSync(path.join(os.tmpdir(), 'freepik-binary-'));
 	const service = new BinaryDataService(
 		{
@@ -145,6 +161,7 @@ async function useBinaryMode(mode) {
 let setUp = false;
 function setUpContainer() {
 	if (setUp) return;
+	const { Container, InstanceSettings, Logger } = n8n();
 	Container.set(Logger, logger);
 	try {
 		Container.get(InstanceSettings);
@@ -178,6 +195,7 @@ function setUpContainer() {
  */
 async function runNode(opts) {
 	setUpContainer();
+	const { ExecutionLifecycleHooks, WorkflowExecute } = n8n();
 	await useBinaryMode(opts.binaryMode || 'default');
 	const items = opts.items || [{ json: {} }];
 	SourceNode.pending = items;
@@ -287,6 +305,7 @@ async function runNode(opts) {
 
 /** Reads an output binary back from wherever n8n stored it. */
 async function readBinary(binaryData) {
+	const { BinaryDataService, Container } = n8n();
 	return await Container.get(BinaryDataService).getAsBuffer(binaryData);
 }
 

@@ -21,14 +21,8 @@ const PORT = Number(option('--port', process.env.N8N_DEV_PORT || 5678));
 const LINE = process.env.N8N_LINE || '2';
 const STATE = path.join(H.REPO, '.tmp', `dev-n8n${LINE}`);
 const FILES = path.join(STATE, 'files'); // the folder Read/Write File may use in the editor
-const OWNER = {
-	email: 'dev@example.com',
-	password: 'Freepik-dev-1',
-	firstName: 'Dev',
-	lastName: 'Owner',
-};
+const { DEV_OWNER: OWNER, DEV_WEBHOOK_SECRET: WEBHOOK_SECRET } = require('./lib/dev-account');
 const CREDENTIAL = { id: 'fpDevSimulator01', name: 'Freepik (local simulator)' };
-const WEBHOOK_SECRET = 'dev-webhook-secret';
 
 const say = (msg) => console.log(`[dev] ${msg}`);
 

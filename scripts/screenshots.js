@@ -22,9 +22,9 @@
 //
 // Its own state folder and port, so it does not disturb a running `npm run dev`.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const H = require('../harness/n8n-headless');
+const { CLEANUP_CSS, assertBrowser, openEditor, saveScreenshot } = require('./lib/editor-browser');
 const { toneWav } = require('../simulator/wav');
 
 const args = process.argv.slice(2);
@@ -34,7 +34,6 @@ const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name
 const OUT = path.join(H.REPO, 'docs', 'screenshots');
 const STATE = path.join(H.REPO, '.tmp', 'screenshots');
 const FILES = path.join(STATE, 'files');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WEBHOOK_BASE = process.env.WEBHOOK_BASE || 'https://n8n.example.com/';
 const TIMEOUT_S = Number(option('--timeout', 300));
 const ONLY = option('--only', '')
@@ -43,15 +42,9 @@ const ONLY = option('--only', '')
 	.filter(Boolean);
 const VIEWPORT = { width: 1440, height: 900 };
 
-// Same login and credential shape as scripts/dev.js.
-const OWNER = {
-	email: 'dev@example.com',
-	password: 'Freepik-dev-1',
-	firstName: 'Dev',
-	lastName: 'Owner',
-};
+// Same login and webhook secret as scripts/dev.js.
+const { DEV_OWNER: OWNER, DEV_WEBHOOK_SECRET: WEBHOOK_SECRET } = require('./lib/dev-account');
 const CREDENTIAL = { id: 'fpShotsCredent01', name: 'Freepik account' };
-const WEBHOOK_SECRET = 'dev-webhook-secret';
 
 const started = Date.now();
 let gaveUp = false; // the watchdog fired: it reports and exits
@@ -184,20 +177,6 @@ function agentWorkflow() {
 
 // ---------------------------------------------------------------- editor helpers
 
-/** Hide things that are not about the package: toasts of other origins, tooltips, banners, chat. */
-const CLEANUP_CSS = `
-  *, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }
-  [data-test-id="ask-assistant-floating-button"], [data-test-id="canvas-chat-button"], .el-tooltip__popper, [role="tooltip"] { display: none !important; }
-`;
-
-async function login(context, base) {
-	const res = await context.request.post(`${base}/rest/login`, {
-		data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
-	});
-	if (!res.ok())
-		throw new Error(`login failed: ${res.status()} ${(await res.text()).slice(0, 300)}`);
-}
-
 async function openWorkflow(page, base, id) {
 	await page.goto(`${base}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
 	if (/\/signin/.test(page.url()))
@@ -248,8 +227,8 @@ async function openNode(page, name) {
 async function shoot(page, name) {
 	await assertNoErrorToast(page, name);
 	const file = path.join(OUT, `${name}.png`);
-	await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
-	say(`wrote ${path.relative(H.REPO, file)} (${Math.round(fs.statSync(file).size / 1024)} KB)`);
+	const kb = await saveScreenshot(page, file);
+	say(`wrote ${path.relative(H.REPO, file)} (${kb} KB)`);
 }
 
 // ---------------------------------------------------------------- shots
@@ -357,9 +336,7 @@ async function main() {
 	const names = ONLY.length ? ONLY : Object.keys(SHOTS);
 	for (const n of names)
 		if (!SHOTS[n]) throw new Error(`unknown shot "${n}" (known: ${Object.keys(SHOTS).join(', ')})`);
-	if (!fs.existsSync(CHROMIUM))
-		throw new Error(`no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM=...)`);
-	const { chromium } = require('playwright-core');
+	assertBrowser();
 
 	const cleanups = [];
 	const cleanup = async () => {
@@ -423,31 +400,14 @@ async function main() {
 		await n8n.setupOwner(OWNER);
 		const base = n8n.server.baseUrl;
 
-		const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'freepik-shots-chromium-'));
-		cleanups.push(async () => fs.rmSync(profile, { recursive: true, force: true }));
-		const context = await chromium.launchPersistentContext(profile, {
-			executablePath: CHROMIUM,
-			headless: true,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
+		const editor = await openEditor({
+			base,
+			owner: OWNER,
 			viewport: VIEWPORT,
-			deviceScaleFactor: 1,
-			locale: 'en-US',
-			timezoneId: 'UTC',
-			colorScheme: 'light',
-			timeout: 60e3,
+			profilePrefix: 'freepik-shots-chromium-',
 		});
-		cleanups.push(() => context.close());
-		context.setDefaultTimeout(30e3);
-		await login(context, base);
+		cleanups.push(() => editor.close());
+		const { context } = editor;
 		say('logged in; taking screenshots');
 
 		const failed = [];

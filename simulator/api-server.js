@@ -77,7 +77,7 @@ function createApiHandler(core) {
 				if (fault) {
 					entry.fault = fault.kind;
 					recorder.countFault();
-					if (await applyPreFault(fault, req, res, core.timers)) return;
+					if (await applyPreFault(fault, req, res, core)) return;
 				}
 			}
 			if (!url.pathname.startsWith('/v1/'))

@@ -22,17 +22,24 @@ function sendXmlError(res, status, code, message) {
  * @param {Record<string, any>} fault
  * @param {import('http').IncomingMessage} req
  * @param {import('http').ServerResponse} res
- * @param {Set<NodeJS.Timeout>} timers
+ * @param {Record<string, any>} core  the simulator's state: its delay timers and reset count
  * @returns {Promise<boolean>} true when the fault answered (or killed) the request
  */
-async function applyPreFault(fault, req, res, timers) {
+async function applyPreFault(fault, req, res, core) {
 	switch (fault.kind) {
 		case 'reset':
 			resetConnection(res);
 			return true;
-		case 'delay':
-			await delay(fault.ms, timers);
-			return false;
+		case 'delay': {
+			const resetsBefore = core.resets;
+			await delay(fault.ms, core.timers);
+			if (core.resets === resetsBefore) return false;
+			// The simulator was reset while this request was held: it belongs to the world before
+			// (an earlier test case, whose client gave up on it). Going on, it would take the faults,
+			// tasks and rate-limit tokens meant for the requests after the reset.
+			res.destroy();
+			return true;
+		}
 		case 'status': {
 			req.resume();
 			const headers = fault.headers ?? {};

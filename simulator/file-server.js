@@ -30,7 +30,7 @@ function createFileHandler(core) {
 			if (pre) {
 				entry.fault = pre.kind;
 				recorder.countFault();
-				if (await applyPreFault(pre, req, res, core.timers)) return;
+				if (await applyPreFault(pre, req, res, core)) return;
 			}
 
 			const n = Number(match[2]);

@@ -81,6 +81,8 @@ async function createSimulator(userOptions = {}) {
 		signer,
 		/** @type {Set<NodeJS.Timeout>} timers of delay faults, cleared on close */
 		timers: new Set(),
+		/** How many times `reset()` ran: a request delayed across a reset is dropped. */
+		resets: 0,
 		/** @type {WebhookDelivery[]} */
 		deliveries: [],
 		fileUrl: '',
@@ -173,6 +175,7 @@ async function createSimulator(userOptions = {}) {
 		sendWebhook: (url, task, opts) => core.webhooks.send(url, task, opts),
 		/** @param {{ options?: boolean }} [how] options: true also restores the options given at start */
 		reset(how = {}) {
+			core.resets++;
 			core.webhooks.clear();
 			core.tasks.clear();
 			core.recorder.reset();

@@ -1,12 +1,9 @@
 'use strict';
 // `node scripts/e2e-chains.js --screenshot FILE`: the editor's view of one finished execution of
-// the scheduled chain, taken with headless Debian Chromium driven by playwright-core (like
-// scripts/screenshots.js). Creates the owner account of the throwaway n8n to log in.
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+// the scheduled chain, in the same logged-in headless Chromium as scripts/screenshots.js
+// (lib/editor-browser.js). Creates the owner account of the throwaway n8n to log in.
+const { CLEANUP_CSS, openEditor, saveScreenshot } = require('./editor-browser');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OWNER = {
 	email: 'chains@example.com',
 	password: 'Freepik-chains-1',
@@ -14,44 +11,17 @@ const OWNER = {
 	lastName: 'Owner',
 };
 const VIEWPORT = { width: 1440, height: 760 };
-const CLEANUP_CSS = `
-  *, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }
-  [data-test-id="ask-assistant-floating-button"], [data-test-id="canvas-chat-button"], .el-tooltip__popper, [role="tooltip"] { display: none !important; }
-`;
 
 async function screenshotExecution({ n8n, workflowId, executionId, file, log }) {
-	if (!fs.existsSync(CHROMIUM))
-		throw new Error(`no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM=...)`);
-	const { chromium } = require('playwright-core');
 	await n8n.setupOwner(OWNER);
 	const base = n8n.server.baseUrl;
-	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'freepik-chains-chromium-'));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM,
-		headless: true,
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
+	const { context, close } = await openEditor({
+		base,
+		owner: OWNER,
 		viewport: VIEWPORT,
-		deviceScaleFactor: 1,
-		locale: 'en-US',
-		timezoneId: 'UTC',
-		colorScheme: 'light',
-		timeout: 60e3,
+		profilePrefix: 'freepik-chains-chromium-',
 	});
 	try {
-		context.setDefaultTimeout(30e3);
-		const res = await context.request.post(`${base}/rest/login`, {
-			data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
-		});
-		if (!res.ok())
-			throw new Error(`login failed: ${res.status()} ${(await res.text()).slice(0, 300)}`);
 		const page = await context.newPage();
 		await page.goto(`${base}/workflow/${workflowId}/executions/${executionId}`, {
 			waitUntil: 'domcontentloaded',
@@ -79,14 +49,10 @@ async function screenshotExecution({ n8n, workflowId, executionId, file, log }) 
 		await page.addStyleTag({ content: CLEANUP_CSS });
 		await page.waitForTimeout(1500);
 		await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height - 5);
-		fs.mkdirSync(path.dirname(file), { recursive: true });
-		await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
-		log(
-			`screenshot of execution #${executionId}: ${file} (${Math.round(fs.statSync(file).size / 1024)} KB)`,
-		);
+		const kb = await saveScreenshot(page, file);
+		log(`screenshot of execution #${executionId}: ${file} (${kb} KB)`);
 	} finally {
-		await context.close().catch(() => {});
-		fs.rmSync(profile, { recursive: true, force: true });
+		await close();
 	}
 }
 

@@ -120,6 +120,20 @@ describe('fault injection', () => {
 			expect(gets()[2].status).toBe(200);
 		});
 
+		it('a request held by a delay across reset() is dropped and takes no fault armed after the reset', async () => {
+			sim.addFault({ route: 'list', kind: 'delay', ms: 300 });
+			const held = api(sim, API_PATH);
+			await waitFor(() => sim.requestsTo('list').length === 1);
+			sim.reset();
+			sim.addFault({ route: 'list', kind: 'malformed' });
+			await expect(held).rejects.toThrow();
+			expect(sim.faults()).toEqual([expect.objectContaining({ kind: 'malformed', applied: 0 })]);
+			const next = await api(sim, API_PATH);
+			expect(next.status).toBe(200);
+			const body = await next.text();
+			expect(() => JSON.parse(body)).toThrow();
+		});
+
 		it('times: Infinity stays armed until cleared', async () => {
 			const id = sim.addFault({ route: 'list', kind: 'status', status: 500, times: Infinity });
 			for (let i = 0; i < 3; i++) expect((await api(sim, API_PATH)).status).toBe(500);

@@ -4,13 +4,30 @@
  * id (without it). Each item's description comes from an expression so simulator hints vary per item.
  */
 import type { Simulator } from '../../../../simulator';
-import { isolateFromUrl, readBinary, runFreepik, startSimulator } from '../../../helpers/freepik';
+import { FastClock } from '../../../helpers/fastClock';
+import {
+	isolateFromUrl,
+	readBinary,
+	runFreepik,
+	startSimulator,
+	useTuning,
+} from '../../../helpers/freepik';
 import { errorOf, expectNoKeyLeak, itemsWith, perItemDescription } from '../utils';
 
 describe('batches', () => {
+	// The node waits on a clock five times faster than real time, and most tasks take a fifth of
+	// what they would (`[sim:duration=…]` below is real ms): the same timeline, five times shorter.
+	const clock = new FastClock(5);
 	let sim: Simulator;
-	beforeAll(async () => (sim = await startSimulator()));
-	afterAll(async () => await sim.close());
+	let restoreTuning: () => void;
+	beforeAll(async () => {
+		restoreTuning = useTuning({ engine: { clock } });
+		sim = await startSimulator({ taskDurationMs: 60 });
+	});
+	afterAll(async () => {
+		restoreTuning();
+		await sim.close();
+	});
 	beforeEach(() => sim.reset());
 
 	/** The result file exactly as the file host serves it for a task. */
@@ -22,6 +39,7 @@ describe('batches', () => {
 
 	it('returns N items in input order with the right pairing, though tasks finish in another order', async () => {
 		const descriptions = [
+			// Real durations as long as ever: the creates may be spread over a few hundred ms.
 			'a [sim:duration=1800]',
 			'b [sim:duration=100]',
 			'c [sim:duration=1100]',
@@ -65,15 +83,25 @@ describe('batches', () => {
 	});
 
 	it('submits every task of a batch at once rather than one after another', async () => {
-		const { durationMs, error } = await runFreepik(
-			sim,
-			isolateFromUrl({ description: perItemDescription, downloadResult: false }),
-			{
-				items: itemsWith(...Array.from({ length: 6 }, (_, i) => `voice ${i} [sim:duration=900]`)),
-			},
+		const {
+			result: { error },
+			ms,
+		} = await clock.elapsed(
+			async () =>
+				await runFreepik(
+					sim,
+					isolateFromUrl({ description: perItemDescription, downloadResult: false }),
+					{
+						items: itemsWith(
+							...Array.from({ length: 6 }, (_, i) => `voice ${i} [sim:duration=180]`),
+						),
+					},
+				),
 		);
 		expect(error).toBeUndefined();
-		expect(durationMs).toBeLessThan(4000);
+		// Six tasks of 0.9 s (on the node's clock) one after another would take 5.4 s.
+		expect(ms).toBeLessThan(5000);
+		// One after another, the six creates would stand at least 5 x 180 ms (real) apart.
 		const creates = sim.requestsTo('create').map((r) => r.at);
 		expect(Math.max(...creates) - Math.min(...creates)).toBeLessThan(900);
 	});
@@ -81,7 +109,7 @@ describe('batches', () => {
 	it('respects Max Tasks in Flight and still outputs every item in order', async () => {
 		const descriptions = Array.from(
 			{ length: 4 },
-			(_, i) => `voice ${i} [sim:duration=${i % 2 ? 100 : 600}]`,
+			(_, i) => `voice ${i} [sim:duration=${i % 2 ? 20 : 120}]`,
 		);
 		const { items, error } = await runFreepik(
 			sim,
@@ -104,9 +132,9 @@ describe('batches', () => {
 
 	it('with Continue On Fail reports the failed item in place and completes the others', async () => {
 		const descriptions = [
-			'ok 1 [sim:duration=600]',
-			'bad [sim:fail] [sim:duration=100]',
-			'ok 2 [sim:duration=200]',
+			'ok 1 [sim:duration=120]',
+			'bad [sim:fail] [sim:duration=20]',
+			'ok 2 [sim:duration=40]',
 		];
 		const result = await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
 			items: itemsWith(...descriptions),
@@ -159,13 +187,16 @@ describe('batches', () => {
 
 	it('without Continue On Fail throws the failing task and lists every task the batch already created', async () => {
 		const descriptions = [
-			'long 1 [sim:duration=2500]',
-			'bad [sim:fail] [sim:duration=100]',
-			'long 2 [sim:duration=2500]',
+			'long 1 [sim:duration=2000]',
+			'bad [sim:fail] [sim:duration=20]',
+			'long 2 [sim:duration=2000]',
 		];
-		const result = await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
-			items: itemsWith(...descriptions),
-		});
+		const { result, ms } = await clock.elapsed(
+			async () =>
+				await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
+					items: itemsWith(...descriptions),
+				}),
+		);
 		const error = errorOf(result);
 		const [long1, bad, long2] = descriptions.map(taskIdOf);
 		// The error is about the task that failed, not about one merely stopped because of it.
@@ -175,8 +206,9 @@ describe('batches', () => {
 		expect(error.description).toContain(long2);
 		expect(error.description).toMatch(new RegExp(`${long1} \\(item 0, [A-Z_]+, not finished\\)`));
 		expect(result.items).toHaveLength(0);
-		// Stopped at the failure instead of waiting 2.5 s for the others; nothing was submitted twice.
-		expect(result.durationMs).toBeLessThan(2400);
+		// Stopped at the failure instead of waiting 10 s (node's clock) for the others; nothing was
+		// submitted twice.
+		expect(ms).toBeLessThan(9000);
 		expect(sim.stats().creates).toBe(3);
 		expect(sim.stats().downloads).toBe(0);
 		expectNoKeyLeak(sim, result);
@@ -190,10 +222,13 @@ describe('batches', () => {
 			body: { message: 'Request validation failed' },
 		});
 		// All three creates go out together; the first is rejected, the other two create tasks.
-		const descriptions = ['rejected', 'second [sim:duration=1500]', 'third [sim:duration=1500]'];
-		const result = await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
-			items: itemsWith(...descriptions),
-		});
+		const descriptions = ['rejected', 'second [sim:duration=2000]', 'third [sim:duration=2000]'];
+		const { result, ms } = await clock.elapsed(
+			async () =>
+				await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
+					items: itemsWith(...descriptions),
+				}),
+		);
 		const error = errorOf(result);
 		expect(error.httpCode).toBe('400');
 		expect(error.message).toContain('Request validation failed');
@@ -201,7 +236,8 @@ describe('batches', () => {
 		expect(sim.stats().creates).toBe(2);
 		expect(error.description).toMatch(new RegExp(`${taskIdOf(descriptions[1])} \\(item 1, `));
 		expect(error.description).toMatch(new RegExp(`${taskIdOf(descriptions[2])} \\(item 2, `));
-		expect(result.durationMs).toBeLessThan(1500);
+		// Did not wait for the other two tasks (10 s on the node's clock).
+		expect(ms).toBeLessThan(9000);
 	});
 
 	it('keeps outputs in order with Wait for Completion off', async () => {

@@ -1,6 +1,7 @@
 import { describeWav, type Simulator } from '../../../../../simulator';
 import { audio, createTask, waitFor } from '../../../../simulator/helpers';
-import { readBinary, runFreepik, startSimulator } from '../../../../helpers/freepik';
+import { FastClock } from '../../../../helpers/fastClock';
+import { readBinary, runFreepik, startSimulator, useTuning } from '../../../../helpers/freepik';
 import { TEMPORARY_LINK_NOTE } from '../../../../../nodes/Freepik/helpers/messages';
 import { errorOf, expectNoKeyLeak, itemsWith } from '../../utils';
 
@@ -25,9 +26,19 @@ const get = (taskId: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('Get', () => {
+	// The node waits on a clock ten times faster than real time; task durations are real, so they
+	// are a tenth of what the waits are meant to cover.
+	const clock = new FastClock(10);
 	let sim: Simulator;
-	beforeAll(async () => (sim = await startSimulator()));
-	afterAll(async () => await sim.close());
+	let restoreTuning: () => void;
+	beforeAll(async () => {
+		restoreTuning = useTuning({ engine: { clock } });
+		sim = await startSimulator({ taskDurationMs: 30 });
+	});
+	afterAll(async () => {
+		restoreTuning();
+		await sim.close();
+	});
 	beforeEach(() => sim.reset());
 
 	/** Requests the node made (seeding happens before). */
@@ -128,11 +139,13 @@ describe('Get', () => {
 
 	describe('waiting', () => {
 		it('polls a running task until COMPLETED, then downloads it', async () => {
-			const id = await seedTask(sim, 'voice [sim:duration=1200]');
+			const id = await seedTask(sim, 'voice [sim:duration=120]');
 			const before = sim.requests.length;
-			const { items, error, durationMs } = await runFreepik(
-				sim,
-				get(id, { waitForCompletion: true }),
+			const {
+				result: { items, error },
+				ms,
+			} = await clock.elapsed(
+				async () => await runFreepik(sim, get(id, { waitForCompletion: true })),
 			);
 			expect(error).toBeUndefined();
 			expect(items[0].json).toMatchObject({ task_id: id, status: 'COMPLETED' });
@@ -140,20 +153,31 @@ describe('Get', () => {
 			const routes = nodeRequests(before).map((r) => r.route);
 			expect(routes.filter((r) => r === 'get').length).toBeGreaterThanOrEqual(2);
 			expect(routes[routes.length - 1]).toBe('download');
-			expect(durationMs).toBeLessThan(5000);
+			expect(ms).toBeLessThan(10_000);
 		});
 
 		it('returns a task that is already COMPLETED after a single GET', async () => {
 			const id = await seedCompletedTask(sim);
 			const before = sim.requests.length;
-			const { items, durationMs } = await runFreepik(
-				sim,
-				get(id, { waitForCompletion: true, downloadResult: false }),
+			const {
+				result: { items },
+				ms,
+			} = await clock.elapsed(
+				async () =>
+					await runFreepik(
+						sim,
+						get(id, {
+							waitForCompletion: true,
+							downloadResult: false,
+							options: { pollInterval: 10 },
+						}),
+					),
 			);
 			expect(items[0].json.status).toBe('COMPLETED');
 			expect(items[0].binary).toBeUndefined();
 			expect(nodeRequests(before).map((r) => r.route)).toEqual(['get']);
-			expect(durationMs).toBeLessThan(1000);
+			// Asked at once, not one Poll Interval (10 s) later.
+			expect(ms).toBeLessThan(10_000);
 		});
 
 		it('raises an error naming the task when it ends FAILED', async () => {
@@ -166,20 +190,23 @@ describe('Get', () => {
 
 		it('gives up after Max Wait Time with the task ID and last status', async () => {
 			const id = await seedTask(sim, 'voice [sim:never]');
-			const result = await runFreepik(
-				sim,
-				get(id, { waitForCompletion: true, options: { maxWaitTime: 2, pollInterval: 1 } }),
+			const { result, ms } = await clock.elapsed(
+				async () =>
+					await runFreepik(
+						sim,
+						get(id, { waitForCompletion: true, options: { maxWaitTime: 2, pollInterval: 1 } }),
+					),
 			);
 			const error = errorOf(result);
 			expect(error.message).toContain(id);
 			expect(error.message).toMatch(/last status: (CREATED|IN_PROGRESS)/);
-			expect(result.durationMs).toBeGreaterThanOrEqual(1900);
-			expect(result.durationMs).toBeLessThan(6000);
+			expect(ms).toBeGreaterThanOrEqual(2000);
+			expect(ms).toBeLessThan(10_000);
 		});
 
 		it('gets several tasks from a batch of items, in input order', async () => {
-			const slow = await seedTask(sim, 'slow [sim:duration=1800]');
-			const fast = await seedTask(sim, 'fast [sim:duration=100]');
+			const slow = await seedTask(sim, 'slow [sim:duration=180]');
+			const fast = await seedTask(sim, 'fast [sim:duration=10]');
 			const { items, error } = await runFreepik(
 				sim,
 				get('={{ $json.d }}', { waitForCompletion: true, downloadResult: false }),

@@ -1,10 +1,12 @@
 import { describeWav, wavFileSize, type Simulator } from '../../../../../simulator';
+import { FastClock } from '../../../../helpers/fastClock';
 import {
 	API_KEY,
 	isolateFromUrl,
 	readBinary,
 	runFreepik,
 	startSimulator,
+	useTuning,
 } from '../../../../helpers/freepik';
 import {
 	createdTaskIds,
@@ -20,9 +22,19 @@ import {
 const RESULT_WAV_BYTES = wavFileSize(32 * 1024);
 
 describe('Isolate', () => {
+	// The node waits on a clock ten times faster than real time (Max Wait Time 2 s = 0.2 s), so the
+	// simulator's tasks finish in 30 ms to stay well inside every wait.
+	const clock = new FastClock(10);
 	let sim: Simulator;
-	beforeAll(async () => (sim = await startSimulator()));
-	afterAll(async () => await sim.close());
+	let restoreTuning: () => void;
+	beforeAll(async () => {
+		restoreTuning = useTuning({ engine: { clock } });
+		sim = await startSimulator({ taskDurationMs: 30 });
+	});
+	afterAll(async () => {
+		restoreTuning();
+		await sim.close();
+	});
 	beforeEach(() => sim.reset());
 
 	describe('input sources', () => {
@@ -400,37 +412,43 @@ describe('Isolate', () => {
 		});
 
 		it('gives up after Max Wait Time with the task ID and last status', async () => {
-			const result = await runFreepik(
-				sim,
-				isolateFromUrl({
-					description: 'A person speaking [sim:never]',
-					options: { maxWaitTime: 2, pollInterval: 1 },
-				}),
+			const { result, ms } = await clock.elapsed(
+				async () =>
+					await runFreepik(
+						sim,
+						isolateFromUrl({
+							description: 'A person speaking [sim:never]',
+							options: { maxWaitTime: 2, pollInterval: 1 },
+						}),
+					),
 			);
 			const error = errorOf(result);
 			const [id] = createdTaskIds(sim);
 			expect(error.message).toContain(id);
 			expect(error.message).toContain('last status: IN_PROGRESS');
 			expect(error.description).toContain(id);
-			expect(result.durationMs).toBeGreaterThanOrEqual(1900);
-			expect(result.durationMs).toBeLessThan(6000);
+			expect(ms).toBeGreaterThanOrEqual(2000);
+			expect(ms).toBeLessThan(10_000);
 			expect(sim.stats().gets).toBeGreaterThanOrEqual(1);
 			expect(sim.stats().gets).toBeLessThanOrEqual(3);
 		});
 
 		it('keeps waiting on an undocumented status until Max Wait Time, then reports it', async () => {
-			const result = await runFreepik(
-				sim,
-				isolateFromUrl({
-					description: 'A person speaking [sim:status=WEIRD] [sim:duration=100]',
-					options: { maxWaitTime: 2, pollInterval: 1 },
-				}),
+			const { result, ms } = await clock.elapsed(
+				async () =>
+					await runFreepik(
+						sim,
+						isolateFromUrl({
+							description: 'A person speaking [sim:status=WEIRD] [sim:duration=20]',
+							options: { maxWaitTime: 2, pollInterval: 1 },
+						}),
+					),
 			);
 			const error = errorOf(result);
 			const [id] = createdTaskIds(sim);
 			expect(error.message).toContain(id);
 			expect(error.message).toContain('last status: WEIRD');
-			expect(result.durationMs).toBeGreaterThanOrEqual(1900);
+			expect(ms).toBeGreaterThanOrEqual(2000);
 			expect(sim.requestsTo('get').filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(
 				1,
 			);
@@ -479,16 +497,20 @@ describe('Isolate', () => {
 	});
 
 	it('stops waiting promptly when the execution is cancelled', async () => {
-		const result = await runFreepik(
-			sim,
-			isolateFromUrl({
-				description: 'A person speaking [sim:never]',
-				options: { maxWaitTime: 60, pollInterval: 1 },
-			}),
-			{ cancelAfterMs: 1500 },
+		// Cancelled after 0.3 s of real time: 3 s of the node's clock, of a Max Wait Time of 60 s.
+		const { result, ms } = await clock.elapsed(
+			async () =>
+				await runFreepik(
+					sim,
+					isolateFromUrl({
+						description: 'A person speaking [sim:never]',
+						options: { maxWaitTime: 60, pollInterval: 1 },
+					}),
+					{ cancelAfterMs: 300 },
+				),
 		);
 		expect(result.status).toBe('canceled');
-		expect(result.durationMs).toBeLessThan(5000);
+		expect(ms).toBeLessThan(20_000);
 		expect(result.items).toHaveLength(0);
 		expect(sim.stats().creates).toBe(1);
 	});
