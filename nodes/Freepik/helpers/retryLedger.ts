@@ -4,8 +4,10 @@
  * tasks of earlier tries instead of creating (and billing) them again. Process-level like the rate
  * limiters (transport/limiterRegistry.ts); helpers/retryReuse.ts decides what a rerun does with it.
  *
- * It holds task ids, statuses and error texts (already without the key), never the API key or file
- * content: a request is known by a SHA-256 of what defines it. Bounded: a run's records are dropped
+ * A record is per item, not per request: n8n reruns with the same input items, and a request that
+ * differs between tries (an expression such as `$now`) must still not create the item's task again.
+ * It holds task ids, statuses, error texts (already without the key) and a SHA-256 of the request,
+ * never the API key or file content. Bounded: a run's records are dropped
  * when the node finishes without an error n8n would retry, a record expires RECORD_TTL_MS after
  * its last write (every try writes its items' records when it ends, and n8n waits at most 5 s
  * between tries) and at most MAX_RECORDS are kept, the oldest going first.
@@ -21,6 +23,8 @@ export interface RunScope {
 }
 
 export interface ItemRecord {
+	/** SHA-256 of the request the latest try built for the item. */
+	requestHash?: string;
 	/** Every task a try created for the item, oldest first. */
 	taskIds: string[];
 	/** The latest task's last known status. */
@@ -42,8 +46,7 @@ const records = new Map<string, Stored>();
 const scopePrefix = (scope: RunScope) =>
 	`${JSON.stringify([scope.executionId, scope.nodeId, scope.runIndex])}\n`;
 
-const recordKey = (scope: RunScope, itemIndex: number, requestHash: string) =>
-	`${scopePrefix(scope)}${itemIndex}\n${requestHash}`;
+const recordKey = (scope: RunScope, itemIndex: number) => `${scopePrefix(scope)}${itemIndex}`;
 
 const copy = (record: ItemRecord): ItemRecord => ({
 	...record,
@@ -51,14 +54,13 @@ const copy = (record: ItemRecord): ItemRecord => ({
 	...(record.ambiguous ? { ambiguous: { ...record.ambiguous } } : {}),
 });
 
-/** What earlier tries of this run created for this item and request, if anything. */
+/** What earlier tries of this run created for this item, if anything. */
 export function recall(
 	scope: RunScope,
 	itemIndex: number,
-	requestHash: string,
 	now = Date.now(),
 ): ItemRecord | undefined {
-	const stored = records.get(recordKey(scope, itemIndex, requestHash));
+	const stored = records.get(recordKey(scope, itemIndex));
 	if (!stored || stored.expiresAt <= now) return undefined;
 	return copy(stored.record);
 }
@@ -66,11 +68,10 @@ export function recall(
 export function remember(
 	scope: RunScope,
 	itemIndex: number,
-	requestHash: string,
 	record: ItemRecord,
 	now = Date.now(),
 ): void {
-	const key = recordKey(scope, itemIndex, requestHash);
+	const key = recordKey(scope, itemIndex);
 	records.delete(key);
 	records.set(key, { record: copy(record), expiresAt: now + RECORD_TTL_MS });
 	dropExpired(now);

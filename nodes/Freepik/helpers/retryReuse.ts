@@ -120,9 +120,10 @@ export class EarlierTries<Body> {
 	/** What this try does for an item, given what earlier tries did. */
 	private rerunOf(job: CreateJob<Body>, scope: RunScope): TaskJob<Body> | TaskOutcome {
 		const hash = job.requestHash!();
-		const record = recall(scope, job.itemIndex, hash);
+		const record = recall(scope, job.itemIndex);
 		this.items.set(job.itemIndex, { hash, record });
 		if (!record) return job;
+		if (record.requestHash !== hash && !record.resubmit) this.noteChangedRequest(job, record);
 		if (record.ambiguous) {
 			const error = notSentAgain(this.ctx, job.itemIndex, record);
 			return {
@@ -136,6 +137,17 @@ export class EarlierTries<Body> {
 		return lastTaskId && !record.resubmit ? reuseJob(job, lastTaskId) : job;
 	}
 
+	/** The item's task is kept although this try built another request (e.g. `$now` in a field). */
+	private noteChangedRequest(job: CreateJob<Body>, record: ItemRecord): void {
+		const kept = record.ambiguous
+			? 'does not send its create again (an earlier one may have made a task)'
+			: `keeps its task ${record.taskIds.at(-1)} instead of creating another`;
+		this.ctx.logger.warn(
+			`Freepik: item ${job.itemIndex}: this try built a different request than the earlier ` +
+				`try (an expression that changes on every run?); the retry ${kept}`,
+		);
+	}
+
 	/**
 	 * Keeps what this try knows for the next one (written now, so a record outlives a try however
 	 * long it waited); outcomes gain the ids earlier tries created.
@@ -144,14 +156,14 @@ export class EarlierTries<Body> {
 		const scope = this.scope;
 		if (!scope) return outcomes;
 		const ran = new Set(outcomes.map((outcome) => outcome.itemIndex));
-		for (const [itemIndex, { hash, record }] of this.items)
-			if (record && !ran.has(itemIndex)) remember(scope, itemIndex, hash, record);
+		for (const [itemIndex, { record }] of this.items)
+			if (record && !ran.has(itemIndex)) remember(scope, itemIndex, record);
 		return outcomes.map((outcome) => {
 			const item = this.items.get(outcome.itemIndex);
 			if (!item) return outcome;
 			const before = item.record ?? { taskIds: [], resubmit: false };
 			const after = updated(before, outcome);
-			if (after) remember(scope, outcome.itemIndex, item.hash, after);
+			if (after) remember(scope, outcome.itemIndex, { ...after, requestHash: item.hash });
 			const earlier = before.taskIds.filter((id) => id !== outcome.task?.task_id);
 			return earlier.length ? { ...outcome, earlierTaskIds: earlier } : outcome;
 		});

@@ -14,57 +14,56 @@ const record = (...taskIds: string[]): ItemRecord => ({ taskIds, resubmit: false
 const T0 = 1_000_000;
 
 describe('retry ledger', () => {
-	it('finds a record only under the same execution, node, run, item and request', () => {
-		remember(run, 2, 'hash-1', record('t1'), T0);
-		expect(recall(run, 2, 'hash-1', T0)?.taskIds).toEqual(['t1']);
-		for (const [scope, item, hash] of [
-			[{ ...run, executionId: '102' }, 2, 'hash-1'],
-			[{ ...run, nodeId: 'node-b' }, 2, 'hash-1'],
-			[{ ...run, runIndex: 1 }, 2, 'hash-1'],
-			[run, 3, 'hash-1'],
-			[run, 2, 'hash-2'],
+	it('finds a record only under the same execution, node, run and item', () => {
+		remember(run, 2, record('t1'), T0);
+		expect(recall(run, 2, T0)?.taskIds).toEqual(['t1']);
+		for (const [scope, item] of [
+			[{ ...run, executionId: '102' }, 2],
+			[{ ...run, nodeId: 'node-b' }, 2],
+			[{ ...run, runIndex: 1 }, 2],
+			[run, 3],
 		] as const)
-			expect(recall(scope, item, hash, T0)).toBeUndefined();
+			expect(recall(scope, item, T0)).toBeUndefined();
 	});
 
 	it('hands out copies: changing one does not change what is kept', () => {
-		remember(run, 0, 'h', record('t1'), T0);
-		recall(run, 0, 'h', T0)!.taskIds.push('t2');
-		expect(recall(run, 0, 'h', T0)?.taskIds).toEqual(['t1']);
+		remember(run, 0, record('t1'), T0);
+		recall(run, 0, T0)!.taskIds.push('t2');
+		expect(recall(run, 0, T0)?.taskIds).toEqual(['t1']);
 	});
 
 	it('forgets a record RECORD_TTL_MS after its last write', () => {
-		remember(run, 0, 'h', record('t1'), T0);
-		expect(recall(run, 0, 'h', T0 + RECORD_TTL_MS - 1)).toBeDefined();
-		expect(recall(run, 0, 'h', T0 + RECORD_TTL_MS)).toBeUndefined();
-		remember(run, 0, 'h', record('t1', 't2'), T0 + 10);
-		expect(recall(run, 0, 'h', T0 + RECORD_TTL_MS)).toBeDefined();
+		remember(run, 0, record('t1'), T0);
+		expect(recall(run, 0, T0 + RECORD_TTL_MS - 1)).toBeDefined();
+		expect(recall(run, 0, T0 + RECORD_TTL_MS)).toBeUndefined();
+		remember(run, 0, record('t1', 't2'), T0 + 10);
+		expect(recall(run, 0, T0 + RECORD_TTL_MS)).toBeDefined();
 		// Expired records are dropped by the next write, not only hidden.
-		remember(run, 1, 'h', record('t3'), T0 + 10 + RECORD_TTL_MS);
+		remember(run, 1, record('t3'), T0 + 10 + RECORD_TTL_MS);
 		expect(retryLedgerContents().map(({ record }) => record.taskIds)).toEqual([['t3']]);
 	});
 
 	it(`keeps at most ${MAX_RECORDS} records, dropping the least recently written`, () => {
-		for (let i = 0; i <= MAX_RECORDS; i++) remember(run, i, 'h', record(`t${i}`), T0);
+		for (let i = 0; i <= MAX_RECORDS; i++) remember(run, i, record(`t${i}`), T0);
 		expect(retryLedgerContents()).toHaveLength(MAX_RECORDS);
-		expect(recall(run, 0, 'h', T0)).toBeUndefined();
-		expect(recall(run, MAX_RECORDS, 'h', T0)?.taskIds).toEqual([`t${MAX_RECORDS}`]);
+		expect(recall(run, 0, T0)).toBeUndefined();
+		expect(recall(run, MAX_RECORDS, T0)?.taskIds).toEqual([`t${MAX_RECORDS}`]);
 	});
 
 	it('forgetRun drops one run of one node and nothing else', () => {
 		const otherRun = { ...run, runIndex: 1 };
 		const otherNode = { ...run, nodeId: 'node-b' };
-		remember(run, 0, 'h', record('a'), T0);
-		remember(run, 1, 'h', record('b'), T0);
-		remember(otherRun, 0, 'h', record('c'), T0);
-		remember(otherNode, 0, 'h', record('d'), T0);
+		remember(run, 0, record('a'), T0);
+		remember(run, 1, record('b'), T0);
+		remember(otherRun, 0, record('c'), T0);
+		remember(otherNode, 0, record('d'), T0);
 		forgetRun(run);
 		expect(retryLedgerContents().map(({ record }) => record.taskIds[0])).toEqual(['c', 'd']);
 	});
 
-	it('keys hold ids and hashes only', () => {
-		remember(run, 4, 'e3b0c442', record('t1'), T0);
+	it('keys hold ids only', () => {
+		remember(run, 4, record('t1'), T0);
 		const [{ key }] = retryLedgerContents();
-		expect(key.split('\n')).toEqual(['["101","node-a",0]', '4', 'e3b0c442']);
+		expect(key.split('\n')).toEqual(['["101","node-a",0]', '4']);
 	});
 });

@@ -168,6 +168,21 @@ describe('Retry On Fail (n8n reruns the node)', () => {
 		expect(held).not.toContain('voice');
 	});
 
+	it("a request that differs per try ($now in a field) still reuses the item's task", async () => {
+		const result = await runFreepik(
+			sim,
+			isolateFromUrl({ description: '={{ $json.d }} at {{ $now.toMillis() }}' }),
+			{ items: fourItems('[sim:fail] [sim:duration=200]'), nodeSettings: RETRY },
+		);
+		const error = errorOf(result);
+		expect(createsPerItem(sim)).toEqual([1, 1, 1, 3]);
+		const text = `${error.message}\n${error.description}`;
+		for (const id of createdTaskIds(sim)) expect(text).toContain(id);
+		const kept = result.logs.filter((l) => /built a different request/.test(l.message));
+		expect(kept.map((l) => l.level)).toEqual(['warn', 'warn', 'warn', 'warn', 'warn', 'warn']);
+		expect(kept[0].message).toContain(tasksOfItem(sim, 0)[0]);
+	});
+
 	it('Retry On Fail off: nothing is recorded', async () => {
 		const result = await runFreepik(sim, isolateEach(), {
 			items: fourItems('[sim:fail] [sim:duration=200]'),

@@ -14,7 +14,11 @@ import {
 import { EarlierTries } from '../../../../nodes/Freepik/helpers/retryReuse';
 
 const node = { id: 'n1', name: 'Freepik', retryOnFail: true } as INode;
-const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
+const warnings: string[] = [];
+const ctx = {
+	getNode: () => node,
+	logger: { warn: (message: string) => warnings.push(message) },
+} as unknown as IExecuteFunctions;
 const scope: RunScope = { executionId: '7', nodeId: 'n1', runIndex: 0 };
 const wait = { pollIntervalMs: 1000, maxWaitMs: 24 * 3600_000 };
 const job = (itemIndex: number): TaskJob<string> => ({
@@ -37,38 +41,57 @@ describe('EarlierTries', () => {
 	afterEach(() => jest.useRealTimers());
 
 	it('a FAILED item is submitted again; its record survives a try longer than the TTL', () => {
-		remember(scope, 0, 'hash-0', { taskIds: ['A'], resubmit: true });
+		remember(scope, 0, { taskIds: ['A'], resubmit: true });
 		const tries = new EarlierTries<string>(ctx, scope);
 		const create = job(0);
 		expect(tries.plan([create]).jobs).toEqual([create]);
 		jest.setSystemTime(Date.now() + TRY_LONGER_THAN_TTL);
 		const [outcome] = tries.record([failed(0, 'B')]);
 		expect(outcome.earlierTaskIds).toEqual(['A']);
-		expect(recall(scope, 0, 'hash-0')).toMatchObject({ taskIds: ['A', 'B'], resubmit: true });
+		expect(recall(scope, 0)).toMatchObject({ taskIds: ['A', 'B'], resubmit: true });
 	});
 
 	it('a task that did not FAIL is waited for again, not created', () => {
-		remember(scope, 1, 'hash-1', { taskIds: ['A'], status: 'IN_PROGRESS', resubmit: false });
+		remember(scope, 1, {
+			taskIds: ['A'],
+			status: 'IN_PROGRESS',
+			resubmit: false,
+			requestHash: 'hash-1',
+		});
 		const { jobs } = new EarlierTries<string>(ctx, scope).plan([job(1)]);
 		expect(jobs).toEqual([{ kind: 'getAndWait', itemIndex: 1, taskId: 'A', wait }]);
 	});
 
 	it('a create whose answer was lost is answered, not sent, and stays recorded after a long try', () => {
 		const ambiguous = { message: 'lost', description: 'check Get Many' };
-		remember(scope, 2, 'hash-2', { taskIds: ['A'], resubmit: true, ambiguous });
+		remember(scope, 2, { taskIds: ['A'], resubmit: true, ambiguous });
 		const tries = new EarlierTries<string>(ctx, scope);
 		const { jobs, answered } = tries.plan([job(2), job(3)]);
 		expect(jobs).toEqual([expect.objectContaining({ kind: 'createAndWait', itemIndex: 3 })]);
 		expect(answered).toMatchObject([{ itemIndex: 2, ok: false, earlierTaskIds: ['A'] }]);
 		jest.setSystemTime(Date.now() + TRY_LONGER_THAN_TTL);
 		tries.record([failed(3, 'C')]);
-		expect(recall(scope, 2, 'hash-2')?.ambiguous).toEqual(ambiguous);
+		expect(recall(scope, 2)?.ambiguous).toEqual(ambiguous);
+	});
+
+	it('a request that changed since the last try (e.g. $now) reuses the task or the lost create, saying so', () => {
+		warnings.length = 0;
+		const ambiguous = { message: 'lost' };
+		remember(scope, 4, { taskIds: ['A'], resubmit: false, requestHash: 'old-4' });
+		remember(scope, 5, { taskIds: [], resubmit: false, requestHash: 'old-5', ambiguous });
+		const { jobs, answered } = new EarlierTries<string>(ctx, scope).plan([job(4), job(5)]);
+		expect(jobs).toEqual([{ kind: 'getAndWait', itemIndex: 4, taskId: 'A', wait }]);
+		expect(answered).toMatchObject([{ itemIndex: 5, ok: false }]);
+		expect(warnings).toEqual([
+			expect.stringMatching(/item 4: .*different request.*keeps its task A/),
+			expect.stringMatching(/item 5: .*does not send its create again/),
+		]);
 	});
 
 	it('does nothing without a scope (Retry On Fail off)', () => {
 		const tries = new EarlierTries<string>(ctx, undefined);
 		expect(tries.plan([job(0)]).jobs).toHaveLength(1);
 		expect(tries.record([failed(0, 'B')])).toEqual([failed(0, 'B')]);
-		expect(recall(scope, 0, 'hash-0')).toBeUndefined();
+		expect(recall(scope, 0)).toBeUndefined();
 	});
 });
