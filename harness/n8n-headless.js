@@ -341,7 +341,7 @@ class N8n {
 
 /**
  * Start simulator/cli.js on free ports. Resolves { apiUrl, fileUrl, apiKey, requests(),
- * stats(), reset(), faults(body), config(body), stop() }.
+ * stats(), tasksList(), reset(), faults(body), config(body), stop() }.
  */
 async function startSimulator(args = [], { timeoutMs = 20e3 } = {}) {
 	const cli = path.join(REPO, 'simulator', 'cli.js');
@@ -385,6 +385,7 @@ async function startSimulator(args = [], { timeoutMs = 20e3 } = {}) {
 		...info,
 		requests: () => call('GET', '/__sim/requests'),
 		stats: () => call('GET', '/__sim/stats'),
+		tasksList: () => call('GET', '/__sim/tasks'),
 		reset: () => call('POST', '/__sim/reset', {}),
 		resetOptions: () => call('POST', '/__sim/reset', { options: true }),
 		faults: (body) => call('POST', '/__sim/faults', body),
