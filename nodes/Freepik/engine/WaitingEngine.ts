@@ -111,7 +111,9 @@ export class WaitingEngine<Body = unknown> {
 			const nextDue = this.pollDueSlots(now);
 			if (now - lastProgressAt >= this.settings.progressEveryMs) {
 				lastProgressAt = now;
-				this.options.log?.info(progressLine(this.views(), this.active.size, now - startedAt));
+				this.options.log?.info(
+					`Freepik: ${progressLine(this.views(), this.active.size, now - startedAt)}`,
+				);
 			}
 			await this.wakeup.wait(nextDue - this.clock.now(), this.options.signal);
 		}

@@ -20,7 +20,7 @@ export function progressLine(slots: SlotView[], running: number, elapsedMs: numb
 		else queued++;
 	}
 	return (
-		`Freepik: ${ok + failed} of ${slots.length} tasks finished (${ok} ok, ${failed} failed), ` +
+		`${ok + failed} of ${slots.length} tasks finished (${ok} ok, ${failed} failed), ` +
 		`${running + cancelled} running, ${queued} queued; ${Math.round(elapsedMs / 1000)} s ` +
 		'elapsed'
 	);
