@@ -4,8 +4,10 @@ import * as net from 'net';
 
 import { useTuning } from '../helpers/freepik';
 import type { RecordedRequest, Simulator } from '../../simulator';
-import { sleepUnlessAborted } from '../../nodes/Freepik/engine/clock';
 import { installLeakCollector } from './leak-collector';
+import { retryWaits } from '../helpers/retryWaits';
+
+export { retryWaits };
 
 export const collector = installLeakCollector();
 
@@ -21,33 +23,6 @@ export const FAST_RETRIES = {
 export function useFastRetries(): () => void {
 	return useTuning(fastTuning());
 }
-
-/** One retry wait of the transport: what it asked for, and how the wait ended. */
-export interface RetryWait {
-	ms: number;
-	/** When the wait ended (unix ms), or null while it runs. */
-	endedAt: number | null;
-	/** The cancel signal ended it early. */
-	cancelled: boolean;
-}
-
-/**
- * Every retry wait the transport asked for, in order (the runs of fastTuning sleep through it).
- * Tests assert the waits asked for, never how long a run took.
- */
-export const retryWaits = {
-	list: [] as RetryWait[],
-	clear() {
-		this.list.length = 0;
-	},
-	sleep: async (ms: number, signal?: AbortSignal) => {
-		const wait: RetryWait = { ms, endedAt: null, cancelled: false };
-		if (retryWaits.list.length < 1000) retryWaits.list.push(wait);
-		await sleepUnlessAborted(ms, signal);
-		wait.endedAt = Date.now();
-		wait.cancelled = signal?.aborted === true;
-	},
-};
 
 export const fastTuning = (client: Partial<typeof FAST_RETRIES> = {}) => ({
 	client: { ...FAST_RETRIES, ...client, sleep: retryWaits.sleep },
