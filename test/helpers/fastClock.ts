@@ -14,7 +14,14 @@ export class FastClock implements Clock {
 
 	constructor(readonly speed = 10) {}
 
-	now = () => this.at(Date.now());
+	/** Every time the engine read this clock, in order (the first of a run is when it started). */
+	readonly readings: number[] = [];
+
+	now = () => {
+		const now = this.at(Date.now());
+		if (this.readings.length < 100_000) this.readings.push(now);
+		return now;
+	};
 
 	sleep = async (ms: number, signal?: AbortSignal) =>
 		await sleepUnlessAborted(ms / this.speed, signal);
