@@ -6,23 +6,28 @@ import type { Clock } from '../../nodes/Freepik/engine/types';
  * than real time, so a Max Wait Time of 2 s or a Poll Interval of 1 s is waited out in a tenth of
  * that. Unlike the virtual clock it needs no driving: HTTP requests keep running on real time, and
  * so do the transport's retry waits and its check of a poll's deadline (ahead on this clock), so it
- * suits runs whose requests are not retried. Durations a test asserts are read from this clock
- * (`elapsed`), never from the wall clock.
+ * suits runs whose requests are not retried. It only makes runs shorter: tests assert what the
+ * simulator saw (requests, their order, statuses), never how long a run took.
  */
 export class FastClock implements Clock {
 	private readonly origin = Date.now();
 
 	constructor(readonly speed = 10) {}
 
-	now = () => this.origin + (Date.now() - this.origin) * this.speed;
+	/** Every time the engine read this clock, in order (the first of a run is when it started). */
+	readonly readings: number[] = [];
+
+	now = () => {
+		const now = this.at(Date.now());
+		if (this.readings.length < 100_000) this.readings.push(now);
+		return now;
+	};
 
 	sleep = async (ms: number, signal?: AbortSignal) =>
 		await sleepUnlessAborted(ms / this.speed, signal);
 
-	/** Runs `work` and returns its result with the time it took on this clock. */
-	async elapsed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-		const startedAt = this.now();
-		const result = await work();
-		return { result, ms: this.now() - startedAt };
+	/** A wall-clock moment (e.g. when the simulator received a request) on this clock. */
+	at(wallMs: number): number {
+		return this.origin + (wallMs - this.origin) * this.speed;
 	}
 }

@@ -5,6 +5,9 @@ import * as net from 'net';
 import { useTuning } from '../helpers/freepik';
 import type { RecordedRequest, Simulator } from '../../simulator';
 import { installLeakCollector } from './leak-collector';
+import { retryWaits } from '../helpers/retryWaits';
+
+export { retryWaits };
 
 export const collector = installLeakCollector();
 
@@ -22,7 +25,7 @@ export function useFastRetries(): () => void {
 }
 
 export const fastTuning = (client: Partial<typeof FAST_RETRIES> = {}) => ({
-	client: { ...FAST_RETRIES, ...client },
+	client: { ...FAST_RETRIES, ...client, sleep: retryWaits.sleep },
 	download: { retryDelayMs: 20 },
 });
 

@@ -30,6 +30,8 @@ export interface ClientOptions extends RetrySettings {
 	timeoutMs: number;
 	rateLimits: RateLimits;
 	signal?: AbortSignal;
+	/** Waits out a retry's delay, ending early on `signal` (tests record the waits asked for). */
+	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -42,6 +44,7 @@ export const CLIENT_DEFAULTS: ClientOptions = {
 	retryMaxDelayMs: DEFAULTS.retryMaxDelayMs,
 	maxRetryAfterMs: DEFAULTS.maxRetryAfterMs,
 	rateLimits: FREEPIK_RATE_LIMITS,
+	sleep: sleepUnlessAborted,
 };
 
 /** Body of a create request: JSON fields, or a ready JSON buffer (file inlined as base64). */
@@ -212,7 +215,7 @@ export class FreepikClient {
 				`Freepik: ${method} ${path} failed (${failure.statusCode ?? failure.code}), retry ` +
 					`${attempt + 1}/${this.options.maxRetries} in ${decision.waitMs} ms`,
 			);
-			await sleepUnlessAborted(decision.waitMs, signal);
+			await this.options.sleep(decision.waitMs, signal);
 		}
 	}
 

@@ -1,4 +1,5 @@
 import { describeWav, wavFileSize, type Simulator } from '../../../../../simulator';
+import { waitFor } from '../../../../simulator/helpers';
 import { FastClock } from '../../../../helpers/fastClock';
 import {
 	API_KEY,
@@ -19,6 +20,11 @@ import {
 	sha256,
 } from '../../utils';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { capturedLogs } = require('../../../../../harness/n8n-harness') as {
+	capturedLogs: Array<{ level: string; message: string }>;
+};
+
 const RESULT_WAV_BYTES = wavFileSize(32 * 1024);
 
 describe('Isolate', () => {
@@ -36,6 +42,13 @@ describe('Isolate', () => {
 		await sim.close();
 	});
 	beforeEach(() => sim.reset());
+
+	/** On the node's clock, from the (only) create to the last poll. */
+	const lastPollAfterCreateMs = () => {
+		const [create] = sim.requestsTo('create');
+		const polls = sim.requestsTo('get');
+		return clock.at(polls[polls.length - 1].at) - clock.at(create.at);
+	};
 
 	describe('input sources', () => {
 		it('submits a URL task, waits, and downloads the WAV without sending the key to the file host', async () => {
@@ -412,43 +425,38 @@ describe('Isolate', () => {
 		});
 
 		it('gives up after Max Wait Time with the task ID and last status', async () => {
-			const { result, ms } = await clock.elapsed(
-				async () =>
-					await runFreepik(
-						sim,
-						isolateFromUrl({
-							description: 'A person speaking [sim:never]',
-							options: { maxWaitTime: 2, pollInterval: 1 },
-						}),
-					),
+			const result = await runFreepik(
+				sim,
+				isolateFromUrl({
+					description: 'A person speaking [sim:never]',
+					options: { maxWaitTime: 2, pollInterval: 1 },
+				}),
 			);
 			const error = errorOf(result);
 			const [id] = createdTaskIds(sim);
 			expect(error.message).toContain(id);
 			expect(error.message).toContain('last status: IN_PROGRESS');
 			expect(error.description).toContain(id);
-			expect(ms).toBeGreaterThanOrEqual(2000);
-			expect(ms).toBeLessThan(10_000);
+			// Not before Max Wait Time: the last poll came 2 s (node's clock) after the create or later.
+			expect(lastPollAfterCreateMs()).toBeGreaterThanOrEqual(2000);
+			// Not long after it either: polls stop at Max Wait Time (1 s Poll Interval: at most 3).
 			expect(sim.stats().gets).toBeGreaterThanOrEqual(1);
 			expect(sim.stats().gets).toBeLessThanOrEqual(3);
 		});
 
 		it('keeps waiting on an undocumented status until Max Wait Time, then reports it', async () => {
-			const { result, ms } = await clock.elapsed(
-				async () =>
-					await runFreepik(
-						sim,
-						isolateFromUrl({
-							description: 'A person speaking [sim:status=WEIRD] [sim:duration=20]',
-							options: { maxWaitTime: 2, pollInterval: 1 },
-						}),
-					),
+			const result = await runFreepik(
+				sim,
+				isolateFromUrl({
+					description: 'A person speaking [sim:status=WEIRD] [sim:duration=20]',
+					options: { maxWaitTime: 2, pollInterval: 1 },
+				}),
 			);
 			const error = errorOf(result);
 			const [id] = createdTaskIds(sim);
 			expect(error.message).toContain(id);
 			expect(error.message).toContain('last status: WEIRD');
-			expect(ms).toBeGreaterThanOrEqual(2000);
+			expect(lastPollAfterCreateMs()).toBeGreaterThanOrEqual(2000);
 			expect(sim.requestsTo('get').filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(
 				1,
 			);
@@ -497,21 +505,28 @@ describe('Isolate', () => {
 	});
 
 	it('stops waiting promptly when the execution is cancelled', async () => {
-		// Cancelled after 0.3 s of real time: 3 s of the node's clock, of a Max Wait Time of 60 s.
-		const { result, ms } = await clock.elapsed(
-			async () =>
-				await runFreepik(
-					sim,
-					isolateFromUrl({
-						description: 'A person speaking [sim:never]',
-						options: { maxWaitTime: 60, pollInterval: 1 },
-					}),
-					{ cancelAfterMs: 300 },
-				),
+		// Cancelled after 0.3 s of real time: 3 s of the node's clock, of a Max Wait Time of 1 h (6 min
+		// of real time: a node deaf to the cancel could not end within the 10 s waited for below).
+		const logsBefore = capturedLogs.length;
+		const result = await runFreepik(
+			sim,
+			isolateFromUrl({
+				description: 'A person speaking [sim:never]',
+				options: { maxWaitTime: 3600, pollInterval: 1 },
+			}),
+			{ cancelAfterMs: 300 },
 		);
 		expect(result.status).toBe('canceled');
-		expect(ms).toBeLessThan(20_000);
 		expect(result.items).toHaveLength(0);
+		// n8n reports the cancel at once; the node ends when its waiting engine says so.
+		await waitFor(
+			() => capturedLogs.slice(logsBefore).some((l) => /execution cancelled/.test(l.message)),
+			10_000,
+		);
+		// Ended means ended: no poll reaches the API afterwards.
+		const polls = sim.stats().gets;
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sim.stats().gets).toBe(polls);
 		expect(sim.stats().creates).toBe(1);
 	});
 });
