@@ -101,8 +101,8 @@ export class FreepikApi implements ICredentialType {
 	authenticate: IAuthenticate = authenticateRequest;
 
 	// Listing tasks is free: it proves the key without creating (and paying for) a task. authenticate
-	// resolves this relative URL against the chosen host (the node's fallback) and turns redirects
-	// off.
+	// resolves this relative URL against the chosen host (the
+	// node's fallback) and turns redirects off.
 	test: ICredentialTestRequest = {
 		request: {
 			url: '/v1/ai/audio-isolation',

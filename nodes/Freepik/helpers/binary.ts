@@ -10,8 +10,8 @@ import type { FreepikTask } from './types';
 export type InputType = 'audio' | 'video';
 
 /**
- * Formats Freepik accepts, by input type (API reference: audio WAV/MP3/FLAC/OGG/M4A, video
- * MP4/MOV/WEBM/AVI).
+ * Formats Freepik accepts, by input type
+ * (API reference: audio WAV/MP3/FLAC/OGG/M4A, video MP4/MOV/WEBM/AVI).
  */
 export const SUPPORTED_FORMATS: Record<InputType, { extensions: string[]; mimeTypes: string[] }> = {
 	audio: {
@@ -215,8 +215,8 @@ interface StreamResponse {
 }
 
 /**
- * One download, streamed into n8n's binary store (to disk in filesystem mode, never whole in
- * memory).
+ * One download, streamed into n8n's binary store (to disk in
+ * filesystem mode, never whole in memory).
  */
 async function downloadOne(
 	ctx: BinaryContext,

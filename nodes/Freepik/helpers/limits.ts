@@ -40,8 +40,8 @@ export const DEFAULTS = {
 	downloadConcurrency: 4,
 	downloadAttempts: 3,
 	downloadRetryDelayMs: 500,
-	// Waiting engine: the first poll comes soon after submit, later ones back off to the Poll
-	// Interval.
+	// Waiting engine: the first poll comes soon after submit, later ones
+	// back off to the Poll Interval.
 	firstPollDelayMs: 500,
 	pollBackoffFactor: 1.5,
 	/** Polls after a COMPLETED answer without result files, one interval apart, before giving up. */

@@ -17,8 +17,8 @@ type Described = Error & { description?: string | null; context?: IDataObject };
 export { isToolMode } from './toolMode';
 
 /**
- * Marks an error whose message already says everything (what, why, whether anything was sent, the
- * fix).
+ * Marks an error whose message already says everything (what, why,
+ * whether anything was sent, the fix).
  */
 export function standsAlone<E extends Error>(error: E): E {
 	const described = error as Described;
@@ -201,8 +201,8 @@ export function toOutputItems(
 }
 
 /**
- * The Continue On Fail item: `{ task_id, status, error, errorDescription }` (task fields when a
- * task exists).
+ * The Continue On Fail item: `{ task_id, status, error, errorDescription }`
+ * (task fields when a task exists).
  */
 export function errorItemJson(error: Error, task?: FreepikTask): IDataObject {
 	const json: IDataObject = task ? { task_id: task.task_id, status: task.status } : {};

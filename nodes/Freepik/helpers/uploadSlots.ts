@@ -19,8 +19,8 @@ export const maxParallelUploadsField: INodeProperties = {
 };
 
 /**
- * Time a request carrying `bodyBytes` may take: `baseMs` plus one second per MB (a slow 1 MB/s
- * link).
+ * Time a request carrying `bodyBytes` may take: `baseMs` plus one second per
+ * MB (a slow 1 MB/s link).
  */
 export const UPLOAD_BYTES_PER_SECOND = 1024 * 1024;
 export function uploadTimeoutMs(bodyBytes: number, baseMs: number): number {

@@ -33,8 +33,8 @@ const FIXES: Record<string, string> = {
 /**
  * The whole error in one line, because an AI Agent receives only the message: the field by label
  * and Freepik name, the rule, that nothing was sent, and the fix. E.g.
- * `Invalid "Sound to Isolate" (description): is 2600 characters long; the limit is 2500. Nothing
- * was
+ * `Invalid "Sound to Isolate" (description): is 2600 characters long;
+ * the limit is 2500. Nothing was
  * sent to Freepik; shorten it and call again.`
  */
 export function invalidMessage(
@@ -52,8 +52,8 @@ export function invalidMessage(
 }
 
 /**
- * Throws a NodeOperationError naming the field and the rule; `itemIndex` lets n8n point at the
- * item.
+ * Throws a NodeOperationError naming the field and the rule; `itemIndex`
+ * lets n8n point at the item.
  */
 export function invalid(
 	ctx: IExecuteFunctions,
@@ -95,8 +95,8 @@ export function checkRange(
 }
 
 /**
- * The label users see for the `description` parameter (the name "description" would be ambiguous in
- * n8n).
+ * The label users see for the `description` parameter (the name
+ * "description" would be ambiguous in n8n).
  */
 export const DESCRIPTION_FIELD = 'Sound to Isolate';
 
@@ -160,8 +160,8 @@ export function checkHttpsUrl(
 				'https:// URL',
 		);
 	}
-	// The normalised form: "HTTPS://" becomes "https://" (Freepik's check is case-sensitive), a space
-	// %20.
+	// The normalised form: "HTTPS://" becomes "https://" (Freepik's
+	// check is case-sensitive), a space %20.
 	return url.href;
 }
 
@@ -193,8 +193,8 @@ function ipv4Reason([a, b]: number[], host: string): string | null {
 }
 
 /**
- * `groups`: the eight 16-bit groups of an IPv6 address as the URL parser writes it (compressed,
- * hex).
+ * `groups`: the eight 16-bit groups of an IPv6 address as the
+ * URL parser writes it (compressed, hex).
  */
 function ipv6Groups(text: string): number[] | null {
 	const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];

@@ -126,8 +126,8 @@ async function handleCallback(
 	const batchKey = batch.taskIds.join(',');
 	const { progress, fresh } = progressOf(batchKey);
 	progress.final.set(itemIndex, task);
-	// Acknowledge at once: Freepik is not kept waiting (or led to retry) during look-ups and
-	// downloads.
+	// Acknowledge at once: Freepik is not kept waiting (or led
+	// to retry) during look-ups and downloads.
 	answer(ctx, 200, `Task ${task.task_id} is ${task.status}`);
 	if (progress.resuming) return { noWebhookResponse: true };
 

@@ -32,8 +32,8 @@ export interface ResumeBatch {
 }
 
 /**
- * Keys the batch needs (header included): the same for any ids, so it can be checked before any
- * request.
+ * Keys the batch needs (header included): the same for any ids, so it
+ * can be checked before any request.
  */
 export const keysNeeded = (itemCount: number) =>
 	1 + Math.max(1, Math.ceil(itemCount / IDS_PER_KEY));

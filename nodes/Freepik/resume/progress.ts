@@ -18,8 +18,8 @@ const MAX_BATCHES = 1000;
 const batches = new Map<string, BatchProgress>();
 
 /**
- * The progress of a batch, and whether this process had none yet (then nothing it knows is
- * complete).
+ * The progress of a batch, and whether this process had none yet
+ * (then nothing it knows is complete).
  */
 export function progressOf(
 	batchKey: string,

@@ -51,8 +51,8 @@ export function credentialApiHost(
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
- * A Base URL must be https (plain http only for a test server on this machine) and carry no
- * user:password.
+ * A Base URL must be https (plain http only for a test server on
+ * this machine) and carry no user:password.
  */
 export function checkBaseUrl(raw: string): string {
 	const baseUrl = raw.trim().replace(/\/+$/, '');
@@ -76,8 +76,8 @@ const isAbsolute = (url: string) => /^[a-z][a-z\d+.-]*:/i.test(url);
 /**
  * The credential's `authenticate`: puts the key in the chosen host's header and in no other key
  * header, refuses to send it to any other host and turns redirects off. A relative URL (the
- * credential test's request) is resolved against the chosen host, so the test checks what the node
- * uses.
+ * credential test's request) is resolved against the chosen host, so the
+ * test checks what the node uses.
  */
 export async function authenticateRequest(
 	credentials: ICredentialDataDecryptedObject,

@@ -70,8 +70,8 @@ function statusHeadline(status: number): string {
 }
 
 /**
- * Turns an HTTP failure into the NodeApiError users see; `context` adds what was being done (and
- * task ids).
+ * Turns an HTTP failure into the NodeApiError users see; `context` adds what
+ * was being done (and task ids).
  */
 export function toNodeApiError(
 	node: INode,

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sleepUnlessAborted } from '../engine/clock';
 import { DEFAULTS } from '../helpers/limits';
 import type { FreepikTask } from '../helpers/types';
 import { credentialApiHost } from './apiHost';
@@ -9,43 +8,17 @@ import { uploadTimeoutMs } from '../helpers/uploadSlots';
 import { excerpt, toNodeApiError, type ErrorContext, type HttpFailure } from './errors';
 import { sharedLimiter } from './limiterRegistry';
 import { networkCode } from './networkErrors';
-import { FREEPIK_RATE_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
+import { RateLimiter } from './rateLimiter';
+import { CLIENT_DEFAULTS, type ClientOptions } from './clientOptions';
 import { hostOf, parseJson, taskIn, tasksIn } from './responses';
 import { readTaskList, type ListPage } from './taskList';
-import {
-	AMBIGUOUS_CREATE_NOTE,
-	decideRetry,
-	type CallKind,
-	type Headers,
-	type RetrySettings,
-} from './retryPolicy';
+import { AMBIGUOUS_CREATE_NOTE, decideRetry, type CallKind, type Headers } from './retryPolicy';
 
 export type { TaskList } from './taskList';
+export { CLIENT_DEFAULTS, type ClientOptions };
 
 export const API_PATH = '/v1/ai/audio-isolation';
 const CREDENTIAL = 'freepikApi';
-
-export interface ClientOptions extends RetrySettings {
-	/** Per-request timeout. */
-	timeoutMs: number;
-	rateLimits: RateLimits;
-	signal?: AbortSignal;
-	/** Waits out a retry's delay, ending early on `signal` (tests record the waits asked for). */
-	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-/**
- * What every client starts from; node options (timeout, rate limits) and tests' options go on top.
- */
-export const CLIENT_DEFAULTS: ClientOptions = {
-	timeoutMs: DEFAULTS.requestTimeout * 1000,
-	maxRetries: DEFAULTS.maxRetries,
-	retryBaseDelayMs: DEFAULTS.retryBaseDelayMs,
-	retryMaxDelayMs: DEFAULTS.retryMaxDelayMs,
-	maxRetryAfterMs: DEFAULTS.maxRetryAfterMs,
-	rateLimits: FREEPIK_RATE_LIMITS,
-	sleep: sleepUnlessAborted,
-};
 
 /** Body of a create request: JSON fields, or a ready JSON buffer (file inlined as base64). */
 export type RequestBody = () => object | Promise<Buffer>;
@@ -74,10 +47,9 @@ const AMBIGUOUS_HINT =
 
 /**
  * The only place that talks to the Freepik API. Every call passes the shared rate limiter, carries
- * a
- * timeout, never follows redirects (the key must not travel to another host) and turns failures
- * into
- * NodeApiErrors without the key. File downloads live in helpers/binary.ts and never carry the key.
+ * a timeout, never follows redirects (the key must not travel to another host) and turns failures
+ * into NodeApiErrors without the key. File downloads live in helpers/binary.ts and never carry the
+ * key.
  */
 export class FreepikClient {
 	readonly limiter: RateLimiter;
@@ -257,8 +229,8 @@ export class FreepikClient {
 	}
 
 	/**
-	 * A response as success or failure; the key never leaves inside a body, even if a server echoes
-	 * it.
+	 * A response as success or failure; the key never leaves inside a body,
+	 * even if a server echoes it.
 	 */
 	private classify(raw: RawResponse, method: string, path: string): Attempt {
 		raw.body = typeof raw.body === 'string' ? this.redact(raw.body) : raw.body;

@@ -33,8 +33,8 @@ function registryKey(baseUrl: string, apiKey: string, limits: RateLimits): strin
 }
 
 /**
- * The limiter shared by all clients of this account and these limits; `now` is used when one is
- * created.
+ * The limiter shared by all clients of this account and these limits; `now`
+ * is used when one is created.
  */
 export function sharedLimiter(
 	baseUrl: string,

@@ -4,14 +4,14 @@ import { DEFAULTS } from '../helpers/limits';
 
 /**
  * Freepik's documented limits, per API key: bursts of up to 50 requests/s lasting at most 5 s,
- * and on average at most 10 requests/s over any 2 minutes. Modelled as three rules that must all
- * hold:
+ * and on average at most 10 requests/s over any 2 minutes. Modelled as
+ * three rules that must all hold:
  *  1. at most `burstPerSecond` requests in any sliding 1 s window;
  *  2. a token bucket that every request draws one token from: capacity
  *     (burstPerSecond - averagePerSecond) * burstSeconds, refilled at averagePerSecond, so a
  *     full-speed burst empties it after burstSeconds and sustained average-rate traffic never does;
- *  3. at most averagePerSecond * averageWindowSeconds requests in any sliding averageWindowSeconds
- * window.
+ *  3. at most averagePerSecond * averageWindowSeconds
+ * requests in any sliding averageWindowSeconds window.
  * The project's simulator enforces the same model.
  */
 export interface RateLimits {

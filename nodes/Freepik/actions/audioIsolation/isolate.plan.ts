@@ -190,8 +190,8 @@ function readBinaryInput(
 export function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan): RequestBody {
 	const { input, fields, inputType } = plan;
 	if ('value' in input) return () => ({ ...fields, [inputType]: input.value });
-	// Built when the task is submitted (not during validation) so a batch never holds every file at
-	// once.
+	// Built when the task is submitted (not during validation) so a batch
+	// never holds every file at once.
 	return asUpload(
 		async () =>
 			await jsonBodyWithBase64File(
