@@ -88,7 +88,7 @@ function updated(record: ItemRecord, outcome: TaskOutcome): ItemRecord | undefin
 		const message = failure.error?.message ?? 'A create was in flight when the execution stopped';
 		return {
 			...record,
-			ambiguous: { message, description: failure.error?.description ?? undefined },
+			ambiguous: { message, description: failure.error?.description },
 		};
 	}
 	return record.taskIds.length ? { ...record, resubmit: true } : undefined;

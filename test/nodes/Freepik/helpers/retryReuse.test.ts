@@ -11,7 +11,7 @@ import {
 	remember,
 	type RunScope,
 } from '../../../../nodes/Freepik/helpers/retryLedger';
-import { EarlierTries } from '../../../../nodes/Freepik/helpers/retryReuse';
+import { EarlierTries, retryScope } from '../../../../nodes/Freepik/helpers/retryReuse';
 
 const node = { id: 'n1', name: 'Freepik', retryOnFail: true } as INode;
 const warnings: string[] = [];
@@ -86,6 +86,61 @@ describe('EarlierTries', () => {
 			expect.stringMatching(/item 4: .*different request.*keeps its task A/),
 			expect.stringMatching(/item 5: .*does not send its create again/),
 		]);
+	});
+
+	it('a create cut off by a cancel, or whose answer was lost, is never sent again', () => {
+		const tries = new EarlierTries<string>(ctx, scope);
+		tries.plan([job(6), job(7)]);
+		const lost = Object.assign(new Error('socket hang up'), {
+			context: { mayHaveCreated: true },
+		});
+		tries.record([
+			{ itemIndex: 6, ok: false, failure: { kind: 'cancelled' }, createInFlight: true },
+			{ itemIndex: 7, ok: false, failure: { kind: 'error', error: lost } },
+		]);
+		expect(recall(scope, 6)?.ambiguous?.message).toMatch(/create was in flight/);
+		expect(recall(scope, 7)?.ambiguous?.message).toBe('socket hang up');
+		const { jobs, answered } = new EarlierTries<string>(ctx, scope).plan([job(6), job(7)]);
+		expect(jobs).toEqual([]);
+		expect(answered.map((outcome) => outcome.itemIndex)).toEqual([6, 7]);
+	});
+
+	it('an item whose create was refused (no task) is sent again; an earlier task stays named', () => {
+		remember(scope, 8, { taskIds: ['A'], status: 'FAILED', resubmit: true, requestHash: 'hash-8' });
+		const tries = new EarlierTries<string>(ctx, scope);
+		tries.plan([job(8), job(9)]);
+		const refused = new Error('400 Bad Request');
+		const [eight, nine] = tries.record([
+			{ itemIndex: 8, ok: false, failure: { kind: 'error', error: refused } },
+			{ itemIndex: 9, ok: false, failure: { kind: 'error', error: refused } },
+		]);
+		expect(eight.earlierTaskIds).toEqual(['A']);
+		expect(recall(scope, 8)).toMatchObject({ taskIds: ['A'], resubmit: true });
+		expect(nine.earlierTaskIds).toBeUndefined();
+		expect(recall(scope, 9)).toBeUndefined();
+	});
+
+	it('jobs that create nothing (Get) pass through, and their outcomes are left as they are', () => {
+		const tries = new EarlierTries<string>(ctx, scope);
+		const get: TaskJob<string> = { kind: 'getOnce', itemIndex: 0, taskId: 'T', pollIntervalMs: 0 };
+		expect(tries.plan([get]).jobs).toEqual([get]);
+		expect(tries.record([failed(0, 'T')])).toEqual([failed(0, 'T')]);
+	});
+
+	it('is off without an execution id, and keys the node by its name when it has no id', () => {
+		const withNode = (n: Partial<INode>, executionId?: string) =>
+			({
+				getNode: () => ({ ...node, ...n }),
+				getExecutionId: () => executionId,
+				getWorkflowDataProxy: () => ({ $runIndex: 2 }),
+			}) as unknown as IExecuteFunctions;
+		expect(retryScope(withNode({}, undefined))).toBeUndefined();
+		expect(retryScope(withNode({ retryOnFail: false }, '9'))).toBeUndefined();
+		expect(retryScope(withNode({ id: '' }, '9'))).toEqual({
+			executionId: '9',
+			nodeId: 'Freepik',
+			runIndex: 2,
+		});
 	});
 
 	it('does nothing without a scope (Retry On Fail off)', () => {
