@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Tuning } from '../helpers/batch';
-import { finishRun } from '../helpers/retryReuse';
+import { endTry, startTry } from '../helpers/retryReuse';
 import * as audioIsolation from './audioIsolation';
 
 type OperationModule = {
@@ -38,7 +38,12 @@ export async function router(
 			`The operation "${operation}" of resource "${resource}" is not supported`,
 		);
 	}
-	const output = [await handler.execute.call(this, items, tuning)];
-	finishRun(this, output);
-	return output;
+	startTry(this);
+	let output: INodeExecutionData[][] | undefined;
+	try {
+		output = [await handler.execute.call(this, items, tuning)];
+		return output;
+	} finally {
+		endTry(this, output);
+	}
 }

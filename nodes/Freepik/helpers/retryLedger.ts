@@ -43,6 +43,9 @@ interface Stored {
 /** Least recently written first. */
 const records = new Map<string, Stored>();
 
+/** Tries started per run (n8n allows at most 5), so the last one can drop the run's records. */
+const triesStarted = new Map<string, number>();
+
 const scopePrefix = (scope: RunScope) =>
 	`${JSON.stringify([scope.executionId, scope.nodeId, scope.runIndex])}\n`;
 
@@ -89,9 +92,25 @@ function dropExpired(now: number): void {
 	}
 }
 
+/** A try of the run starts; returns how many have started, this one included. */
+export function countTry(scope: RunScope): number {
+	const key = scopePrefix(scope);
+	const count = (triesStarted.get(key) ?? 0) + 1;
+	triesStarted.delete(key);
+	triesStarted.set(key, count);
+	for (const oldest of triesStarted.keys()) {
+		if (triesStarted.size <= MAX_RECORDS) break;
+		triesStarted.delete(oldest);
+	}
+	return count;
+}
+
+export const triesOf = (scope: RunScope) => triesStarted.get(scopePrefix(scope)) ?? 0;
+
 /** The run is over (no try follows): its records go. */
 export function forgetRun(scope: RunScope): void {
 	const prefix = scopePrefix(scope);
+	triesStarted.delete(prefix);
 	for (const key of records.keys()) if (key.startsWith(prefix)) records.delete(key);
 }
 
@@ -103,4 +122,5 @@ export function retryLedgerContents(): Array<{ key: string; record: ItemRecord }
 /** For tests: forgets everything (like a fresh process). */
 export function clearRetryLedger(): void {
 	records.clear();
+	triesStarted.clear();
 }

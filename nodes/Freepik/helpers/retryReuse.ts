@@ -1,9 +1,17 @@
 import { createHash } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskJob, TaskOutcome } from '../engine/types';
-import { forgetRun, recall, remember, type ItemRecord, type RunScope } from './retryLedger';
+import {
+	countTry,
+	forgetRun,
+	recall,
+	remember,
+	triesOf,
+	type ItemRecord,
+	type RunScope,
+} from './retryLedger';
 
 /**
  * n8n's Retry On Fail reruns execute() when it throws. A rerun reuses what earlier tries of the
@@ -170,12 +178,24 @@ export class EarlierTries<Body> {
 	}
 }
 
-/**
- * The node returned: n8n reruns it only when its first output item is an error (Continue On Fail),
- * so otherwise the run's records go.
- */
-export function finishRun(ctx: IExecuteFunctions, output: INodeExecutionData[][]): void {
+/** How many times n8n runs the node at most: its own clamp (WorkflowExecute.getRetryParams). */
+const maxTriesOf = (node: INode) => Math.min(5, Math.max(2, node.maxTries || 3));
+
+/** A try of the node starts (n8n's first run or one of its reruns). */
+export function startTry(ctx: IExecuteFunctions): void {
 	const scope = retryScope(ctx);
-	const first = output[0]?.[0]?.json as IDataObject | undefined;
-	if (scope && !first?.error) forgetRun(scope);
+	if (scope) countTry(scope);
+}
+
+/**
+ * A try ended: with `output`, or by throwing (no output). n8n runs the node again only after a
+ * throw or when the first output item is an error (Continue On Fail), and never after its last
+ * try, so otherwise the run's records go.
+ */
+export function endTry(ctx: IExecuteFunctions, output?: INodeExecutionData[][]): void {
+	const scope = retryScope(ctx);
+	if (!scope) return;
+	const first = output?.[0]?.[0]?.json as IDataObject | undefined;
+	const rerunFollows = (!output || !!first?.error) && triesOf(scope) < maxTriesOf(ctx.getNode());
+	if (!rerunFollows) forgetRun(scope);
 }

@@ -71,6 +71,8 @@ describe('Retry On Fail (n8n reruns the node)', () => {
 		expect((error as { context?: { taskId?: string } }).context?.taskId).toBe(failing[2]);
 		const text = `${error.message}\n${error.description}`;
 		for (const id of createdTaskIds(sim)) expect(text).toContain(id);
+		// The third try was n8n's last: nothing of the run is kept.
+		expect(retryLedgerContents()).toEqual([]);
 	});
 
 	it('waits for tasks running at the throw, submits again only the FAILED item', async () => {
@@ -154,15 +156,25 @@ describe('Retry On Fail (n8n reruns the node)', () => {
 			binary: { data: mp3(file) },
 		}));
 		const parameters = isolateEach({ inputSource: 'binary', binaryPropertyName: 'data' });
+		// What the ledger holds when the last try sends item 3 again (the run drops it at the end).
+		const heldAtRetry: string[] = [];
+		sim.configure({
+			failTasks: (body) => {
+				const failing = String(body.description).startsWith('voice 3');
+				if (failing) heldAtRetry.push(JSON.stringify(retryLedgerContents()));
+				return failing;
+			},
+		});
 		const result = await runFreepik(sim, parameters, {
-			items,
+			items: items.map((item, n) => (n === 3 ? { ...item, json: { d: 'voice 3' } } : item)),
 			nodeSettings: RETRY,
 			binaryMode: 'filesystem',
 		});
 		errorOf(result);
 		expect(createsPerItem(sim)).toEqual([1, 1, 1, 3]);
-		const held = JSON.stringify(retryLedgerContents());
-		expect(retryLedgerContents()).toHaveLength(4);
+		const held = heldAtRetry[2];
+		expect(JSON.parse(held)).toHaveLength(4);
+		expect(retryLedgerContents()).toEqual([]);
 		expect(held).not.toContain(API_KEY);
 		expect(held).not.toContain(file.toString('base64').slice(0, 40));
 		expect(held).not.toContain('voice');

@@ -11,7 +11,12 @@ import {
 	remember,
 	type RunScope,
 } from '../../../../nodes/Freepik/helpers/retryLedger';
-import { EarlierTries, retryScope } from '../../../../nodes/Freepik/helpers/retryReuse';
+import {
+	EarlierTries,
+	endTry,
+	retryScope,
+	startTry,
+} from '../../../../nodes/Freepik/helpers/retryReuse';
 
 const node = { id: 'n1', name: 'Freepik', retryOnFail: true } as INode;
 const warnings: string[] = [];
@@ -141,6 +146,41 @@ describe('EarlierTries', () => {
 			nodeId: 'Freepik',
 			runIndex: 2,
 		});
+	});
+
+	it.each([
+		[2, 2],
+		[undefined, 3],
+		[10, 5],
+	])(
+		"Max Tries %s: records are kept after a failed try until try %i, n8n's last",
+		(maxTries, last) => {
+			const run = {
+				getNode: () => ({ ...node, maxTries }),
+				getExecutionId: () => '7',
+				getWorkflowDataProxy: () => ({ $runIndex: 0 }),
+			} as unknown as IExecuteFunctions;
+			remember(scope, 0, { taskIds: ['A'], resubmit: true });
+			for (let tryNumber = 1; tryNumber <= last; tryNumber++) {
+				expect(recall(scope, 0)).toBeDefined();
+				startTry(run);
+				// A throw ends the first tries, a Continue On Fail error item the last one.
+				endTry(run, tryNumber < last ? undefined : [[{ json: { error: 'FAILED' } }]]);
+			}
+			expect(recall(scope, 0)).toBeUndefined();
+		},
+	);
+
+	it('a try that returns without an error item ends the run', () => {
+		const run = {
+			getNode: () => node,
+			getExecutionId: () => '7',
+			getWorkflowDataProxy: () => ({ $runIndex: 0 }),
+		} as unknown as IExecuteFunctions;
+		remember(scope, 0, { taskIds: ['A'], resubmit: false });
+		startTry(run);
+		endTry(run, [[{ json: { task_id: 'A' } }]]);
+		expect(recall(scope, 0)).toBeUndefined();
 	});
 
 	it('does nothing without a scope (Retry On Fail off)', () => {
