@@ -5,58 +5,21 @@
 import { retryLedgerContents } from '../../../../nodes/Freepik/helpers/retryLedger';
 import { unpackBatch } from '../../../../nodes/Freepik/resume/packing';
 import type { Simulator } from '../../../../simulator';
-import {
-	API_KEY,
-	isolateFromUrl,
-	runFreepik,
-	startSimulator,
-	useTuning,
-} from '../../../helpers/freepik';
+import { API_KEY, isolateFromUrl, runFreepik } from '../../../helpers/freepik';
 import { resumeParameters, startCallbackReceiver, submit } from '../../../helpers/resume';
-import { createdTaskIds, errorOf, itemsWith, mp3, perItemDescription, sampleFile } from '../utils';
-
-const RETRY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
-
-/** Four URL items; the one whose description carries `[sim:fail]` ends FAILED. */
-const fourItems = (failing: string) =>
-	itemsWith(
-		'voice 0 [sim:duration=1500]',
-		'voice 1 [sim:duration=1500]',
-		'voice 2 [sim:duration=1500]',
-		`voice 3 ${failing}`,
-	);
-
-const isolateEach = (extra: Record<string, unknown> = {}) =>
-	isolateFromUrl({ description: perItemDescription, ...extra });
-
-/** How many tasks the simulator created for each item (by the `voice N` in their description). */
-function createsPerItem(sim: Simulator): number[] {
-	const counts = [0, 0, 0, 0];
-	for (const task of sim.tasks.values()) {
-		const n = Number(/voice (\d)/.exec(String(task.body.description))?.[1]);
-		counts[n]++;
-	}
-	return counts;
-}
-
-const tasksOfItem = (sim: Simulator, n: number) =>
-	[...sim.tasks.values()]
-		.filter((task) => String(task.body.description).startsWith(`voice ${n}`))
-		.sort((a, b) => a.index - b.index)
-		.map((task) => task.id);
+import { createdTaskIds, errorOf, itemsWith, mp3, sampleFile } from '../utils';
+import {
+	createsPerItem,
+	fourItems,
+	isolateEach,
+	RETRY,
+	tasksOfItem,
+	useRetrySimulator,
+} from './retryFixtures';
 
 describe('Retry On Fail (n8n reruns the node)', () => {
 	let sim: Simulator;
-	let restoreTuning: () => void;
-	beforeAll(async () => {
-		sim = await startSimulator();
-		restoreTuning = useTuning({ engine: { firstPollDelayMs: 50 } });
-	});
-	afterAll(async () => {
-		restoreTuning();
-		await sim.close();
-	});
-	beforeEach(() => sim.reset({ options: true }));
+	useRetrySimulator((started) => (sim = started));
 
 	it('4 items, one FAILED, Max Tries 3: good items created once, every id named', async () => {
 		const result = await runFreepik(sim, isolateEach(), {

@@ -5,45 +5,19 @@
  */
 import { retryLedgerContents } from '../../../../nodes/Freepik/helpers/retryLedger';
 import type { Simulator } from '../../../../simulator';
-import { isolateFromUrl, runFreepik, startSimulator, useTuning } from '../../../helpers/freepik';
-import { errorOf, itemsWith, mp3, perItemDescription, sampleFile } from '../utils';
-
-const RETRY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
-
-const fourItems = (failing: string) =>
-	itemsWith(
-		'voice 0 [sim:duration=1500]',
-		'voice 1 [sim:duration=1500]',
-		'voice 2 [sim:duration=1500]',
-		`voice 3 ${failing}`,
-	);
-
-function createsPerItem(sim: Simulator): number[] {
-	const counts = [0, 0, 0, 0];
-	for (const task of sim.tasks.values())
-		counts[Number(/voice (\d)/.exec(String(task.body.description))?.[1])]++;
-	return counts;
-}
+import { runFreepik } from '../../../helpers/freepik';
+import { errorOf, mp3, sampleFile } from '../utils';
+import { createsPerItem, fourItems, isolateEach, RETRY, useRetrySimulator } from './retryFixtures';
 
 describe('Retry On Fail reuse with other settings', () => {
 	let sim: Simulator;
-	let restoreTuning: () => void;
-	beforeAll(async () => {
-		sim = await startSimulator();
-		restoreTuning = useTuning({ engine: { firstPollDelayMs: 50 } });
-	});
-	afterAll(async () => {
-		restoreTuning();
-		await sim.close();
-	});
-	beforeEach(() => sim.reset({ options: true }));
+	useRetrySimulator((started) => (sim = started));
 
 	it('Max Wait Time runs out on try 1: the retry waits for the same tasks', async () => {
-		const result = await runFreepik(
-			sim,
-			isolateFromUrl({ description: perItemDescription, options: { maxWaitTime: 1 } }),
-			{ items: fourItems('[sim:duration=1500]'), nodeSettings: RETRY },
-		);
+		const result = await runFreepik(sim, isolateEach({ options: { maxWaitTime: 1 } }), {
+			items: fourItems('[sim:duration=1500]'),
+			nodeSettings: RETRY,
+		});
 		expect(result.error).toBeUndefined();
 		expect(createsPerItem(sim)).toEqual([1, 1, 1, 1]);
 		expect(result.items.every((item) => item.json.status === 'COMPLETED')).toBe(true);
@@ -57,8 +31,7 @@ describe('Retry On Fail reuse with other settings', () => {
 		}));
 		const result = await runFreepik(
 			sim,
-			isolateFromUrl({
-				description: perItemDescription,
+			isolateEach({
 				inputSource: 'binary',
 				binaryPropertyName: 'data',
 			}),
@@ -70,7 +43,7 @@ describe('Retry On Fail reuse with other settings', () => {
 
 	it('two executions of the same workflow at once keep separate records', async () => {
 		const run = (executionId: string) =>
-			runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
+			runFreepik(sim, isolateEach(), {
 				items: fourItems('[sim:fail] [sim:duration=200]'),
 				nodeSettings: RETRY,
 				executionId,
@@ -82,7 +55,7 @@ describe('Retry On Fail reuse with other settings', () => {
 	});
 
 	it('Continue On Fail, item 0 fine and item 3 FAILED: no rerun, nothing left recorded', async () => {
-		const result = await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
+		const result = await runFreepik(sim, isolateEach(), {
 			items: fourItems('[sim:fail] [sim:duration=200]'),
 			nodeSettings: RETRY,
 			continueOnFail: true,
@@ -95,7 +68,7 @@ describe('Retry On Fail reuse with other settings', () => {
 
 	it('a download that fails on try 1: the retry downloads again, creates nothing', async () => {
 		sim.addFault({ route: 'download', kind: 'status', status: 500, times: 1 });
-		const result = await runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
+		const result = await runFreepik(sim, isolateEach(), {
 			items: fourItems('[sim:duration=1500]'),
 			nodeSettings: RETRY,
 			tuning: { engine: { firstPollDelayMs: 50 }, download: { attempts: 1, retryDelayMs: 10 } },
