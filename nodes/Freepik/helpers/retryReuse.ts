@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -19,8 +18,6 @@ import {
  * again (or, without waiting, returned), a create that may have succeeded is not sent again, and
  * only an item whose task FAILED or that has no task is submitted again.
  */
-
-export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Which run of which node this is; undefined when n8n never reruns it (Retry On Fail off). */
 export function retryScope(ctx: IExecuteFunctions): RunScope | undefined {

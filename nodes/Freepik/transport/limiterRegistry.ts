@@ -1,5 +1,4 @@
-import { createHash } from 'crypto';
-
+import { sha256 } from '../helpers/hash';
 import { RateLimiter, type RateLimits } from './rateLimiter';
 
 /**
@@ -22,7 +21,7 @@ interface Entry {
 const limiters = new Map<string, Entry>();
 
 function registryKey(baseUrl: string, apiKey: string, limits: RateLimits): string {
-	const account = createHash('sha256').update(apiKey, 'utf8').digest('hex');
+	const account = sha256(apiKey);
 	const rules = [
 		limits.burstPerSecond,
 		limits.burstSeconds,

@@ -6,7 +6,7 @@ import {
 	unsupportedFormatReason,
 	type InputType,
 } from '../../helpers/binary';
-import { sha256 } from '../../helpers/retryReuse';
+import { sha256 } from '../../helpers/hash';
 import { isToolMode } from '../../helpers/toolMode';
 import { asUpload } from '../../helpers/uploadSlots';
 import {
