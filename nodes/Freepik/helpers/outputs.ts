@@ -140,7 +140,7 @@ export function outcomeError(
 	const earlier = outcome.earlierTaskIds ?? [];
 	const note = `earlier tries created: ${earlier.join(', ')}`;
 	// Retry On Fail: the tasks of earlier tries are named too, so none is lost.
-	if (earlier.length && !error.message.includes(note)) error.message = `${error.message} (${note})`;
+	if (earlier.length) error.message = `${error.message} (${note})`;
 	return error;
 }
 
