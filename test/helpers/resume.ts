@@ -16,7 +16,7 @@ import { Freepik } from '../../nodes/Freepik/Freepik.node';
 import type { Tuning } from '../../nodes/Freepik/helpers/batch';
 import type { Simulator } from '../../simulator';
 import type { FakeResponse } from './fakeResponse';
-import { API_KEY } from './freepik';
+import { API_KEY, startSimulator } from './freepik';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const harness = require('../../harness/n8n-harness') as typeof import('../../harness/n8n-harness');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -129,4 +129,26 @@ export async function deliver(
 	callback: Pick<Callback, 'headers' | 'rawBody' | 'query'>,
 ): Promise<{ result: IWebhookResponseData; response: FakeResponse; items: WaitingRun['items'] }> {
 	return await resumeHarness.deliverCallback(waiting, waiting.nodeType, callback);
+}
+
+/**
+ * A suite's simulator (tasks of `taskDurationMs`, reset before each case) and callback receiver,
+ * started once and closed at the end; `set` hands them to the suite.
+ */
+export function useResumeServers(
+	taskDurationMs: number,
+	set: (servers: { sim: Simulator; receiver: Receiver }) => void,
+): void {
+	let sim: Simulator;
+	let receiver: Receiver;
+	beforeAll(async () => {
+		sim = await startSimulator({ taskDurationMs });
+		receiver = await startCallbackReceiver();
+		set({ sim, receiver });
+	});
+	afterAll(async () => {
+		await sim.close();
+		await receiver.close();
+	});
+	beforeEach(() => sim.reset());
 }

@@ -6,17 +6,16 @@
 import { randomUUID } from 'crypto';
 
 import { signWebhook, type Simulator } from '../../../../simulator';
-import { startSimulator } from '../../../helpers/freepik';
 import {
 	deliver,
 	resumeParameters,
-	startCallbackReceiver,
 	statusOf,
 	submit,
 	taskIdOf,
 	WEBHOOK_SECRET,
 	type Receiver,
 	type WaitingRun,
+	useResumeServers,
 } from '../../../helpers/resume';
 import { unpackBatch } from '../../../../nodes/Freepik/resume/packing';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,16 +25,7 @@ const { capturedLogs } = require('../../../../harness/n8n-harness') as {
 
 let sim: Simulator;
 let receiver: Receiver;
-
-beforeAll(async () => {
-	sim = await startSimulator({ taskDurationMs: 150 });
-	receiver = await startCallbackReceiver();
-});
-afterAll(async () => {
-	await sim.close();
-	await receiver.close();
-});
-beforeEach(() => sim.reset());
+useResumeServers(150, (servers) => ({ sim, receiver } = servers));
 
 const taskIdsOf = (waiting: WaitingRun) =>
 	unpackBatch(waiting.run.data.resultData.metadata ?? {})!.taskIds;

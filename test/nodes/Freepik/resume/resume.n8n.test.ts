@@ -2,34 +2,25 @@
  * Isolate with Wait Mode "Resume on Webhook", through n8n-core: execute() submits and puts the
  * execution to wait; the simulator's signed callbacks go to the node's webhook().
  */
-import { readBinary, startSimulator } from '../../../helpers/freepik';
+import { readBinary } from '../../../helpers/freepik';
 import {
 	deliver,
 	RESUME_TOKEN,
 	resumeParameters,
-	startCallbackReceiver,
 	statusOf,
 	submit,
 	taskIdOf,
 	type Callback,
 	type Receiver,
 	type WaitingRun,
+	useResumeServers,
 } from '../../../helpers/resume';
 import { unpackBatch } from '../../../../nodes/Freepik/resume/packing';
 import type { Simulator } from '../../../../simulator';
 
 let sim: Simulator;
 let receiver: Receiver;
-
-beforeAll(async () => {
-	sim = await startSimulator({ taskDurationMs: 200 });
-	receiver = await startCallbackReceiver();
-});
-afterAll(async () => {
-	await sim.close();
-	await receiver.close();
-});
-beforeEach(() => sim.reset());
+useResumeServers(200, (servers) => ({ sim, receiver } = servers));
 
 const isFinal = (cb: Callback) => ['COMPLETED', 'FAILED'].includes(statusOf(cb));
 const gets = () => sim.stats().gets;

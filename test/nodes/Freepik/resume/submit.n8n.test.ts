@@ -3,26 +3,12 @@
  * execution waits, through n8n-core (the waiting and resuming paths are in resume.n8n.test.ts).
  */
 import type { Simulator } from '../../../../simulator';
-import { isolateFromUrl, runFreepik, startSimulator } from '../../../helpers/freepik';
-import {
-	resumeParameters,
-	startCallbackReceiver,
-	submit,
-	type Receiver,
-} from '../../../helpers/resume';
+import { isolateFromUrl, runFreepik } from '../../../helpers/freepik';
+import { resumeParameters, submit, type Receiver, useResumeServers } from '../../../helpers/resume';
 
 let sim: Simulator;
 let receiver: Receiver;
-
-beforeAll(async () => {
-	sim = await startSimulator({ taskDurationMs: 150 });
-	receiver = await startCallbackReceiver();
-});
-afterAll(async () => {
-	await sim.close();
-	await receiver.close();
-});
-beforeEach(() => sim.reset());
+useResumeServers(150, (servers) => ({ sim, receiver } = servers));
 
 describe('Resume on Webhook: refused or reported before waiting', () => {
 	it('is refused on the AI-tool variant, which needs the result in the same run', async () => {
