@@ -63,6 +63,17 @@ describe('uploadTimeoutMs', () => {
 	});
 });
 
+/** Isolate from the binary field `data`, without waiting. */
+const binaryIsolate = (options: Record<string, unknown>) => ({
+	operation: 'isolate',
+	description: 'A person speaking',
+	inputType: 'audio',
+	inputSource: 'binary',
+	binaryPropertyName: 'data',
+	waitForCompletion: false,
+	options,
+});
+
 describe('Max Parallel Uploads through n8n-core (6 binary items, slow create answers)', () => {
 	let sim: Simulator;
 	beforeAll(async () => {
@@ -86,19 +97,7 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 			mostPending = Math.max(mostPending, pending);
 		}, 20);
 		try {
-			const result = await runFreepik(
-				sim,
-				{
-					operation: 'isolate',
-					description: 'A person speaking',
-					inputType: 'audio',
-					inputSource: 'binary',
-					binaryPropertyName: 'data',
-					waitForCompletion: false,
-					options,
-				},
-				{ items },
-			);
+			const result = await runFreepik(sim, binaryIsolate(options), { items });
 			return { result, mostPending, creates: sim.requestsTo('create') };
 		} finally {
 			clearInterval(watch);
@@ -124,28 +123,16 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 
 	it('refuses an invalid value naming the field, before any request', async () => {
 		sim.reset();
-		const result = await runFreepik(
-			sim,
-			{
-				operation: 'isolate',
-				description: 'A person speaking',
-				inputType: 'audio',
-				inputSource: 'binary',
-				binaryPropertyName: 'data',
-				waitForCompletion: false,
-				options: { maxParallelUploads: 0 },
-			},
-			{
-				items: [
-					{
-						json: {},
-						binary: {
-							data: { data: Buffer.alloc(100, 1), fileName: 'a.wav', mimeType: 'audio/wav' },
-						},
+		const result = await runFreepik(sim, binaryIsolate({ maxParallelUploads: 0 }), {
+			items: [
+				{
+					json: {},
+					binary: {
+						data: { data: Buffer.alloc(100, 1), fileName: 'a.wav', mimeType: 'audio/wav' },
 					},
-				],
-			},
-		);
+				},
+			],
+		});
 		expect(result.error?.message).toMatch(/^Invalid "Max Parallel Uploads"/);
 		expect(sim.requests).toHaveLength(0);
 	});
