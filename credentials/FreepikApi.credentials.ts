@@ -94,6 +94,16 @@ export class FreepikApi implements ICredentialType {
 				'Secret used by the Freepik Trigger node to verify webhook signatures. ' +
 				'Leave empty only if you accept unverified events.',
 		},
+		{
+			displayName: 'Previous Webhook Secret',
+			name: 'previousWebhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'During a secret rotation, the secret being replaced: webhooks signed with either ' +
+				'are accepted. Clear it once the rotation is over.',
+		},
 	];
 
 	// A function, not generic headers: the header name depends on the API Host, and the key must not

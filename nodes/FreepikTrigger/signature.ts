@@ -4,14 +4,18 @@ import { createHmac, timingSafeEqual } from 'crypto';
  * Freepik webhook signature check (Standard Webhooks style), free of any n8n import.
  *
  * Signed content: `${webhook-id}.${webhook-timestamp}.${raw body}`, HMAC-SHA256, base64.
- * `webhook-signature` is a space-separated list of `v1,<base64>` entries (several during a
- * key rotation): the request is genuine if any entry matches.
+ * `webhook-signature` is a space-delimited list of `v<N>,<base64>` entries, N naming the version of
+ * the secret that made it (https://docs.freepik.com/webhooks). The request is genuine if any entry
+ * matches any secret the user holds (the current one and, during a rotation, the previous one).
  */
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const SECRET_PREFIX = 'whsec_';
-const SUPPORTED_VERSION = 'v1';
+/** `v1`, `v2`, …: the version of the secret an entry was signed with. */
+const VERSION = /^v\d{1,4}$/;
+/** Standard or URL-safe base64, padding optional (a length of 4n+1 is never base64). */
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
 /** Why a request was refused. Safe to log: never contains the secret or a signature. */
 export type SignatureFailureReason =
@@ -32,24 +36,42 @@ export interface SignedRequest {
 }
 
 export interface VerifyOptions {
-	secret: string;
+	/** The current secret and, during a rotation, the previous one; blank entries are ignored. */
+	secrets: readonly string[];
 	toleranceSeconds?: number;
 	/** Current time in unix seconds (tests); defaults to the clock. */
 	nowSeconds?: number;
 }
 
 /**
- * HMAC keys to try for a secret: its UTF-8 bytes always; for a `whsec_` secret also the
- * base64-decoded remainder (the docs show both conventions).
+ * The secrets a Freepik API credential holds (Webhook Secret, Previous Webhook Secret), trimmed,
+ * blanks dropped. Takes the plain credential object, so this file needs no n8n import.
+ */
+export function webhookSecrets(credentials: Record<string, unknown>): string[] {
+	return [credentials.webhookSecret, credentials.previousWebhookSecret]
+		.map((value) => (typeof value === 'string' ? value.trim() : ''))
+		.filter((value) => value !== '');
+}
+
+function base64Bytes(text: string): Buffer | undefined {
+	const unpadded = text.replace(/=+$/, '');
+	if (!BASE64.test(text) || unpadded.length % 4 === 1) return undefined;
+	const decoded = Buffer.from(unpadded.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+	return decoded.length > 0 ? decoded : undefined;
+}
+
+/**
+ * HMAC keys to try for a secret, as the docs' samples use it (its format is not documented): its
+ * UTF-8 bytes (Python, JavaScript, Java samples); its base64-decoded bytes (PHP sample); for a
+ * `whsec_` secret the base64-decoded remainder (the Standard Webhooks form).
  */
 export function secretKeys(secret: string): Buffer[] {
 	const trimmed = secret.trim();
-	const keys = [Buffer.from(trimmed, 'utf8')];
-	if (trimmed.startsWith(SECRET_PREFIX)) {
-		const decoded = Buffer.from(trimmed.slice(SECRET_PREFIX.length), 'base64');
-		if (decoded.length > 0) keys.push(decoded);
-	}
-	return keys;
+	const encoded = trimmed.startsWith(SECRET_PREFIX) ? trimmed.slice(SECRET_PREFIX.length) : trimmed;
+	const keys = [Buffer.from(trimmed, 'utf8'), base64Bytes(encoded)];
+	const unique = new Map<string, Buffer>();
+	for (const key of keys) if (key) unique.set(key.toString('hex'), key);
+	return [...unique.values()];
 }
 
 /** base64 HMAC-SHA256 of `${id}.${timestamp}.${body}` with the given key. */
@@ -65,13 +87,16 @@ export function computeSignature(
 		.digest('base64');
 }
 
-/** The `v1` signatures of a header; malformed or other-version entries are skipped. */
+/**
+ * The signatures of a header, whatever their `v<N>` version (the version names a secret, not a
+ * scheme); malformed entries are skipped.
+ */
 export function parseSignatureHeader(header: string): string[] {
 	const signatures: string[] = [];
 	for (const entry of header.split(' ')) {
 		const comma = entry.indexOf(',');
 		if (comma <= 0) continue;
-		if (entry.slice(0, comma) !== SUPPORTED_VERSION) continue;
+		if (!VERSION.test(entry.slice(0, comma))) continue;
 		const signature = entry.slice(comma + 1);
 		if (signature.length > 0) signatures.push(signature);
 	}
@@ -105,7 +130,8 @@ export function verifyWebhookSignature(
 
 	const candidates = parseSignatureHeader(signatureHeader);
 	let matched = false;
-	for (const key of secretKeys(options.secret)) {
+	const keys = options.secrets.flatMap((secret) => (secret.trim() ? secretKeys(secret) : []));
+	for (const key of keys) {
 		const expected = computeSignature(key, webhookId, timestamp, rawBody);
 		for (const candidate of candidates) {
 			// No early exit: every candidate is compared, whatever matched before.

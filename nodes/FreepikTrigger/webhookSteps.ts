@@ -9,7 +9,7 @@ import { downloadGeneratedFiles } from '../Freepik/helpers/binary';
 import type { FreepikTask } from '../Freepik/helpers/types';
 import { parseWebhookTask } from './payload';
 import { dedupeScope, rememberWebhookId } from './seenWebhookIds';
-import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from './signature';
+import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature, webhookSecrets } from './signature';
 
 /** The parts of n8n's request object this node reads. */
 export interface RawRequest {
@@ -70,10 +70,11 @@ export async function readDelivery(ctx: IWebhookFunctions): Promise<Delivery> {
 	};
 }
 
-async function readWebhookSecret(ctx: IWebhookFunctions): Promise<string> {
-	const credentials = await ctx.getCredentials('freepikApi');
-	const secret = credentials.webhookSecret;
-	return typeof secret === 'string' ? secret.trim() : '';
+/** Webhook Secret and Previous Webhook Secret (during a rotation), the blank ones left out. */
+export async function readWebhookSecrets(
+	ctx: Pick<IWebhookFunctions, 'getCredentials'>,
+): Promise<string[]> {
+	return webhookSecrets(await ctx.getCredentials('freepikApi'));
 }
 
 /** Answers the request here and starts no execution. */
@@ -94,8 +95,8 @@ export async function authenticate(
 	ctx: IWebhookFunctions,
 	delivery: Delivery,
 ): Promise<{ signed: boolean; refusal?: IWebhookResponseData }> {
-	const secret = await readWebhookSecret(ctx);
-	if (secret === '') {
+	const secrets = await readWebhookSecrets(ctx);
+	if (secrets.length === 0) {
 		ctx.logger.warn(
 			`Freepik Trigger "${delivery.nodeName}": no Webhook Secret in the Freepik API ` +
 				'credential, so events are unverified and accepted as they come (their results are not ' +
@@ -111,7 +112,7 @@ export async function authenticate(
 			signatureHeader: header(delivery.req, 'webhook-signature'),
 			rawBody: delivery.rawBody,
 		},
-		{ secret, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
+		{ secrets, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
 	);
 	if (check.valid) return { signed: true };
 	ctx.logger.warn(

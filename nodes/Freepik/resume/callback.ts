@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from '../../FreepikTrigger/signature';
 import { parseWebhookTask } from '../../FreepikTrigger/payload';
-import { header, readDelivery } from '../../FreepikTrigger/webhookSteps';
+import { header, readDelivery, readWebhookSecrets } from '../../FreepikTrigger/webhookSteps';
 import type { TaskClient, TaskOutcome } from '../engine/types';
 import { taskClient, type Tuning } from '../helpers/batch';
 import { DEFAULTS } from '../helpers/limits';
@@ -74,9 +74,7 @@ export async function resumeOnCallback(
 /** The raw body of a callback signed with the credential's Webhook Secret; undefined otherwise. */
 async function verifiedBody(ctx: IWebhookFunctions, nodeName: string): Promise<Buffer | undefined> {
 	const { req, rawBody, webhookId } = await readDelivery(ctx);
-	const credentials = await ctx.getCredentials('freepikApi');
-	const secret =
-		typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret.trim() : '';
+	const secrets = await readWebhookSecrets(ctx);
 	const check = verifyWebhookSignature(
 		{
 			webhookId,
@@ -84,12 +82,12 @@ async function verifiedBody(ctx: IWebhookFunctions, nodeName: string): Promise<B
 			signatureHeader: header(req, 'webhook-signature'),
 			rawBody,
 		},
-		{ secret: secret || '\u0000no secret', toleranceSeconds: DEFAULT_TOLERANCE_SECONDS },
+		{ secrets, toleranceSeconds: DEFAULT_TOLERANCE_SECONDS },
 	);
-	if (secret && check.valid) return rawBody;
+	if (secrets.length && check.valid) return rawBody;
 	ctx.logger.warn(
 		`Freepik "${nodeName}": refused a callback ` +
-			`(${secret ? (check as { reason: string }).reason : 'no Webhook Secret'})`,
+			`(${secrets.length ? (check as { reason: string }).reason : 'no Webhook Secret'})`,
 	);
 	return undefined;
 }

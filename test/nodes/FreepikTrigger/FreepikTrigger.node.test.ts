@@ -379,6 +379,23 @@ describe('FreepikTrigger.webhook() in a real n8n-core WebhookContext', () => {
 		});
 	});
 
+	it('accepts a v2 entry signed with the Previous Webhook Secret during a rotation', async () => {
+		const previous = 'the secret being rotated out';
+		const delivery = signedDelivery(previous, completed());
+		const v2 = {
+			...delivery.headers,
+			'webhook-signature': delivery.headers['webhook-signature'].replace(/^v1,/, 'v2,'),
+		};
+		const run = (credentials: Record<string, string>) =>
+			runTriggerWebhook({ credentials, headers: v2, rawBody: delivery.rawBody });
+		const withoutPrevious = await run(CREDENTIALS);
+		expect(withoutPrevious.result.workflowData).toBeUndefined();
+		expect(withoutPrevious.response.statusCode).toBe(401);
+		clearSeenWebhookIds();
+		const { result } = await run({ ...CREDENTIALS, previousWebhookSecret: previous });
+		expect(result.workflowData![0][0].json).toMatchObject({ task_id: 'task-123' });
+	});
+
 	it('is not confused by a random secret of the whsec_ form signed with decoded bytes', async () => {
 		const keyBytes = randomBytes(32);
 		const secret = `whsec_${keyBytes.toString('base64')}`;

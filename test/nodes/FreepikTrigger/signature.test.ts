@@ -4,6 +4,7 @@ import {
 	parseSignatureHeader,
 	secretKeys,
 	verifyWebhookSignature,
+	webhookSecrets,
 	type SignedRequest,
 } from '../../../nodes/FreepikTrigger/signature';
 import { signPayload } from './signing';
@@ -33,8 +34,16 @@ function request(
 	};
 }
 
-const verify = (req: SignedRequest, secret = SECRET, toleranceSeconds?: number) =>
-	verifyWebhookSignature(req, { secret, nowSeconds: NOW, toleranceSeconds });
+const verify = (
+	req: SignedRequest,
+	secret: string | string[] = SECRET,
+	toleranceSeconds?: number,
+) =>
+	verifyWebhookSignature(req, {
+		secrets: Array.isArray(secret) ? secret : [secret],
+		nowSeconds: NOW,
+		toleranceSeconds,
+	});
 
 describe('verifyWebhookSignature', () => {
 	it('accepts a correctly signed request', () => {
@@ -159,12 +168,67 @@ describe('verifyWebhookSignature', () => {
 			expect(verify(request(), `  ${SECRET}\n`)).toEqual({ valid: true });
 		});
 
-		it('derives one key for a plain secret and two for whsec_', () => {
-			expect(secretKeys('abc')).toHaveLength(1);
+		it('accepts a plain base64 secret signed with its decoded bytes (the PHP sample)', () => {
+			const keyBytes = randomBytes(32);
+			const secret = keyBytes.toString('base64');
+			expect(verify(request({ key: keyBytes }), secret)).toEqual({ valid: true });
+			expect(verify(request({ key: secret }), secret)).toEqual({ valid: true });
+		});
+
+		it('decodes URL-safe and unpadded base64 secrets too', () => {
+			const keyBytes = Buffer.from([0xfb, 0xff, 0xfe, 0x01, 0x02]);
+			const secret = keyBytes.toString('base64url');
+			expect(secret).toMatch(/[-_]/);
+			expect(verify(request({ key: keyBytes }), secret)).toEqual({ valid: true });
+		});
+
+		it('derives one key for a non-base64 secret, two for base64 and whsec_ secrets', () => {
+			expect(secretKeys('freepik-webhook-secret!')).toEqual([
+				Buffer.from('freepik-webhook-secret!'),
+			]);
+			expect(secretKeys('c2VjcmV0')).toEqual([Buffer.from('c2VjcmV0'), Buffer.from('secret')]);
 			expect(secretKeys('whsec_c2VjcmV0')).toEqual([
 				Buffer.from('whsec_c2VjcmV0'),
 				Buffer.from('secret'),
 			]);
+		});
+
+		it('never treats a 4n+1-character text as base64', () => {
+			expect(secretKeys('abcde')).toHaveLength(1);
+		});
+	});
+
+	describe('secret versions and rotation', () => {
+		const sig = (key: string) => signPayload(key, 'msg_1', String(NOW), BODY);
+
+		it.each(['v2', 'v10'])('accepts an entry of version %s', (version) => {
+			const header = `${version},${sig(SECRET)}`;
+			expect(verify({ ...request(), signatureHeader: header })).toEqual({ valid: true });
+		});
+
+		it("accepts the docs' two-version header when only the v2 entry matches", () => {
+			const header = `v1,${sig('the-retired-secret')} v2,${sig(SECRET)}`;
+			expect(verify({ ...request(), signatureHeader: header })).toEqual({ valid: true });
+		});
+
+		it('accepts a webhook signed with the previous secret while it is still held', () => {
+			const oldOnly = { ...request(), signatureHeader: `v1,${sig('old-secret')}` };
+			expect(verify(oldOnly, [SECRET, 'old-secret'])).toEqual({ valid: true });
+			expect(verify(oldOnly, [SECRET])).toEqual({ valid: false, reason: 'no-match' });
+		});
+
+		it('ignores blank secrets and refuses when none is held', () => {
+			expect(verify(request(), ['', '  ', SECRET])).toEqual({ valid: true });
+			expect(verify(request(), ['', ' '])).toEqual({ valid: false, reason: 'no-match' });
+		});
+
+		it("reads the credential's current and previous secrets, trimmed, blanks dropped", () => {
+			expect(webhookSecrets({ webhookSecret: ' a ', previousWebhookSecret: 'b\n' })).toEqual([
+				'a',
+				'b',
+			]);
+			expect(webhookSecrets({ webhookSecret: '', previousWebhookSecret: ' ' })).toEqual([]);
+			expect(webhookSecrets({ apiKey: 'k' })).toEqual([]);
 		});
 	});
 
@@ -175,7 +239,8 @@ describe('verifyWebhookSignature', () => {
 		it.each([
 			['no comma', () => validSig()],
 			['empty version', () => `,${validSig()}`],
-			['unknown version', () => `v2,${validSig()}`],
+			['version without a number', () => `v,${validSig()}`],
+			['version of another scheme', () => `s1,${validSig()}`],
 			['upper-case version', () => `V1,${validSig()}`],
 			['empty signature', () => 'v1,'],
 			['only a version', () => 'v1'],
@@ -190,15 +255,19 @@ describe('verifyWebhookSignature', () => {
 		});
 
 		it('still accepts when malformed entries surround a valid one', () => {
-			const header = `garbage v2,${validSig()} ,x  ${good()} v1,`;
+			const header = `garbage x2,${validSig()} ,x  ${good()} v1,`;
 			expect(verify({ ...request(), signatureHeader: header })).toEqual({ valid: true });
 		});
 	});
 });
 
 describe('parseSignatureHeader', () => {
-	it('keeps only v1 signatures', () => {
-		expect(parseSignatureHeader('v1,abc= v2,def= nocomma v1,ghi=  v1,')).toEqual(['abc=', 'ghi=']);
+	it('keeps the signatures of every v<N> entry, in order', () => {
+		expect(parseSignatureHeader('v1,abc= v2,def= nocomma x1,zzz= v1,ghi=  v1,')).toEqual([
+			'abc=',
+			'def=',
+			'ghi=',
+		]);
 	});
 
 	it('keeps commas inside the signature part', () => {

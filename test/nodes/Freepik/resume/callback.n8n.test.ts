@@ -30,8 +30,8 @@ useResumeServers(150, (servers) => ({ sim, receiver } = servers));
 const taskIdsOf = (waiting: WaitingRun) =>
 	unpackBatch(waiting.run.data.resultData.metadata ?? {})!.taskIds;
 
-/** A callback for `task`, signed with the credential's Webhook Secret, about item `item`. */
-function signed(task: object, item = 0) {
+/** A callback for `task` about item `item`, signed (by default with the credential's secret). */
+function signed(task: object, item = 0, { secret = WEBHOOK_SECRET, version = 'v1' } = {}) {
 	const body = JSON.stringify(task);
 	const id = `msg_${randomUUID()}`;
 	const timestamp = Math.floor(Date.now() / 1000);
@@ -40,7 +40,10 @@ function signed(task: object, item = 0) {
 			'content-type': 'application/json',
 			'webhook-id': id,
 			'webhook-timestamp': String(timestamp),
-			'webhook-signature': signWebhook({ id, timestamp, body, secret: WEBHOOK_SECRET }),
+			'webhook-signature': signWebhook({ id, timestamp, body, secret }).replace(
+				/^v1,/,
+				`${version},`,
+			),
 		},
 		rawBody: Buffer.from(body),
 		query: { item: String(item) },
@@ -160,6 +163,30 @@ describe('Resume on Webhook: callbacks that do not resume', () => {
 		);
 		expect(again.response.statusCode).toBe(200);
 		expect(again.result.workflowData).toBeUndefined();
+	});
+});
+
+describe('Resume on Webhook: a webhook secret rotation', () => {
+	it('resumes on a v2 callback signed with the Previous Webhook Secret, refused without it', async () => {
+		const waiting = await waitFor(resumeParameters({ downloadResult: false }));
+		const credentials = (
+			waiting.additionalData as unknown as { credentialsHelper: { data: Record<string, any> } }
+		).credentialsHelper.data.freepikApi;
+		const [taskId] = taskIdsOf(waiting);
+		const task = { task_id: taskId, status: 'COMPLETED', generated: [] };
+		const rotation = { secret: 'the secret being rotated out', version: 'v2' };
+		const refused = await deliver(waiting, signed(task, 0, rotation));
+		expect(refused.response.statusCode).toBe(401);
+		expect(refused.result.workflowData).toBeUndefined();
+		credentials.previousWebhookSecret = rotation.secret;
+		try {
+			const { items } = await deliver(waiting, signed(task, 0, rotation));
+			expect(items.map((item) => [item.json.task_id, item.json.status])).toEqual([
+				[taskId, 'COMPLETED'],
+			]);
+		} finally {
+			delete credentials.previousWebhookSecret;
+		}
 	});
 });
 
