@@ -84,8 +84,9 @@ function validateCreateBody(body) {
 	if (isPresent(b.sample_fps)) {
 		const v = b.sample_fps;
 		if (!hasVideo) fail('sample_fps', 'is only allowed with video');
-		else if (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 5)
-			fail('sample_fps', 'must be a number between 1 and 5');
+		// The parameter table says integer (the field's own heading says number).
+		else if (!Number.isInteger(v) || /** @type {number} */ (v) < 1 || /** @type {number} */ (v) > 5)
+			fail('sample_fps', 'must be an integer between 1 and 5');
 	}
 	if (isPresent(b.reranking_candidates)) {
 		const v = b.reranking_candidates;

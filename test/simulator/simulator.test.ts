@@ -80,6 +80,7 @@ describe('simulator API server', () => {
 			['negative box field', { description: 'x', video, x2: -1 }, 'x2'],
 			['fractional box field', { description: 'x', video, y1: 1.5 }, 'y1'],
 			['sample_fps out of range', { description: 'x', video, sample_fps: 6 }, 'sample_fps'],
+			['fractional sample_fps', { description: 'x', video, sample_fps: 2.5 }, 'sample_fps'],
 			['sample_fps with audio', { description: 'x', audio: audio(), sample_fps: 2 }, 'sample_fps'],
 			[
 				'reranking_candidates 0',

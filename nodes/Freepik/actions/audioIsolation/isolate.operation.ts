@@ -120,7 +120,7 @@ const properties: INodeProperties[] = [
 					default: 0,
 					description:
 						`Pixel coordinate ${name} of the box around the sound source in the video (set all ` +
-						'four: x1 < x2, y1 < y2)',
+						'four: x1 < x2, y1 < y2; all 0 means the full frame)',
 					displayOptions: { show: { '/inputType': ['video'] } },
 				}),
 			),
@@ -131,10 +131,11 @@ const properties: INodeProperties[] = [
 				typeOptions: {
 					minValue: LIMITS.sampleFps.min,
 					maxValue: LIMITS.sampleFps.max,
-					numberPrecision: 1,
+					numberPrecision: 0,
 				},
 				default: 2, // DEFAULTS.sampleFps (literal for lint; Freepik.node.test.ts checks)
-				description: 'Video frames per second to analyse (1–5); higher is more precise and slower',
+				description:
+					'Video frames per second to analyse, a whole number 1–5 (higher: finer, slower)',
 				displayOptions: { show: { '/inputType': ['video'] } },
 			},
 			{

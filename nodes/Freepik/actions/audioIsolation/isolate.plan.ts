@@ -66,7 +66,9 @@ function readBoundingBox(
 	options: IDataObject,
 ): Partial<Box> {
 	const boxSet = BOUNDING_BOX.filter((k) => options[k] !== undefined && options[k] !== '');
-	if (!boxSet.length) return {};
+	// Freepik: each coordinate defaults to 0, "set all values to 0 (default) to process the full
+	// frame". Zeros are that default, so nothing is sent (whatever the input type).
+	if (boxSet.every((k) => Number(options[k]) === 0)) return {};
 	if (inputType !== 'video')
 		invalid(
 			ctx,
@@ -120,6 +122,7 @@ function readModelOptions(
 			'Frame Sample Rate (FPS)',
 			options.sampleFps,
 			LIMITS.sampleFps,
+			true,
 		);
 	}
 	if (options.rerankingCandidates !== undefined) {

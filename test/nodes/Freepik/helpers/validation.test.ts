@@ -178,6 +178,11 @@ const isolateCases: Case[] = [
 		/"Frame Sample Rate \(FPS\)": must be between 1 and 5, got 0/,
 	],
 	[
+		'fractional sample FPS',
+		video({ sampleFps: 2.5 }),
+		/"Frame Sample Rate \(FPS\)": must be a whole number, got 2.5/,
+	],
+	[
 		'sample FPS 6',
 		video({ sampleFps: 6 }),
 		/"Frame Sample Rate \(FPS\)": must be between 1 and 5, got 6/,

@@ -243,7 +243,7 @@ describe('Isolate', () => {
 						y1: 20,
 						x2: 330,
 						y2: 260,
-						sampleFps: 2.5,
+						sampleFps: 3,
 						rerankingCandidates: 4,
 						predictSpans: true,
 						webhookUrl: 'https://n8n.example.com/webhook/abc/freepik',
@@ -260,7 +260,7 @@ describe('Isolate', () => {
 				y1: 20,
 				x2: 330,
 				y2: 260,
-				sample_fps: 2.5,
+				sample_fps: 3,
 				reranking_candidates: 4,
 				predict_spans: true,
 				webhook_url: 'https://n8n.example.com/webhook/abc/freepik',
@@ -309,6 +309,27 @@ describe('Isolate', () => {
 				y1: 0,
 				x2: 1,
 				y2: 1,
+			});
+		});
+
+		it.each([
+			['all four zero', { x1: 0, y1: 0, x2: 0, y2: 0 }],
+			['only X1 added, left at 0', { x1: 0 }],
+			['zeros typed as text', { x1: '0', y1: '0', x2: '0', y2: '0' }],
+		])('takes a bounding box of %s as the full frame and sends no box', async (_label, box) => {
+			const { error } = await runFreepik(
+				sim,
+				isolateFromUrl({
+					inputType: 'video',
+					url: 'https://example.com/a.webm',
+					waitForCompletion: false,
+					options: box,
+				}),
+			);
+			expect(error).toBeUndefined();
+			expect(sim.requestsTo('create')[0].body).toEqual({
+				description: 'A person speaking',
+				video: 'https://example.com/a.webm',
 			});
 		});
 
