@@ -113,6 +113,20 @@ function createApiHandler(core) {
 		}
 	};
 
+	/**
+	 * A 400 naming the refused parameters, in either of the two forms of Freepik's error schema:
+	 * `{ message, invalid_params }`, or with option `problemErrors` the problem document
+	 * `{ problem: { message, invalid_params } }` as application/problem+json.
+	 * @param {ServerResponse} res @param {string} message
+	 * @param {import('./validate').InvalidParam[]} invalidParams
+	 */
+	function sendInvalid(res, message, invalidParams) {
+		const details = { message, invalid_params: invalidParams };
+		if (!options.problemErrors) return sendJson(res, 400, details);
+		const type = { 'content-type': 'application/problem+json' };
+		return sendJson(res, 400, { problem: details }, type);
+	}
+
 	/** @param {IncomingMessage} req @param {ServerResponse} res @param {RecordedRequest} entry */
 	async function handleCreate(req, res, entry) {
 		const buf = await readBody(req, options.maxBodyBytes);
@@ -123,16 +137,12 @@ function createApiHandler(core) {
 		} catch (err) {
 			if (!(err instanceof JsonSyntaxError)) throw err;
 			entry.body = { invalidJson: true };
-			return sendJson(res, 400, {
-				message: 'Invalid JSON body',
-				invalid_params: [{ name: 'body', reason: 'is not valid JSON' }],
-			});
+			return sendInvalid(res, 'Invalid JSON body', [{ name: 'body', reason: 'is not valid JSON' }]);
 		}
 		const { errors, input } = validateCreateBody(body);
 		entry.body = recordedBody(body, input, options.recordStringLimit);
 		entry.input = input;
-		if (errors.length > 0)
-			return sendJson(res, 400, { message: 'Invalid request', invalid_params: errors });
+		if (errors.length > 0) return sendInvalid(res, 'Invalid request', errors);
 
 		const task = createTask({
 			id: crypto.randomUUID(),
@@ -188,17 +198,16 @@ function createApiHandler(core) {
 			recorder.countFault();
 		}
 		const override = fault?.kind === 'unknownStatus' ? fault.taskStatus : undefined;
-		const views = [...core.tasks.values()].reverse().map((task) => core.view(task, override));
+		const views = [...core.tasks.values()]
+			.reverse()
+			.map((task) => listItem(core.view(task, override), options.listGenerated));
 		if (fault && fault.kind !== 'unknownStatus') return sendPostFault(res, fault, views);
 		/** @type {import('./list-pages').ListPages | null} */
 		const pages = options.listPages;
 		if (!pages) return sendJson(res, 200, { data: views });
 		const { page, error } = requestedPage(url.searchParams);
 		if (page === undefined) {
-			return sendJson(res, 400, {
-				message: 'Invalid request',
-				invalid_params: [{ name: 'page', reason: error }],
-			});
+			return sendInvalid(res, 'Invalid request', [{ name: 'page', reason: error }]);
 		}
 		const where = {
 			apiOrigin: `http://${req.headers.host}`,
@@ -207,6 +216,17 @@ function createApiHandler(core) {
 		};
 		return sendJson(res, 200, pageOf(views, pages, page, where));
 	}
+}
+
+/**
+ * A task as the list shows it: the example items of the docs' task-list page carry only `task_id`
+ * and `status` (test/contract/fixtures/list-tasks.json); option `listGenerated` adds
+ * `generated`, as some clients report seeing.
+ * @param {{ task_id: string, status: string, generated: string[] }} view
+ * @param {boolean} withGenerated
+ */
+function listItem(view, withGenerated) {
+	return withGenerated ? view : { task_id: view.task_id, status: view.status };
 }
 
 /**

@@ -25,7 +25,9 @@
  * @property {PerTask<number>} resultCount result URLs of a COMPLETED task. Hint `[sim:results=N]`
  * @property {number} resultBytes          size of each result WAV (whole samples, min 44). Hint `[sim:bytes=N]`
  * @property {PerTask<string | null | undefined> | null} unknownStatus  a non-documented status shown forever after ~10 % of the duration. Hint `[sim:status=X]`
+ * @property {boolean} listGenerated    list items carry `generated` too (default: only `task_id` and `status`, as the docs' example)
  * @property {import('./list-pages').ListPages | null} listPages  null = the list answers every task at once (as documented); `{ size, next?, meta? }` = in pages of `size`, Laravel style (list-pages.js)
+ * @property {boolean} problemErrors    validation 400s as `{ problem: { message, invalid_params } }` (application/problem+json) instead of `{ message, invalid_params }`
  * @property {number} urlTtlMs             lifetime of signed result URLs
  * @property {boolean | Partial<import('./rate-limit').RateLimitConfig>} rateLimit  off, true = Freepik's documented limits, or custom ones
  * @property {(() => number) | null} rateLimitClock  the rate limiter's clock in ms (null = Date.now); tests freeze or step it. Read when rateLimit is set
@@ -52,6 +54,8 @@ const DEFAULT_OPTIONS = Object.freeze({
 	resultBytes: 32 * 1024,
 	unknownStatus: null,
 	listPages: null,
+	listGenerated: false,
+	problemErrors: false,
 	urlTtlMs: 60 * 60 * 1000,
 	rateLimit: false,
 	rateLimitClock: null,

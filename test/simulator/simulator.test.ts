@@ -115,6 +115,20 @@ describe('simulator API server', () => {
 			expect(sim.stats().creates).toBe(0);
 		});
 
+		it('answers the problem+json form of the error schema when asked to', async () => {
+			sim.configure({ problemErrors: true });
+			const body = { description: 'x', video: 'https://example.com/clip.mp4', sample_fps: 2.5 };
+			const res = await api(sim, API_PATH, { method: 'POST', body: JSON.stringify(body) });
+			expect(res.status).toBe(400);
+			expect(res.headers.get('content-type')).toBe('application/problem+json');
+			expect(await res.json()).toEqual({
+				problem: {
+					message: 'Invalid request',
+					invalid_params: [{ name: 'sample_fps', reason: 'must be an integer between 1 and 5' }],
+				},
+			});
+		});
+
 		it('rejects invalid JSON', async () => {
 			const res = await api(sim, API_PATH, { method: 'POST', body: '{"description": ' });
 			expect(res.status).toBe(400);
@@ -232,10 +246,15 @@ describe('simulator API server', () => {
 				);
 			const list = (await (await api(sim, API_PATH)).json()) as any;
 			expect(list.data.map((t: { task_id: string }) => t.task_id)).toEqual(ids.reverse());
+			// As the docs' list example: task_id and status only; generated only on request.
+			expect(Object.keys(list.data[0]).sort()).toEqual(['status', 'task_id']);
+			sim.configure({ listGenerated: true });
+			const rich = (await (await api(sim, API_PATH)).json()) as any;
+			expect(Object.keys(rich.data[0]).sort()).toEqual(['generated', 'status', 'task_id']);
 			const missing = await api(sim, `${API_PATH}/00000000-0000-4000-8000-000000000000`);
 			expect(missing.status).toBe(404);
 			expect(await missing.json()).toEqual({ message: 'Not found' });
-			expect(sim.stats()).toMatchObject({ creates: 3, lists: 1, gets: 1 });
+			expect(sim.stats()).toMatchObject({ creates: 3, lists: 2, gets: 1 });
 		});
 	});
 

@@ -101,7 +101,9 @@ export function toNodeApiError(
 	if (details.length) errorObject.invalid_params = details;
 	if (context.taskId) errorObject.task_id = context.taskId;
 	const note = context.messageNote ? ` (${context.messageNote})` : '';
-	const message = `${headline}${apiMessage ? `: ${apiMessage}` : ''}${note}${taskPart}`;
+	// The refused fields travel in the message: an AI Agent and an error item's `error` see only it.
+	const refused = details.length ? ` (${details.join('; ')})` : '';
+	const message = `${headline}${apiMessage ? `: ${apiMessage}` : ''}${refused}${note}${taskPart}`;
 	const error = new NodeApiError(node, errorObject, {
 		message,
 		description: descriptionParts.join('\n'),

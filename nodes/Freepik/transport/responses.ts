@@ -39,10 +39,19 @@ export function taskIn(body: unknown): FreepikTask | undefined {
 	return task;
 }
 
+/**
+ * A task as the list shows it: the docs' example items carry only `task_id` and `status`, so
+ * `generated` is not assumed (it is kept when the list sends it).
+ */
+export type ListedTask = Pick<FreepikTask, 'task_id' | 'status'> & {
+	generated?: string[];
+	[key: string]: unknown;
+};
+
 /** The task list in an answer (`{ data: [...] }` or the array itself). */
-export function tasksIn(body: unknown): FreepikTask[] | undefined {
+export function tasksIn(body: unknown): ListedTask[] | undefined {
 	const list = isObject(body) && !Array.isArray(body) ? body.data : body;
-	return Array.isArray(list) ? (list as FreepikTask[]) : undefined;
+	return Array.isArray(list) ? (list as ListedTask[]) : undefined;
 }
 
 /** Where a list's next page is: a path on the API base URL, or a link that is not followed. */

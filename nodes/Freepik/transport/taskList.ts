@@ -1,17 +1,16 @@
 import type { Logger } from 'n8n-workflow';
 
-import type { FreepikTask } from '../helpers/types';
-import { nextPageOf } from './responses';
+import { nextPageOf, type ListedTask } from './responses';
 
 /** One answer of the list call: its tasks, and the body (which may say where the next page is). */
 export interface ListPage {
-	tasks: FreepikTask[];
+	tasks: ListedTask[];
 	body: unknown;
 }
 
 /** A task list read page by page; `morePages`: the page bound stopped it before the last page. */
 export interface TaskList {
-	tasks: FreepikTask[];
+	tasks: ListedTask[];
 	morePages: boolean;
 }
 
@@ -34,7 +33,7 @@ export async function readTaskList(
 	logger: Pick<Logger, 'warn'>,
 	{ baseUrl, listPath, limit, maxPages }: ListBounds,
 ): Promise<TaskList> {
-	const tasks: FreepikTask[] = [];
+	const tasks: ListedTask[] = [];
 	const fetched = new Set<string>();
 	let path: string | undefined = listPath;
 	while (path !== undefined && tasks.length < limit) {

@@ -84,7 +84,10 @@ describe('API errors', () => {
 			const error = errorOf(result);
 			expect(error.name).toBe('NodeApiError');
 			expect(error.httpCode).toBe('400');
-			expect(error.message).toContain('Request validation failed');
+			expect(error.message).toContain(
+				'Request validation failed (description: must describe a sound; audio: could not be ' +
+					'downloaded)',
+			);
 			expect(error.description).toContain('Freepik says: Request validation failed');
 			expect(error.description).toContain('description: must describe a sound');
 			expect(error.description).toContain('audio: could not be downloaded');
@@ -103,7 +106,7 @@ describe('API errors', () => {
 			});
 			const error = errorOf(await runFreepik(sim, isolateFromUrl()));
 			expect(error.httpCode).toBe('400');
-			expect(error.message).toContain('Bad input');
+			expect(error.message).toContain('Bad input (description: must describe a sound; audio:');
 			expect(error.description).toContain('description: must describe a sound');
 		});
 

@@ -9,7 +9,7 @@ const { capturedLogs } = require('../../../../../harness/n8n-harness') as {
 
 describe('Get Many', () => {
 	let sim: Simulator;
-	let listed: Array<{ task_id: string; status: string; generated: string[] }>;
+	let listed: Array<{ task_id: string; status: string; generated?: string[] }>;
 	beforeAll(async () => (sim = await startSimulator()));
 	afterAll(async () => await sim.close());
 	beforeEach(async () => {
@@ -37,7 +37,8 @@ describe('Get Many', () => {
 		expect(result.items).toHaveLength(5);
 		expect(result.items.map((i) => i.json.task_id)).toEqual(listed.map((t) => t.task_id));
 		for (const item of result.items) {
-			expect(Object.keys(item.json).sort()).toEqual(['generated', 'status', 'task_id']);
+			// As the docs' list example: task_id and status only, nothing invented.
+			expect(Object.keys(item.json).sort()).toEqual(['status', 'task_id']);
 			expect(item.pairedItem).toEqual({ item: 0 });
 			expect(item.binary).toBeUndefined();
 		}
@@ -50,6 +51,16 @@ describe('Get Many', () => {
 		expect(byName).toMatchObject({ one: 'COMPLETED', two: 'FAILED' });
 		expect(nodeLists()).toHaveLength(1);
 		expectNoKeyLeak(sim, result);
+	});
+
+	it('passes generated on as the list sent it, when the list carries it', async () => {
+		sim.configure({ listGenerated: true });
+		const { items, error } = await runFreepik(sim, { operation: 'getAll', returnAll: true });
+		expect(error).toBeUndefined();
+		for (const item of items)
+			expect(Object.keys(item.json).sort()).toEqual(['generated', 'status', 'task_id']);
+		const completed = items.find((i) => i.json.status === 'COMPLETED')!;
+		expect(completed.json.generated).toEqual([expect.stringContaining(sim.fileUrl)]);
 	});
 
 	it('returns at most Limit tasks, the first ones the API lists', async () => {
