@@ -176,6 +176,12 @@ function setUpContainer() {
 	setUp = true;
 }
 
+/** The node's On Error setting: `onError` wins, `continueOnFail` means the regular output. */
+function onErrorSetting(opts) {
+	if (opts.onError) return { onError: opts.onError };
+	return opts.continueOnFail ? { onError: 'continueRegularOutput' } : {};
+}
+
 /**
  * Runs `Source -> node` and returns the node's output items or its error.
  * @param {object} opts
@@ -184,7 +190,10 @@ function setUpContainer() {
  * @param {Record<string, object>} opts.credentials  decrypted credential data by type name
  * @param {object} opts.parameters  node parameters
  * @param {Array<{json?: object, binary?: Record<string, {data: Buffer, fileName: string, mimeType: string}>}>} [opts.items]
- * @param {boolean} [opts.continueOnFail]
+ * @param {boolean} [opts.continueOnFail]  same as onError 'continueRegularOutput'
+ * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [opts.onError]  the node's
+ *   On Error setting (wins over continueOnFail); with 'continueErrorOutput' n8n moves error items
+ *   to the node's last output, returned as `errorItems`
  * @param {'default'|'filesystem'} [opts.binaryMode]
  * @param {number} [opts.cancelAfterMs]  cancel the execution (as the Stop button does) after this long
  * @param {object} [opts.additionalData]  overrides of n8n's additional data (e.g. webhookWaitingBaseUrl)
@@ -224,7 +233,7 @@ async function runNode(opts) {
 			parameters: opts.parameters,
 			credentials: { freepikApi: { id: '1', name: 'Freepik' } },
 			...(opts.nodeSettings || {}),
-			...(opts.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+			...onErrorSetting(opts),
 		},
 	];
 	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
@@ -286,8 +295,12 @@ async function runNode(opts) {
 	const result = await done.promise;
 	clearTimeout(cancelTimer);
 	const nodeRun = result.data.resultData.runData.Node?.[0];
+	const outputs = nodeRun?.data?.main || [];
+	const errorOutput = opts.onError === 'continueErrorOutput';
 	const outcome = {
-		items: nodeRun?.data?.main?.[0] || [],
+		items: outputs[0] || [],
+		// The error output (n8n's last main output) with On Error "Continue (using error output)".
+		errorItems: errorOutput ? outputs[outputs.length - 1] || [] : [],
 		error: nodeRun?.error || result.data.resultData.error,
 		status: result.status,
 		durationMs: Date.now() - started,

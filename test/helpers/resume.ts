@@ -58,6 +58,7 @@ export const taskIdOf = (cb: Callback) => JSON.parse(cb.rawBody.toString('utf8')
 export interface WaitingRun {
 	status: string;
 	items: Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: any }>;
+	errorItems: WaitingRun['items'];
 	error?: { message: string; description?: string };
 	run: IRun;
 	nodeType: Freepik;
@@ -69,6 +70,7 @@ export interface WaitingRun {
 export interface SubmitOptions {
 	items?: Array<{ json?: object }>;
 	continueOnFail?: boolean;
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	webhookSecret?: string;
 	/** n8n 1.x has no resume token. */
 	resumeToken?: string | null;
@@ -98,6 +100,7 @@ export async function submit(
 		parameters: { resource: 'audioIsolation', ...parameters },
 		items: options.items,
 		continueOnFail: options.continueOnFail,
+		onError: options.onError,
 		nodeSettings: options.nodeSettings,
 		resumeToken: options.resumeToken === null ? undefined : (options.resumeToken ?? RESUME_TOKEN),
 		additionalData: {
