@@ -29,7 +29,7 @@ export function retryScope(ctx: IExecuteFunctions): RunScope | undefined {
 }
 
 /** Tries of one run share the run index; a node run again later in the execution does not. */
-function runIndexOf(ctx: IExecuteFunctions): number {
+export function runIndexOf(ctx: IExecuteFunctions): number {
 	try {
 		return Number(ctx.getWorkflowDataProxy(0).$runIndex) || 0;
 	} catch {
@@ -68,7 +68,8 @@ function notSentAgain(ctx: IExecuteFunctions, itemIndex: number, record: ItemRec
 	return error;
 }
 
-function isAmbiguous(outcome: TaskOutcome): boolean {
+/** A create whose answer was lost (or still in flight): a task may exist, its id is unknown. */
+export function isAmbiguous(outcome: TaskOutcome): boolean {
 	if (outcome.ok || outcome.task) return false;
 	if (outcome.createInFlight) return true;
 	const { failure } = outcome;
