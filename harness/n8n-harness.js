@@ -201,6 +201,9 @@ function onErrorSetting(opts) {
  * @param {{retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number}} [opts.nodeSettings]
  *   the node's Settings tab (n8n's WorkflowExecute reruns a failing node with Retry On Fail)
  * @param {string} [opts.executionId]  default 'exec-1'
+ * @param {string} [opts.nodeId]  the node's id (default '2'; a second node of a workflow has another)
+ * @param {Record<string, string>} [opts.customData]  the execution's custom data when the node
+ *   starts (as an earlier wait of the same execution left it)
  */
 async function runNode(opts) {
 	setUpContainer();
@@ -225,7 +228,7 @@ async function runNode(opts) {
 			parameters: {},
 		},
 		{
-			id: '2',
+			id: opts.nodeId || '2',
 			name: 'Node',
 			type: typeName,
 			typeVersion: 1,
@@ -277,7 +280,7 @@ async function runNode(opts) {
 	};
 	const runExecutionData = {
 		...(opts.resumeToken ? { resumeToken: opts.resumeToken } : {}),
-		resultData: { runData: {} },
+		resultData: { runData: {}, ...(opts.customData ? { metadata: { ...opts.customData } } : {}) },
 		executionData: {
 			metadata: {},
 			contextData: {},

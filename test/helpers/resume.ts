@@ -77,6 +77,10 @@ export interface SubmitOptions {
 	waitingBaseUrl?: string;
 	tuning?: Tuning;
 	nodeSettings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number };
+	/** Custom data an earlier wait of the same execution left (n8n keeps it across waits). */
+	customData?: Record<string, string>;
+	/** The waiting node's id (another node of the same execution has another). */
+	nodeId?: string;
 }
 
 /** Runs Source → Freepik (Isolate, Resume on Webhook) until the execution waits (or fails). */
@@ -101,6 +105,8 @@ export async function submit(
 		items: options.items,
 		continueOnFail: options.continueOnFail,
 		onError: options.onError,
+		customData: options.customData,
+		nodeId: options.nodeId,
 		nodeSettings: options.nodeSettings,
 		resumeToken: options.resumeToken === null ? undefined : (options.resumeToken ?? RESUME_TOKEN),
 		additionalData: {
