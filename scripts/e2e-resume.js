@@ -372,7 +372,21 @@ async function main() {
 
 		// Issue 22: two waits in one execution; On Error → error output.
 		await runAccountingCases(
-			{ n8n, rest, sim, check, waitUntil, tasksOf: async () => await tasksOf(sim) },
+			{
+				n8n,
+				rest,
+				sim,
+				check,
+				log,
+				waitUntil,
+				tasksOf: async () => await tasksOf(sim),
+				deliveries: async () => await deliveries(sim),
+				resend: async (d) =>
+					await H.request(`${sim.apiUrl}/__sim/webhook`, {
+						method: 'POST',
+						body: { url: d.url, task: JSON.parse(d.body) },
+					}),
+			},
 			only,
 		);
 

@@ -146,21 +146,41 @@ function workflows({ uuid, credential, prefix }) {
 const runsOf = (data, node) => data?.resultData?.runData?.[node] ?? [];
 const outputOf = (run, output = 0) => run?.data?.main?.[output] ?? [];
 
+/**
+ * Freepik retries a callback that failed; the simulator does not. On a loaded machine n8n answers
+ * some callbacks too late (or 409 before the execution is saved): send the final ones again.
+ */
+async function resendFailedFinals(t) {
+	const all = await t.deliveries();
+	const final = (d) => ['COMPLETED', 'FAILED'].includes(d.event);
+	const answered = new Set(all.filter((d) => final(d) && d.status === 200).map((d) => d.taskId));
+	const lost = new Map();
+	for (const d of all) if (final(d) && !answered.has(d.taskId)) lost.set(d.taskId, d);
+	for (const d of lost.values()) await t.resend(d);
+	return lost.size;
+}
+
 /** Starts the workflow and waits until its execution ends; its run data and status. */
 async function runToEnd(t, key, items) {
 	const before = new Set((await t.rest.executions(IDS[key])).map((e) => e.id));
 	const res = await t.n8n.callWebhook(PATHS[key], { body: { items: items.map((d) => ({ d })) } });
 	if (res.status !== 200) throw new Error(`${key}: start answered ${res.status}`);
+	let nextResend = Date.now() + 20e3;
 	const status = await t.waitUntil(
 		`${key} to end`,
 		async () => {
+			if (Date.now() > nextResend) {
+				const resent = await resendFailedFinals(t);
+				if (resent) t.log(`${key}: ${resent} final callback(s) sent again`);
+				nextResend = Date.now() + 20e3;
+			}
 			const fresh = (await t.rest.executions(IDS[key])).filter((e) => !before.has(e.id));
 			const st = fresh[0]?.status;
 			return fresh.length && ['success', 'error', 'crashed', 'canceled'].includes(st)
 				? { id: fresh[0].id, status: st }
 				: undefined;
 		},
-		180e3,
+		480e3,
 	);
 	return { status: status.status, data: await t.rest.runData(status.id) };
 }
