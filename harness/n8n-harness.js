@@ -176,6 +176,12 @@ function setUpContainer() {
 	setUp = true;
 }
 
+/** The node's On Error setting: `onError` wins, `continueOnFail` means the regular output. */
+function onErrorSetting(opts) {
+	if (opts.onError) return { onError: opts.onError };
+	return opts.continueOnFail ? { onError: 'continueRegularOutput' } : {};
+}
+
 /**
  * Runs `Source -> node` and returns the node's output items or its error.
  * @param {object} opts
@@ -184,7 +190,10 @@ function setUpContainer() {
  * @param {Record<string, object>} opts.credentials  decrypted credential data by type name
  * @param {object} opts.parameters  node parameters
  * @param {Array<{json?: object, binary?: Record<string, {data: Buffer, fileName: string, mimeType: string}>}>} [opts.items]
- * @param {boolean} [opts.continueOnFail]
+ * @param {boolean} [opts.continueOnFail]  same as onError 'continueRegularOutput'
+ * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [opts.onError]  the node's
+ *   On Error setting (wins over continueOnFail); with 'continueErrorOutput' n8n moves error items
+ *   to the node's last output, returned as `errorItems`
  * @param {'default'|'filesystem'} [opts.binaryMode]
  * @param {number} [opts.cancelAfterMs]  cancel the execution (as the Stop button does) after this long
  * @param {object} [opts.additionalData]  overrides of n8n's additional data (e.g. webhookWaitingBaseUrl)
@@ -192,6 +201,9 @@ function setUpContainer() {
  * @param {{retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number}} [opts.nodeSettings]
  *   the node's Settings tab (n8n's WorkflowExecute reruns a failing node with Retry On Fail)
  * @param {string} [opts.executionId]  default 'exec-1'
+ * @param {string} [opts.nodeId]  the node's id (default '2'; a second node of a workflow has another)
+ * @param {Record<string, string>} [opts.customData]  the execution's custom data when the node
+ *   starts (as an earlier wait of the same execution left it)
  */
 async function runNode(opts) {
 	setUpContainer();
@@ -216,7 +228,7 @@ async function runNode(opts) {
 			parameters: {},
 		},
 		{
-			id: '2',
+			id: opts.nodeId || '2',
 			name: 'Node',
 			type: typeName,
 			typeVersion: 1,
@@ -224,7 +236,7 @@ async function runNode(opts) {
 			parameters: opts.parameters,
 			credentials: { freepikApi: { id: '1', name: 'Freepik' } },
 			...(opts.nodeSettings || {}),
-			...(opts.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+			...onErrorSetting(opts),
 		},
 	];
 	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
@@ -268,7 +280,7 @@ async function runNode(opts) {
 	};
 	const runExecutionData = {
 		...(opts.resumeToken ? { resumeToken: opts.resumeToken } : {}),
-		resultData: { runData: {} },
+		resultData: { runData: {}, ...(opts.customData ? { metadata: { ...opts.customData } } : {}) },
 		executionData: {
 			metadata: {},
 			contextData: {},
@@ -286,8 +298,12 @@ async function runNode(opts) {
 	const result = await done.promise;
 	clearTimeout(cancelTimer);
 	const nodeRun = result.data.resultData.runData.Node?.[0];
+	const outputs = nodeRun?.data?.main || [];
+	const errorOutput = opts.onError === 'continueErrorOutput';
 	const outcome = {
-		items: nodeRun?.data?.main?.[0] || [],
+		items: outputs[0] || [],
+		// The error output (n8n's last main output) with On Error "Continue (using error output)".
+		errorItems: errorOutput ? outputs[outputs.length - 1] || [] : [],
 		error: nodeRun?.error || result.data.resultData.error,
 		status: result.status,
 		durationMs: Date.now() - started,

@@ -21,6 +21,11 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const H = require('../harness/n8n-headless');
 const { flattedParser } = require('./lib/queue-mode');
+const {
+	accountingWorkflows,
+	accountingWorkflowIds,
+	runAccountingCases,
+} = require('./lib/resume-accounting');
 
 const SIM_KEY = 'resume-e2e-sim-key-5c1e77a0';
 const WEBHOOK_SECRET = 'resume-e2e-webhook-secret';
@@ -230,9 +235,15 @@ async function main() {
 			},
 		]);
 		const recover = recoverWorkflow();
-		await n8n.importWorkflows([workflow(), recover]);
+		const accounting = accountingWorkflows({
+			uuid,
+			credential: CREDENTIAL,
+			prefix: H.REGISTRY_PREFIX,
+		});
+		await n8n.importWorkflows([workflow(), recover, ...accounting]);
 		await n8n.publishWorkflow(WORKFLOW_ID);
 		await n8n.publishWorkflow(recover.id);
+		for (const id of Object.values(accountingWorkflowIds)) await n8n.publishWorkflow(id);
 		const port = await H.freePort();
 		let output = '';
 		const startN8n = async () =>
@@ -257,7 +268,9 @@ async function main() {
 				throw new Error(`start webhook answered ${res.status}: ${res.text.slice(0, 300)}`);
 		};
 
-		const only = (process.env.E2E_RESUME_ONLY || 'one,batch,forged,deadline,restart').split(',');
+		const only = (
+			process.env.E2E_RESUME_ONLY || 'one,batch,tworow,loop,errout,forged,deadline,restart'
+		).split(',');
 		// 1. one item
 		if (only.includes('one')) {
 			await sim.reset();
@@ -356,6 +369,26 @@ async function main() {
 				`${perTask.toFixed(1)} (creates ${stats.creates}, gets ${stats.gets})`,
 			);
 		}
+
+		// Issue 22: two waits in one execution; On Error → error output.
+		await runAccountingCases(
+			{
+				n8n,
+				rest,
+				sim,
+				check,
+				log,
+				waitUntil,
+				tasksOf: async () => await tasksOf(sim),
+				deliveries: async () => await deliveries(sim),
+				resend: async (d) =>
+					await H.request(`${sim.apiUrl}/__sim/webhook`, {
+						method: 'POST',
+						body: { url: d.url, task: JSON.parse(d.body) },
+					}),
+			},
+			only,
+		);
 
 		// 3. forged, stale, wrong-token callbacks
 		if (only.includes('forged')) {
