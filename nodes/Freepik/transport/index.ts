@@ -60,7 +60,7 @@ export class FreepikClient {
 		private readonly apiKey: string,
 		readonly options: ClientOptions,
 	) {
-		this.limiter = sharedLimiter(baseUrl, apiKey, options.rateLimits);
+		this.limiter = sharedLimiter(baseUrl, options.rateLimits);
 	}
 
 	static async create(ctx: IExecuteFunctions, options: Partial<ClientOptions> = {}) {
