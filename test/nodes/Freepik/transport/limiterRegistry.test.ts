@@ -133,6 +133,8 @@ describe('executions through n8n-core sharing one host (the simulator allows 50 
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { runFreepik, startSimulator, isolateFromUrl, API_KEY } =
 		require('../../../helpers/freepik') as typeof import('../../../helpers/freepik');
+	const { createTaskDirectly } =
+		require('../../../reliability/support') as typeof import('../../../reliability/support');
 
 	it('two credentials with different keys on one host share one limiter, and the registry keeps neither key nor its hash', async () => {
 		const sim = await startSimulator();
@@ -153,6 +155,59 @@ describe('executions through n8n-core sharing one host (the simulator allows 50 
 				expect(keys[0]).not.toContain(key.slice(5, 15));
 				expect(keys[0]).not.toContain(hash.slice(0, 16));
 			}
+		} finally {
+			await sim.close();
+		}
+	});
+
+	it('one 429 with Retry-After: 600 fails its create as documented, and holds no later call past its own deadline', async () => {
+		const sim = await startSimulator();
+		try {
+			sim.addFault({
+				route: 'create',
+				kind: 'status',
+				status: 429,
+				headers: { 'retry-after': '600' },
+			});
+			const first = await runFreepik(sim, isolateFromUrl({ waitForCompletion: false }));
+			expect(first.error?.message).toMatch(
+				/rate limit reached .* while creating the isolation task/,
+			);
+			expect(first.error?.description).toMatch(/asked to wait 600 s .*try again later/);
+			const taskId = await createTaskDirectly(sim);
+			// Another workflow, another credential: a Get with Max Wait Time 30 s.
+			const get = await runFreepik(
+				sim,
+				{
+					operation: 'get',
+					taskId,
+					waitForCompletion: true,
+					downloadResult: false,
+					options: { maxWaitTime: 30 },
+				},
+				{ apiKey: 'FPSX-another-account-0123456789' },
+			);
+			expect(get.error?.message).toMatch(
+				new RegExp(
+					`while getting task ${taskId} \\(not sent: an earlier 429 holds every request to ` +
+						`127\\.0\\.0\\.1:\\d+ for another (11\\d|120) s, past this call's Max Wait Time; ` +
+						'try again after \\d\\d:\\d\\d:\\d\\d UTC\\)',
+				),
+			);
+			// An Isolate whose Request Timeout (30 s) ends before the pause: refused unsent.
+			const isolate = await runFreepik(
+				sim,
+				isolateFromUrl({ waitForCompletion: false, options: { requestTimeout: 30 } }),
+			);
+			expect(isolate.error?.message).toMatch(
+				/not sent, so no task was created: .* past this call's Request Timeout/,
+			);
+			expect(sim.requestsTo('get')).toHaveLength(0);
+			expect(sim.requestsTo('create')).toHaveLength(1 + 1); // the 429, and createTaskDirectly
+			// The pause is bounded: 120 s from the 429, not 600 s.
+			const limiter = sharedLimiter(sim.apiUrl, FREEPIK_RATE_LIMITS);
+			const created = sim.requestsTo('create')[0].at;
+			expect(limiter.pausedUntilMs - created).toBeLessThanOrEqual(120_000 + 1000);
 		} finally {
 			await sim.close();
 		}
