@@ -203,7 +203,8 @@ export class FreepikClient {
 		try {
 			return await this.limiter.acquire(this.options.signal, deadline);
 		} catch (error) {
-			if (!(error instanceof PausedPastDeadlineError)) throw error;
+			if (!(error instanceof PausedPastDeadlineError))
+				throw new NodeOperationError(this.ctx.getNode(), error as Error);
 			const limit = deadline < timeoutDeadline ? 'Max Wait Time' : 'Request Timeout';
 			throw pausedError(this.ctx.getNode(), error, this.baseUrl, action, policy, limit);
 		}
