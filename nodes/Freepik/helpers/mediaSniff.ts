@@ -27,7 +27,7 @@ function isMpegFrame(head: Buffer): boolean {
 	return version !== 1 && head[2] >> 4 !== 15 && ((head[2] >> 2) & 3) !== 3;
 }
 
-/** ISO base media (MP4, MOV, M4A): the brand of the `ftyp` box tells audio from video, sometimes. */
+/** ISO base media (MP4, MOV, M4A): the `ftyp` box's brand tells audio from video, sometimes. */
 function isoBrand(brand: string): Kind {
 	if (/^M4[ABP] $/.test(brand)) return { media: 'audio', name: 'M4A audio' };
 	if (brand === 'qt  ') return { media: 'video', name: 'MOV video' };

@@ -29,8 +29,8 @@ export const FREEPIK_RATE_LIMITS: RateLimits = {
 };
 
 /**
- * Thrown by `acquire` when a 429's pause holds requests past the caller's deadline: nothing could be
- * sent before it, so the caller fails now instead of at its deadline (or later).
+ * Thrown by `acquire` when a 429's pause holds requests past the caller's deadline: nothing could
+ * be sent before it, so the caller fails now instead of at its deadline (or later).
  */
 export class PausedPastDeadlineError extends Error {
 	constructor(
