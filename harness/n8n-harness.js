@@ -54,15 +54,21 @@ class SourceNode {
 			properties: [],
 		};
 	}
-	async execute() {
+	/** n8n calls `execute` with its context as `this`, so each run's items travel in a closure. */
+	static executeFor(items) {
+		return async function () {
+			return await SourceNode.emit(this, items);
+		};
+	}
+
+	static async emit(ctx, items) {
 		const out = [];
-		const items = SourceNode.pending;
 		for (let i = 0; i < items.length; i++) {
 			const { json = {}, binary = {} } = items[i];
 			const item = { json, pairedItem: { item: 0 } };
 			for (const [key, file] of Object.entries(binary)) {
 				item.binary = item.binary || {};
-				item.binary[key] = await this.helpers.prepareBinaryData(
+				item.binary[key] = await ctx.helpers.prepareBinaryData(
 					file.data,
 					file.fileName,
 					file.mimeType,
@@ -210,8 +216,9 @@ async function runNode(opts) {
 	const { ExecutionLifecycleHooks, WorkflowExecute } = n8n();
 	await useBinaryMode(opts.binaryMode || 'default');
 	const items = opts.items || [{ json: {} }];
-	SourceNode.pending = items;
+	// Per run: executions started side by side must each get their own items.
 	const source = new SourceNode(items);
+	source.execute = SourceNode.executeFor(items);
 	const typeName = `n8n-nodes-freepik.${opts.nodeType.description.name}`;
 	const nodeTypes = {
 		getByName: (name) => (name === 'test.source' ? source : opts.nodeType),

@@ -9,6 +9,7 @@ import { excerpt, toNodeApiError, type ErrorContext, type HttpFailure } from './
 import { sharedLimiter } from './limiterRegistry';
 import { networkCode } from './networkErrors';
 import { RateLimiter } from './rateLimiter';
+import { acquireBeforeDeadline } from './limiterWait';
 import { CLIENT_DEFAULTS, type ClientOptions } from './clientOptions';
 import { hostOf, parseJson, taskIn, tasksIn } from './responses';
 import { readTaskList, type ListPage } from './taskList';
@@ -60,7 +61,7 @@ export class FreepikClient {
 		private readonly apiKey: string,
 		readonly options: ClientOptions,
 	) {
-		this.limiter = sharedLimiter(baseUrl, apiKey, options.rateLimits);
+		this.limiter = sharedLimiter(baseUrl, options.rateLimits);
 	}
 
 	static async create(ctx: IExecuteFunctions, options: Partial<ClientOptions> = {}) {
@@ -155,9 +156,15 @@ export class FreepikClient {
 		const { signal } = this.options;
 		for (let attempt = 0; ; attempt++) {
 			if (signal?.aborted) throw cancelledError(this.ctx);
-			await this.limiter.acquire(signal);
+			const grantedAt = await acquireBeforeDeadline(this.limiter, this.ctx.getNode(), {
+				...this.options,
+				baseUrl: this.baseUrl,
+				action,
+				policy,
+			});
 			if (signal?.aborted) throw cancelledError(this.ctx);
 			const { response, failure } = await this.attempt(method, path, body);
+			if (grantedAt !== undefined) this.limiter.answered(grantedAt);
 			if (response) {
 				this.limiter.onSuccess();
 				return response;

@@ -1,0 +1,67 @@
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { toNodeApiError } from './errors';
+import { apiHostOf } from './limiterRegistry';
+import { PausedPastDeadlineError, type RateLimiter } from './rateLimiter';
+
+interface Call {
+	baseUrl: string;
+	action: string;
+	policy: { kind: 'create' | 'read'; itemIndex: number; taskId?: string; deadline?: number };
+	timeoutMs: number;
+	signal?: AbortSignal;
+}
+
+/**
+ * A slot from the shared limiter (its grant time), waited for at most until the call's deadline:
+ * its Max Wait Time, or one Request Timeout from now. A 429's pause that lasts longer fails the
+ * call unsent.
+ */
+export async function acquireBeforeDeadline(
+	limiter: RateLimiter,
+	node: INode,
+	call: Call,
+): Promise<number | undefined> {
+	const timeoutDeadline = Date.now() + call.timeoutMs;
+	const deadline = Math.min(call.policy.deadline ?? Infinity, timeoutDeadline);
+	try {
+		return await limiter.acquire(call.signal, deadline);
+	} catch (error) {
+		if (!(error instanceof PausedPastDeadlineError))
+			throw new NodeOperationError(node, error as Error);
+		const limit = deadline < timeoutDeadline ? 'Max Wait Time' : 'Request Timeout';
+		throw pausedError(node, error, call.baseUrl, call.action, call.policy, limit);
+	}
+}
+
+/**
+ * The error of a call that was not sent because a 429's pause (shared by every call to the host)
+ * lasts past the call's own deadline. One line that stands alone: what held it, until when, and
+ * that nothing was sent.
+ */
+export function pausedError(
+	node: INode,
+	paused: PausedPastDeadlineError,
+	baseUrl: string,
+	action: string,
+	policy: { kind: 'create' | 'read'; itemIndex: number; taskId?: string },
+	limit: 'Max Wait Time' | 'Request Timeout',
+) {
+	const seconds = Math.max(1, Math.ceil((paused.pausedUntil - Date.now()) / 1000));
+	const until = new Date(paused.pausedUntil).toISOString().slice(11, 19);
+	const host = apiHostOf(baseUrl);
+	const notSent = policy.kind === 'create' ? 'not sent, so no task was created' : 'not sent';
+	return toNodeApiError(node, { statusCode: 429 }, action, {
+		itemIndex: policy.itemIndex,
+		taskId: policy.taskId,
+		messageNote:
+			`${notSent}: an earlier 429 holds every request to ${host} for another ${seconds} s, ` +
+			`past this call's ${limit}; try again after ${until} UTC`,
+		extraDescription:
+			'Freepik answered a request from this n8n with 429 (too many requests) and asked to ' +
+			'wait. Every Freepik node in this n8n process pauses for that host (at most ' +
+			`${paused.maxPauseMs / 1000} s), and a ` +
+			`call that cannot be sent before its ${limit} fails at once instead of waiting.`,
+	});
+}
