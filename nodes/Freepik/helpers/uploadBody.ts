@@ -53,9 +53,14 @@ export class UploadBody extends Blob {
 		return new ReadableStream<Uint8Array<ArrayBuffer>>(
 			{
 				pull: async (controller) => {
-					const next = await chunks.next();
-					if (next.done) controller.close();
-					else controller.enqueue(next.value as Uint8Array<ArrayBuffer>);
+					try {
+						const next = await chunks.next();
+						if (next.done) controller.close();
+						else controller.enqueue(next.value as Uint8Array<ArrayBuffer>);
+					} catch (error) {
+						if (!this.closed) this.failure = error as Error;
+						controller.error(error);
+					}
 				},
 				cancel: () => this.close(),
 			},
@@ -66,6 +71,10 @@ export class UploadBody extends Blob {
 	/** Closes the file stream (after the answer, a failure or a cancel); nothing more is read. */
 	close(): void {
 		this.closed = true;
+		this.releaseSource();
+	}
+
+	private releaseSource(): void {
 		this.closeSource?.();
 		this.closeSource = undefined;
 	}
@@ -78,11 +87,8 @@ export class UploadBody extends Blob {
 			if (this.closed) return close();
 			yield* chunks;
 			yield this.tail;
-		} catch (error) {
-			if (!this.closed) this.failure = error as Error;
-			throw error;
 		} finally {
-			this.close();
+			this.releaseSource();
 		}
 	}
 }
