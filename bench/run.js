@@ -274,7 +274,7 @@ function memoryProbe(scenario, sim, scratch, args = []) {
 		);
 		let out = '';
 		child.stdout.on('data', (d) => (out += d));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+		const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
 		child.on('exit', (code) => {
 			clearTimeout(timer);
 			for (const entry of fs.readdirSync(scratch))
@@ -321,6 +321,7 @@ async function uploadProbe(sim, scratch, inputs, mb, scenario, count = 1) {
 	const args = [input.file, String(count), warmUp.file];
 	const report = await memoryProbe(scenario, sim, scratch, args);
 	if (report.error) throw new Error(`${scenario}: ${report.error}`);
+	console.error(`probe ${JSON.stringify(report)}`); // progress: a run takes minutes
 	// The probe's warm-up upload (the 50 MB file) comes first; the throughput probe sends 4 bodies.
 	const expected =
 		scenario === 'throughput' ? [1, 2, 3, 4].map(() => input.sha256) : [warmUp.sha256];
