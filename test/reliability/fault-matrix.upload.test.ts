@@ -40,6 +40,9 @@ function openStoreFiles(): number {
 	}).length;
 }
 
+// Storing and hashing 16 MB takes seconds on a loaded 2-core machine (no time is asserted).
+jest.setTimeout(180_000);
+
 describe('fault matrix: streamed binary upload (16 MB, filesystem mode)', () => {
 	let sim: Simulator;
 	let restoreRetries: () => void;
