@@ -106,7 +106,7 @@ export async function uploadBody(
 	const prefix = `${head}${head.length > 1 ? ',' : ''}${JSON.stringify(fieldName)}:"`;
 	const source = binaryData.id
 		? await storedFile(ctx, binaryData.id)
-		: memoryFile(ctx, itemIndex, propertyName, binaryData);
+		: await memoryFile(ctx, itemIndex, propertyName, binaryData);
 	return new UploadBody(Buffer.from(prefix, 'utf8'), source, Buffer.from('"}', 'utf8'));
 }
 
@@ -129,12 +129,12 @@ async function storedFile(ctx: IExecuteFunctions, id: string): Promise<FileSourc
  * Memory mode: n8n already holds the file as a base64 string, which is sent in slices as it is
  * (no copy of the file). Only a non-canonical string (line breaks, a data: prefix) is decoded.
  */
-function memoryFile(
+async function memoryFile(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	propertyName: string,
 	binaryData: IBinaryData,
-): FileSource {
+): Promise<FileSource> {
 	const text = binaryData.data;
 	if (text.length % 4 === 0 && CANONICAL_BASE64.test(text)) {
 		return {
@@ -142,12 +142,14 @@ function memoryFile(
 			open: async () => ({ chunks: slicesOf(text), close: () => {} }),
 		};
 	}
+	// Decoded now: only the decoded length is exact (line breaks do not count).
+	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	return {
-		encodedBytes: base64Length(Buffer.byteLength(text, 'base64')),
-		open: async () => {
-			const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
-			return { chunks: encodeChunks(bufferChunks(buffer), buffer.length), close: () => {} };
-		},
+		encodedBytes: base64Length(buffer.length),
+		open: async () => ({
+			chunks: encodeChunks(bufferChunks(buffer), buffer.length),
+			close: () => {},
+		}),
 	};
 }
 
