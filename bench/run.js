@@ -4,6 +4,8 @@
  * (dist/), run in-process through n8n's engine against the project's simulator on 127.0.0.1.
  * Prints a table and one JSON line. Ratios are measured within this run; absolute times vary.
  */
+const crypto = require('crypto');
+const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
@@ -252,21 +254,32 @@ async function overheadPerItem() {
 	}
 }
 
-/** Memory is measured in a child process so the simulator and earlier scenarios do not blur it. */
-function memoryProbe(scenario, sim) {
+/**
+ * Memory is measured in a child process so the simulator and earlier scenarios do not blur it.
+ * Its TMPDIR is the bench's scratch folder, so n8n's binary store lands there and is deleted after.
+ */
+function memoryProbe(scenario, sim, scratch, args = []) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(
 			process.execPath,
-			['--expose-gc', path.join(__dirname, 'memory-probe.js'), scenario, sim.apiUrl, API_KEY],
-			{
-				stdio: ['ignore', 'pipe', 'inherit'],
-			},
+			[
+				'--expose-gc',
+				path.join(__dirname, 'memory-probe.js'),
+				scenario,
+				sim.apiUrl,
+				API_KEY,
+				...args,
+			],
+			{ stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: scratch } },
 		);
 		let out = '';
 		child.stdout.on('data', (d) => (out += d));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+		const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
 		child.on('exit', (code) => {
 			clearTimeout(timer);
+			for (const entry of fs.readdirSync(scratch))
+				if (entry.startsWith('freepik-binary-'))
+					fs.rmSync(path.join(scratch, entry), { recursive: true, force: true });
 			try {
 				resolve(JSON.parse(out.trim().split('\n').pop()));
 			} catch {
@@ -276,21 +289,131 @@ function memoryProbe(scenario, sim) {
 	});
 }
 
+const MB = 1024 * 1024;
+
+/** Writes an input file of `mb` MB (a pseudo-random 1 MB block, repeated) and returns its SHA-256. */
+function writeInput(file, mb) {
+	let seed = 7;
+	const block = Buffer.alloc(MB);
+	for (let i = 0; i < MB; i++) block[i] = (seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 16;
+	const hash = crypto.createHash('sha256');
+	const fd = fs.openSync(file, 'w');
+	try {
+		for (let i = 0; i < mb; i++) {
+			block.writeUInt32LE(i, 0); // every MB differs, so a repeated or skipped chunk shows
+			fs.writeSync(fd, block);
+			hash.update(block);
+		}
+	} finally {
+		fs.closeSync(fd);
+	}
+	return hash.digest('hex');
+}
+
+/**
+ * Uploads: the simulator decodes every body and hashes it; each probe must create exactly its
+ * tasks, every one with the input file's SHA-256.
+ */
+async function uploadProbe(sim, scratch, inputs, mb, scenario, count = 1) {
+	sim.reset();
+	const input = inputs[mb];
+	const warmUp = inputs[50];
+	const args = [input.file, String(count), warmUp.file];
+	const report = await memoryProbe(scenario, sim, scratch, args);
+	if (report.error) throw new Error(`${scenario}: ${report.error}`);
+	console.error(`probe ${JSON.stringify(report)}`); // progress: a run takes minutes
+	// The probe's warm-up upload (the 50 MB file) comes first; the throughput probe sends 4 bodies.
+	const expected =
+		scenario === 'throughput' ? [1, 2, 3, 4].map(() => input.sha256) : [warmUp.sha256];
+	if (scenario !== 'throughput') for (let i = 0; i < count; i++) expected.push(input.sha256);
+	const received = sim
+		.requestsTo('create')
+		.filter((r) => r.status === 200)
+		.map((r) => r.input?.sha256);
+	if (JSON.stringify(received.sort()) !== JSON.stringify(expected.sort()))
+		throw new Error(`${scenario}: the simulator received ${received.length} files, not as sent`);
+	return { ...report, createsWithFileSha256: expected.length };
+}
+
+/**
+ * Input files are real (not sparse) so the file is read from disk, written once per size into a
+ * scratch folder under the OS temp dir and deleted at the end; the run refuses to start with less
+ * than 6 GB free (the largest moment: the 1 GB input plus its copy in n8n's store, or 200 MB plus
+ * 12 copies).
+ */
 async function memory() {
+	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'freepik-bench-'));
+	const free = fs.statfsSync(scratch);
+	if (free.bavail * free.bsize < 6 * 1024 * MB)
+		throw new Error(`bench needs 6 GB free in ${scratch} for its input files`);
 	const sim = await createSimulator({
 		apiKey: API_KEY,
-		resultBytes: 200 * 1024 * 1024,
+		resultBytes: 200 * MB,
 		taskDurationMs: 200,
+		maxBodyBytes: 1536 * MB,
 	});
-	const download = await memoryProbe('download', sim);
-	const uploadFs = await memoryProbe('upload-filesystem', sim);
-	const uploadMem = await memoryProbe('upload-memory', sim);
-	const uploadBatch = await memoryProbe('upload-batch', sim);
-	await sim.close();
-	return { download, uploadFs, uploadMem, uploadBatch };
+	try {
+		const inputs = {};
+		for (const mb of [50, 200, 1024]) {
+			const file = path.join(scratch, `in-${mb}.wav`);
+			inputs[mb] = { file, sha256: writeInput(file, mb) };
+		}
+		const download = await memoryProbe('download', sim, scratch);
+		const uploadFs = [];
+		for (const mb of [50, 200, 1024])
+			uploadFs.push(await uploadProbe(sim, scratch, inputs, mb, 'upload-filesystem'));
+		const uploadMem = await uploadProbe(sim, scratch, inputs, 50, 'upload-memory');
+		const uploadBatch = await uploadProbe(sim, scratch, inputs, 200, 'upload-filesystem', 12);
+		const throughput = await uploadProbe(sim, scratch, inputs, 200, 'throughput');
+		return { download, uploadFs, uploadMem, uploadBatch, throughput };
+	} finally {
+		await sim.close();
+		fs.rmSync(scratch, { recursive: true, force: true });
+	}
+}
+
+function memoryRows(mem) {
+	const fsRows = mem.uploadFs.map((probe) => [
+		`${probe.fileMB} MB binary input, filesystem mode: peak RSS growth`,
+		`${probe.peakGrowthMB} MB (${probe.wallMs} ms)`,
+		'<= 32 MB',
+	]);
+	const { uploadMem: m, uploadBatch: b, throughput: t } = mem;
+	return [
+		[
+			'200 MB result download, filesystem mode: peak RSS growth',
+			`${mem.download.peakGrowthMB} MB`,
+			'<= 64 MB',
+		],
+		...fsRows,
+		[
+			`${m.fileMB} MB binary input, memory mode: growth beyond n8n's base64 copy`,
+			`${m.peakGrowthMB} MB = ${m.ratioToFile}x file`,
+			'<= 0.2x',
+		],
+		[
+			`${b.items} x ${b.fileMB} MB binary inputs, filesystem mode, 2 upload slots: peak RSS growth`,
+			`${b.peakGrowthMB} MB, ${b.tasksCreated} created, ${b.createsWithFileSha256} intact`,
+			'<= 64 MB, 12',
+		],
+		[
+			`${t.fileMB} MB upload to the loopback simulator: streamed / buffered`,
+			`${t.streamedMBps} / ${t.bufferedMBps} MB/s = ${t.ratio}x`,
+			'>= 1',
+		],
+	];
+}
+
+async function memoryOnly() {
+	const mem = await memory();
+	for (const [what, value, target] of memoryRows(mem))
+		console.log(`${what.padEnd(78)}  ${value.padEnd(44)}  target ${target}`);
+	console.log(JSON.stringify({ cores: os.cpus().length, node: process.version, memory: mem }));
 }
 
 (async () => {
+	// `node --expose-gc bench/run.js memory`: only the memory and upload rows (after a build).
+	if (process.argv[2] === 'memory') return await memoryOnly().then(() => process.exit(0));
 	const started = Date.now();
 	const batch = await batchVsSequential();
 	const limited = await rateLimitedBatch();
@@ -335,26 +458,7 @@ async function memory() {
 			`${concurrent.tasksCreated} / ${concurrent.wallMs} ms vs ${concurrent.floorMs} ms = ${concurrent.ratioToFloor}`,
 			`${concurrent.k * concurrent.n} / info`,
 		],
-		[
-			'200 MB result download, filesystem mode: peak RSS growth',
-			`${mem.download.peakGrowthMB} MB`,
-			'<= 64 MB',
-		],
-		[
-			'50 MB binary input, filesystem mode: peak RSS growth',
-			`${mem.uploadFs.peakGrowthMB} MB = ${mem.uploadFs.ratioToFile}x file`,
-			'<= 2.5x',
-		],
-		[
-			'50 MB binary input, memory mode (incl. n8n keeping it as base64)',
-			`${mem.uploadMem.peakGrowthMB} MB = ${mem.uploadMem.ratioToFile}x file`,
-			'info',
-		],
-		[
-			'12 x 50 MB binary inputs, filesystem mode, 2 upload slots: peak RSS growth',
-			`${mem.uploadBatch.peakGrowthMB} MB = ${mem.uploadBatch.ratioToSlotsTimesFile}x (slots x file), ${mem.uploadBatch.tasksCreated} created`,
-			'<= 2.5x, 12',
-		],
+		...memoryRows(mem),
 		[
 			`${modes.n} tasks of 2-20 s, default options: requests per task, Poll`,
 			`${modes.poll.requestsPerTask} (${modes.poll.completedWithWav}/${modes.n} with WAV)`,

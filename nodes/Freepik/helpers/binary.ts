@@ -91,65 +91,6 @@ export function resultPropertyName(base: string, index: number): string {
 	return index === 0 ? base : `${base}_${index}`;
 }
 
-// A multiple of 3 (base64 chunks then concatenate cleanly), small enough that each chunk's base64
-// string dies young in V8's new space instead of piling up as large objects until a full GC.
-const CHUNK = 3 * 16 * 1024;
-
-/**
- * The create request's JSON body with the file inlined as base64 (Freepik takes files as base64
- * inside JSON), written straight into one pre-sized buffer. The file is read once: streamed from
- * disk in filesystem mode (peak ≈ 1.3x the file), or as one buffer in memory mode (peak ≈ 2.3x).
- */
-export async function jsonBodyWithBase64File(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	propertyName: string,
-	binaryData: IBinaryData,
-	fields: Record<string, unknown>,
-	fieldName: string,
-): Promise<Buffer> {
-	const head = JSON.stringify(fields).slice(0, -1);
-	const prefix = `${head}${head.length > 1 ? ',' : ''}${JSON.stringify(fieldName)}:"`;
-	const suffix = '"}';
-	let chunks: AsyncIterable<Buffer> | Iterable<Buffer>;
-	let size: number;
-	if (binaryData.id) {
-		size = (await ctx.helpers.getBinaryMetadata(binaryData.id)).fileSize;
-		chunks = (await ctx.helpers.getBinaryStream(binaryData.id, CHUNK)) as AsyncIterable<Buffer>;
-	} else {
-		const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
-		size = buffer.length;
-		chunks = chunksOf(buffer, CHUNK);
-	}
-	const body = Buffer.allocUnsafe(
-		Buffer.byteLength(prefix) + Math.ceil(size / 3) * 4 + suffix.length,
-	);
-	let at = body.write(prefix, 0, 'utf8');
-	let carry = Buffer.alloc(0);
-	for await (const chunk of chunks) {
-		const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-		const whole = bytes.length - (bytes.length % 3);
-		at += writeBase64(body, at, bytes.subarray(0, whole));
-		carry = Buffer.from(bytes.subarray(whole));
-	}
-	at += writeBase64(body, at, carry);
-	at += body.write(suffix, at, 'utf8');
-	return body.subarray(0, at);
-}
-
-function writeBase64(target: Buffer, at: number, bytes: Buffer): number {
-	if (!bytes.length) return 0;
-	if (at + Math.ceil(bytes.length / 3) * 4 > target.length) {
-		throw new Error('the input file changed size while it was being read');
-	}
-	return target.write(bytes.toString('base64'), at, 'ascii');
-}
-
-function* chunksOf(buffer: Buffer, size: number): Iterable<Buffer> {
-	for (let offset = 0; offset < buffer.length; offset += size)
-		yield buffer.subarray(offset, offset + size);
-}
-
 const DOWNLOAD_RETRIES = {
 	attempts: DEFAULTS.downloadAttempts,
 	retryDelayMs: DEFAULTS.downloadRetryDelayMs,

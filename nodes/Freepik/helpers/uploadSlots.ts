@@ -3,9 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import { LIMITS } from './limits';
 
 /**
- * Freepik takes files as base64 inside the JSON body, so every upload in flight holds a body of
- * about 1.33x its file. Uploads get a concurrency of their own (smaller than Max Tasks in Flight):
- * a body is built only once a slot is free, just before sending, and is released with the slot.
+ * Freepik takes files as base64 inside the JSON body. The body is streamed (helpers/uploadBody.ts),
+ * so an upload in flight costs a few MB whatever the file size, but each holds a connection and
+ * reads its file from n8n's store: uploads get a concurrency of their own (smaller than Max Tasks
+ * in Flight), a slot taken just before sending and released with the answer.
  */
 export const maxParallelUploadsField: INodeProperties = {
 	displayName: 'Max Parallel Uploads',
@@ -14,8 +15,8 @@ export const maxParallelUploadsField: INodeProperties = {
 	typeOptions: { minValue: LIMITS.maxParallelUploads.min, maxValue: LIMITS.maxParallelUploads.max },
 	default: 2, // DEFAULTS.maxParallelUploads (literal for lint; Freepik.node.test.ts checks)
 	description:
-		'For binary inputs: how many files are encoded and sent at once. Each one in flight ' +
-		'holds about 1.4 times the file in memory. Read from the first item.',
+		'For binary inputs: how many files are encoded and sent at once. Each is streamed, so ' +
+		'memory does not grow with the file size. Read from the first item.',
 };
 
 /**

@@ -1,8 +1,14 @@
-import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULTS } from '../helpers/limits';
 import type { FreepikTask } from '../helpers/types';
+import { UploadBody } from '../helpers/uploadBody';
 import { credentialApiHost } from './apiHost';
 import { uploadTimeoutMs } from '../helpers/uploadSlots';
 import { excerpt, toNodeApiError, type ErrorContext, type HttpFailure } from './errors';
@@ -21,8 +27,11 @@ export { CLIENT_DEFAULTS, type ClientOptions };
 export const API_PATH = '/v1/ai/audio-isolation';
 const CREDENTIAL = 'freepikApi';
 
-/** Body of a create request: JSON fields, or a ready JSON buffer (file inlined as base64). */
-export type RequestBody = () => object | Promise<Buffer>;
+/**
+ * Body of a create request: JSON fields, or a JSON body streamed with the file inlined as base64.
+ * Called once per attempt, so a retry reads the file again.
+ */
+export type RequestBody = () => object | Promise<UploadBody>;
 
 interface RawResponse {
 	statusCode: number;
@@ -204,6 +213,7 @@ export class FreepikClient {
 		body: RequestBody | undefined,
 	): Promise<Attempt> {
 		const payload = await body?.();
+		const upload = payload instanceof UploadBody ? payload : undefined;
 		const request: IHttpRequestOptions = {
 			method,
 			url: `${this.baseUrl}${path}`,
@@ -211,8 +221,8 @@ export class FreepikClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: Buffer.isBuffer(payload)
-				? uploadTimeoutMs(payload.length, this.options.timeoutMs)
+			timeout: upload
+				? uploadTimeoutMs(upload.bodyBytes, this.options.timeoutMs)
 				: this.options.timeoutMs,
 			encoding: 'text',
 			json: false,
@@ -220,7 +230,8 @@ export class FreepikClient {
 		};
 		if (payload !== undefined) {
 			request.headers!['content-type'] = 'application/json';
-			request.body = Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
+			if (upload) request.headers!['content-length'] = String(upload.bodyBytes);
+			request.body = upload ? (upload as unknown as IDataObject) : JSON.stringify(payload);
 		}
 		let raw: RawResponse;
 		try {
@@ -230,9 +241,27 @@ export class FreepikClient {
 				request,
 			)) as RawResponse;
 		} catch (error) {
+			this.throwIfUnreadable(upload);
 			return { failure: { code: networkCode(error) } };
+		} finally {
+			// An answer can come before the whole body was read (a 503 up front): stop reading.
+			upload?.close();
 		}
+		this.throwIfUnreadable(upload);
 		return this.classify(raw, method, path);
+	}
+
+	/**
+	 * The file could not be read to the end, so the request was cut before its Content-Length:
+	 * no task can have been created, and a retry would fail the same way.
+	 */
+	private throwIfUnreadable(upload: UploadBody | undefined) {
+		if (!upload?.failure) return;
+		throw new NodeOperationError(this.ctx.getNode(), upload.failure.message, {
+			description:
+				'The input file could not be read to the end while it was sent, so Freepik received ' +
+				'an incomplete request and created no task.',
+		});
 	}
 
 	/**

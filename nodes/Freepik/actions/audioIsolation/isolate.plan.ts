@@ -1,14 +1,11 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { RequestHash, WaitSettings } from '../../engine/types';
-import {
-	jsonBodyWithBase64File,
-	unsupportedFormatReason,
-	type InputType,
-} from '../../helpers/binary';
+import { unsupportedFormatReason, type InputType } from '../../helpers/binary';
 import { sha256 } from '../../helpers/hash';
 import { base64Head, checkBinaryHead, mediaMismatchReason } from '../../helpers/mediaSniff';
 import { isToolMode } from '../../helpers/toolMode';
+import { uploadBody } from '../../helpers/uploadBody';
 import { asUpload } from '../../helpers/uploadSlots';
 import {
 	checkBase64,
@@ -209,7 +206,7 @@ export function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan): RequestB
 	// never holds every file at once.
 	return asUpload(
 		async () =>
-			await jsonBodyWithBase64File(
+			await uploadBody(
 				ctx,
 				plan.itemIndex,
 				input.binaryPropertyName,

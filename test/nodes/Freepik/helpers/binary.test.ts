@@ -1,13 +1,11 @@
 /**
  * The pure parts of helpers/binary.ts, on inputs n8n's binary store does not produce on its own
- * (stream chunks of any size, a file that grows while it is read, a refreshed task with fewer
- * results). Downloads and uploads through n8n-core are covered by the operation suites.
+ * (a refreshed task with fewer results). Downloads through n8n-core are covered by the operation
+ * suites; the upload body by uploadBody.test.ts.
  */
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	downloadGeneratedFiles,
-	jsonBodyWithBase64File,
 	unsupportedFormatReason,
 	type BinaryContext,
 } from '../../../../nodes/Freepik/helpers/binary';
@@ -47,54 +45,6 @@ describe('supported input formats', () => {
 		],
 	])('%s, type %s, name %s: %s', (inputType, mimeType, fileName, expected) => {
 		expect(unsupportedFormatReason(inputType, mimeType, fileName)).toBe(expected);
-	});
-});
-
-describe('the create body with the file inlined as base64', () => {
-	const stored: IBinaryData = { id: 'filesystem-v2:file', data: '', mimeType: 'audio/wav' };
-	/** A context whose binary store streams the file in the given chunks and reports `fileSize`. */
-	const storeStreaming = (chunks: Buffer[], fileSize: number) =>
-		({
-			helpers: {
-				getBinaryMetadata: async () => ({ fileSize }),
-				getBinaryStream: async () =>
-					(async function* () {
-						yield* chunks;
-					})(),
-			},
-		}) as unknown as IExecuteFunctions;
-	const body = async (chunks: Buffer[], fileSize: number, fields: Record<string, unknown>) =>
-		await jsonBodyWithBase64File(
-			storeStreaming(chunks, fileSize),
-			0,
-			'data',
-			stored,
-			fields,
-			'audio',
-		);
-
-	it('encodes a file streamed in chunks of any size exactly like the whole file', async () => {
-		const file = Buffer.from(Array.from({ length: 101 }, (_, i) => (i * 37) % 256));
-		const chunks = [
-			file.subarray(0, 1),
-			file.subarray(1, 3),
-			file.subarray(3, 50),
-			file.subarray(50),
-		];
-		const json = JSON.parse((await body(chunks, file.length, { description: 'voice' })).toString());
-		expect(json).toEqual({ description: 'voice', audio: file.toString('base64') });
-	});
-
-	it('is valid JSON when the file is the only field', async () => {
-		const file = Buffer.from('abcd');
-		expect(JSON.parse((await body([file], 4, {})).toString())).toEqual({ audio: 'YWJjZA==' });
-	});
-
-	it('fails clearly when the file grows while it is read', async () => {
-		const grown = Buffer.alloc(300);
-		await expect(body([grown], 30, { description: 'voice' })).rejects.toThrow(
-			'the input file changed size while it was being read',
-		);
 	});
 });
 
