@@ -21,7 +21,8 @@ export class FreepikApi implements ICredentialType {
 		dark: 'file:../nodes/Freepik/freepik.dark.svg',
 	};
 
-	documentationUrl = 'https://docs.freepik.com/authentication';
+	documentationUrl =
+		'https://github.com/n8n-nodes-freepik/n8n-nodes-freepik#credential-freepik-api';
 
 	properties: INodeProperties[] = [
 		{
