@@ -3,7 +3,7 @@
  * n8n-core's HTTP request, against the simulator. Freepik and Magnific are one API under two hosts,
  * each with its own key header; exactly one key header goes to exactly one host.
  */
-import type { INodeType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
@@ -68,6 +68,26 @@ function credentialTester(): INodeType {
 }
 const credentialTest = (credential: StoredCredential) =>
 	runNode(credentialTester(), credential, {});
+
+/**
+ * What Custom API Call runs: HTTP Request 4.x sends through n8n's legacy
+ * `requestWithAuthentication`, whose options name the URL `uri` (not `url`).
+ */
+function legacyRequester(uri: string): INodeType {
+	return {
+		description: { ...credentialTester().description, name: 'legacyRequest', properties: [] },
+		async execute(this: IExecuteFunctions) {
+			const body = (await this.helpers.requestWithAuthentication.call(this, 'freepikApi', {
+				uri,
+				method: 'GET',
+				json: true,
+			})) as IDataObject;
+			return [[{ json: body }]];
+		},
+	} as unknown as INodeType;
+}
+const customApiCall = (credential: StoredCredential, uri: string) =>
+	runNode(legacyRequester(uri), credential, {});
 
 /** Key headers a request carried, by name. */
 const keyHeadersOf = (r: RecordedRequest) =>
@@ -186,6 +206,26 @@ describe('Freepik API credential', () => {
 			expect(sim.requests).toEqual([]);
 		},
 	);
+
+	describe('Custom API Call (HTTP Request 4.x: legacy request options with `uri`)', () => {
+		const credential = () => ({ apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl });
+
+		it('lists tasks on the API host with the key in its one header', async () => {
+			const result = await customApiCall(credential(), `${sim.apiUrl}/v1/ai/audio-isolation`);
+			expect(result.error).toBeUndefined();
+			expect(result.items[0].json.data).toEqual(expect.any(Array));
+			expect(sim.requests.map((r) => [r.route, r.status, keyHeadersOf(r)])).toEqual([
+				['list', 200, { 'x-freepik-api-key': API_KEY }],
+			]);
+		});
+
+		it('refuses a URL on another origin before sending: the key never leaves the API host', async () => {
+			const result = await customApiCall(credential(), `${sim.fileUrl}/v1/ai/audio-isolation`);
+			expect(result.error?.message).toMatch(/only sent to the credential's host/);
+			expect(result.error?.message).not.toContain(API_KEY);
+			expect(sim.requests).toEqual([]);
+		});
+	});
 
 	it('offers Freepik, Magnific and Custom; Custom (Freepik URL and header) is the default so old credentials read the same', () => {
 		const properties = new FreepikApi().properties;
