@@ -158,26 +158,6 @@ describe('Freepik API credential', () => {
 		}
 	});
 
-	describe('a credential saved before API Host existed (API key and Base URL only)', () => {
-		it('keeps going to its Base URL with x-freepik-api-key and nothing else', async () => {
-			const result = await isolate({ apiKey: API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' });
-			expect(result.error).toBeUndefined();
-			expect(result.items[0].json.status).toBe('COMPLETED');
-			const apiRequests = sim.requests.filter((r) => r.server === 'api');
-			expect(apiRequests.length).toBeGreaterThan(1);
-			for (const r of apiRequests)
-				expect(keyHeadersOf(r)).toEqual({ 'x-freepik-api-key': API_KEY });
-		});
-
-		it('passes the credential test the same way', async () => {
-			const result = await credentialTest({ apiKey: API_KEY, baseUrl: `${sim.apiUrl}/` });
-			expect(result.error).toBeUndefined();
-			expect(sim.requests.map((r) => [r.route, r.status, keyHeadersOf(r)])).toEqual([
-				['list', 200, { 'x-freepik-api-key': API_KEY }],
-			]);
-		});
-	});
-
 	it('the credential test does not follow a redirect: the key never reaches the redirect target', async () => {
 		sim.addFault({ route: 'list', kind: 'redirect', location: `${sim.fileUrl}/elsewhere` });
 		const result = await credentialTest({
@@ -227,7 +207,7 @@ describe('Freepik API credential', () => {
 		});
 	});
 
-	it('offers Freepik, Magnific and Custom; Custom (Freepik URL and header) is the default so old credentials read the same', () => {
+	it('opens on Freepik; Base URL and API Key Header show only for Custom, pre-filled with Freepik', () => {
 		const properties = new FreepikApi().properties;
 		const apiHost = properties.find((p) => p.name === 'apiHost')!;
 		expect(apiHost.options?.map((o) => ('value' in o ? o.value : undefined))).toEqual([
@@ -235,7 +215,20 @@ describe('Freepik API credential', () => {
 			'magnific',
 			'custom',
 		]);
-		expect(apiHost.default).toBe('custom');
+		expect(apiHost.default).toBe('freepik');
+		const shownOnOpen = properties.filter((p) => {
+			const show = p.displayOptions?.show?.apiHost;
+			return !show || show.includes(apiHost.default as string);
+		});
+		expect(shownOnOpen.map((p) => p.displayName)).toEqual([
+			'API Key',
+			'API Host',
+			'Webhook Secret',
+		]);
+		for (const name of ['baseUrl', 'keyHeader'])
+			expect(properties.find((p) => p.name === name)?.displayOptions).toEqual({
+				show: { apiHost: ['custom'] },
+			});
 		expect(properties.find((p) => p.name === 'baseUrl')?.default).toBe(API_HOSTS.freepik.baseUrl);
 		expect(properties.find((p) => p.name === 'keyHeader')?.default).toBe(
 			API_HOSTS.freepik.keyHeader,

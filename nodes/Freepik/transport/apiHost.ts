@@ -17,12 +17,11 @@ export interface ApiHost {
 }
 
 /**
- * Where the API key goes, and in which header. `apiHost` missing means Custom: a credential saved
- * before the field existed has only `baseUrl`, and it keeps going there with x-freepik-api-key.
- * Throws an Error naming the field when the credential is not usable.
+ * Where the API key goes, and in which header. `apiHost` missing means the field's default,
+ * Freepik. Throws an Error naming the field when the credential is not usable.
  */
 export function resolveApiHost(credentials: ICredentialDataDecryptedObject): ApiHost {
-	const choice = credentials.apiHost ?? 'custom';
+	const choice = credentials.apiHost ?? 'freepik';
 	if (choice === 'freepik' || choice === 'magnific') return { ...API_HOSTS[choice] };
 	if (choice !== 'custom')
 		throw new Error(`API Host "${String(choice)}" is not one of Freepik, Magnific, Custom`);
