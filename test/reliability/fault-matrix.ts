@@ -341,7 +341,7 @@ const cases: Case[] = [
 		name: 'get 404',
 		scenario: 'get',
 		faults: [{ route: 'get', kind: 'status', status: 404, body: { message: 'Not found' } }],
-		outcome: /could not find it while getting task .*: Not found/,
+		outcome: /Task \S+ not found: check the Task ID/,
 		gets: [1, 1],
 	},
 	{
