@@ -72,6 +72,16 @@ const isolateCases: Case[] = [
 		/"File URL": must be a public https:\/\/ URL/,
 	],
 	['not a URL', isolateFromUrl({ url: 'example.com/a.mp3' }), /"File URL": is not a valid URL/],
+	[
+		'a video link (.mp4) with Input Type Audio',
+		isolateFromUrl({ url: 'https://example.com/clips/talk.MP4?sig=1' }),
+		/"File URL": the link ends in \.mp4, a video format, but Input Type is Audio/,
+	],
+	[
+		'an audio link (.wav) with Input Type Video',
+		isolateFromUrl({ inputType: 'video', url: 'https://example.com/talk.wav' }),
+		/"File URL": the link ends in \.wav, an? audio format, but Input Type is Video/,
+	],
 	binaryCase(
 		'text/plain binary',
 		{ data: Buffer.from('hello'), fileName: 'notes.txt', mimeType: 'text/plain' },
