@@ -31,7 +31,8 @@ function isolateParameters(upload, itemCount) {
 					waitForCompletion: true,
 					downloadResult: true,
 				}),
-		options: { pollInterval: 1, ...(itemCount > 1 ? { maxParallelUploads: UPLOAD_SLOTS } : {}) },
+		options: { pollInterval: 1 },
+		tuning: itemCount > 1 ? { maxParallelUploads: UPLOAD_SLOTS } : {},
 	};
 }
 
@@ -81,7 +82,7 @@ async function probe() {
 		await runNode({
 			nodeType,
 			credentialTypes: { freepikApi: new FreepikApi() },
-			credentials: { freepikApi: { apiKey, baseUrl: apiUrl } },
+			credentials: { freepikApi: { apiKey, apiHost: 'custom', baseUrl: apiUrl } },
 			binaryMode: mode,
 			parameters: isolateParameters(upload, items.length),
 			items,

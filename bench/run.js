@@ -35,7 +35,7 @@ async function isolateBatch(sim, durationsMs, options = {}) {
 	const result = await runNode({
 		nodeType: new Freepik(),
 		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: { freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl } },
+		credentials: { freepikApi: { apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl } },
 		parameters: {
 			resource: 'audioIsolation',
 			operation: 'isolate',
@@ -45,7 +45,8 @@ async function isolateBatch(sim, durationsMs, options = {}) {
 			url: 'https://example.com/episode.mp3',
 			waitForCompletion: options.wait ?? true,
 			downloadResult: true,
-			options: { pollInterval: 1, maxWaitTime: 120, ...options.nodeOptions },
+			options: { pollInterval: 1, maxWaitTime: 120 },
+			tuning: options.nodeOptions ?? {},
 		},
 		items: durationsMs.map((ms, i) => ({
 			json: { description: `Voice of episode ${i} [sim:duration=${ms}]` },
@@ -175,7 +176,7 @@ async function requestsPerTaskByWaitMode() {
 		const poll = await runNode({
 			nodeType: new Freepik(),
 			credentialTypes: { freepikApi: new FreepikApi() },
-			credentials: { freepikApi: { ...credentials, baseUrl: sim.apiUrl } },
+			credentials: { freepikApi: { ...credentials, apiHost: 'custom', baseUrl: sim.apiUrl } },
 			parameters: { ...parameters, waitMode: 'poll' },
 			items,
 		});
@@ -187,7 +188,7 @@ async function requestsPerTaskByWaitMode() {
 		const waiting = await runNode({
 			nodeType,
 			credentialTypes: { freepikApi: new FreepikApi() },
-			credentials: { freepikApi: { ...credentials, baseUrl: sim.apiUrl } },
+			credentials: { freepikApi: { ...credentials, apiHost: 'custom', baseUrl: sim.apiUrl } },
 			parameters: { ...parameters, waitMode: 'webhook' },
 			items,
 			resumeToken: RESUME_TOKEN,

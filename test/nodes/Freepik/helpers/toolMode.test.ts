@@ -28,7 +28,9 @@ async function callTool(
 	const result = await harness.runNode({
 		nodeType: freepikTool(),
 		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: { freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' } },
+		credentials: {
+			freepikApi: { apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl, webhookSecret: '' },
+		},
 		parameters: {
 			resource: 'audioIsolation',
 			operation: 'isolate',
@@ -79,7 +81,7 @@ describe('tool mode (node type ending in "Tool")', () => {
 	it('an over-long description: the message alone names the field, the limit, that nothing was sent and the fix', async () => {
 		const { error } = await callTool(sim, { ...speech, Sound_to_Isolate: 'x'.repeat(2600) });
 		expect(error?.message).toBe(
-			'Invalid "Sound to Isolate" (description): is 2600 characters long; the limit is 2500. Nothing was sent to Freepik; shorten it to at most 2500 characters (name just the sound to keep) and call again.',
+			'Invalid "Sound to Isolate": is 2600 characters long; the limit is 2500. Nothing was sent to Freepik; shorten it to at most 2500 characters (name just the sound to keep) and call again.',
 		);
 		expect(sim.requests).toHaveLength(0);
 	});
@@ -90,7 +92,7 @@ describe('tool mode (node type ending in "Tool")', () => {
 			File_URL: 'http://example.com/interview.mp3',
 		});
 		expect(error?.message).toMatch(
-			/^Invalid "File URL" \(audio or video\): .*https:\/\/.*Nothing was sent to Freepik; .*https:\/\/.* and call again\.$/,
+			/^Invalid "File URL": .*https:\/\/.*Nothing was sent to Freepik; .*https:\/\/.* and call again\.$/,
 		);
 		expect(sim.requests).toHaveLength(0);
 	});
@@ -99,7 +101,9 @@ describe('tool mode (node type ending in "Tool")', () => {
 		const result = (await harness.runNode({
 			nodeType: new Freepik(),
 			credentialTypes: { freepikApi: new FreepikApi() },
-			credentials: { freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' } },
+			credentials: {
+				freepikApi: { apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl, webhookSecret: '' },
+			},
 			parameters: {
 				resource: 'audioIsolation',
 				operation: 'isolate',
