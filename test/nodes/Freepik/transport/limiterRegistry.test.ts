@@ -197,7 +197,7 @@ describe('executions through n8n-core sharing one host (the simulator allows 50 
 			// An Isolate whose Request Timeout (30 s) ends before the pause: refused unsent.
 			const isolate = await runFreepik(
 				sim,
-				isolateFromUrl({ waitForCompletion: false, options: { requestTimeout: 30 } }),
+				isolateFromUrl({ waitForCompletion: false, tuning: { requestTimeout: 30 } }),
 			);
 			expect(isolate.error?.message).toMatch(
 				/not sent, so no task was created: .* past this call's Request Timeout/,
