@@ -103,6 +103,8 @@ export class FreepikApi implements ICredentialType {
 			description:
 				'During a secret rotation, the secret being replaced: webhooks signed with either ' +
 				'are accepted. Clear it once the rotation is over.',
+			// Only a rotation needs it: a new credential shows API Key, API Host and Webhook Secret.
+			displayOptions: { hide: { webhookSecret: [''] } },
 		},
 	];
 

@@ -3,7 +3,8 @@
  * n8n-core's HTTP request, against the simulator. Freepik and Magnific are one API under two hosts,
  * each with its own key header; exactly one key header goes to exactly one host.
  */
-import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeParameters, INodeType } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
@@ -216,13 +217,26 @@ describe('Freepik API credential', () => {
 			'custom',
 		]);
 		expect(apiHost.default).toBe('freepik');
-		const shownOnOpen = properties.filter((p) => {
-			const show = p.displayOptions?.show?.apiHost;
-			return !show || show.includes(apiHost.default as string);
-		});
-		expect(shownOnOpen.map((p) => p.displayName)).toEqual([
+		const defaults = Object.fromEntries(properties.map((p) => [p.name, p.default]));
+		const shownWith = (values: Record<string, unknown>) =>
+			properties
+				.filter((p) =>
+					NodeHelpers.displayParameter(values as INodeParameters, p, { typeVersion: 1 }, null),
+				)
+				.map((p) => p.displayName);
+		expect(shownWith(defaults)).toEqual(['API Key', 'API Host', 'Webhook Secret']);
+		// The previous secret is only asked for once there is a secret to rotate.
+		expect(shownWith({ ...defaults, webhookSecret: 'whsec_new' })).toEqual([
 			'API Key',
 			'API Host',
+			'Webhook Secret',
+			'Previous Webhook Secret',
+		]);
+		expect(shownWith({ ...defaults, apiHost: 'custom' })).toEqual([
+			'API Key',
+			'API Host',
+			'Base URL',
+			'API Key Header',
 			'Webhook Secret',
 		]);
 		for (const name of ['baseUrl', 'keyHeader'])

@@ -99,9 +99,10 @@ describe('through n8n: refused before any request', () => {
 				...binaryInput(Buffer.alloc(0), 'empty.mp3', 'audio/mpeg'),
 				binaryMode,
 			});
-			expect(errorOf(result).message).toMatch(
-				/^Invalid "Input Binary Field" \(audio or video\): "data": the file is empty \(0 bytes\)\. Nothing was sent to Freepik/,
+			expect(errorOf(result).message).toBe(
+				'Invalid "Input Binary Field": "data": the file is empty (0 bytes)',
 			);
+			expect(errorOf(result).description).toMatch(/^Nothing was sent to Freepik/);
 			expect(sim.requestsTo('create')).toHaveLength(0);
 		});
 
@@ -111,7 +112,7 @@ describe('through n8n: refused before any request', () => {
 				binaryMode,
 			});
 			expect(errorOf(result).message).toMatch(
-				/"Input Binary Field" .*"data": the data is a PNG image, not audio/,
+				/^Invalid "Input Binary Field": "data": the data is a PNG image, not audio/,
 			);
 			expect(sim.requestsTo('create')).toHaveLength(0);
 		});
@@ -139,7 +140,7 @@ describe('through n8n: refused before any request', () => {
 			{ items },
 		);
 		expect(errorOf(result).message).toMatch(
-			/"Base64 Data" .*: the data is WAV audio .*but Input Type is Video: set Input Type to Audio/,
+			/^Invalid "Base64 Data": the data is WAV audio .*but Input Type is Video: set Input Type to Audio/,
 		);
 		expect(sim.requestsTo('create')).toHaveLength(0);
 	});
@@ -150,7 +151,7 @@ describe('through n8n: refused before any request', () => {
 			sim,
 			isolateFromUrl({ inputSource: 'base64', base64Data: html }),
 		);
-		expect(errorOf(result).message).toMatch(/"Base64 Data" .*the data is text, not audio/);
+		expect(errorOf(result).message).toMatch(/^Invalid "Base64 Data": the data is text, not audio/);
 		expect(sim.requestsTo('create')).toHaveLength(0);
 	});
 

@@ -63,7 +63,7 @@ describe('File URL hosts that are not public, in other spellings', () => {
 				isolateFromUrl({ url: 'https://[64:ff9b::7f00:1]:8443/voice.mp3' }),
 			);
 			expect(errorOf(result).message).toMatch(
-				/^Invalid "File URL" \(audio or video\): points to this machine \(loopback address \[64:ff9b::7f00:1\]\)/,
+				/^Invalid "File URL": points to this machine \(loopback address \[64:ff9b::7f00:1\]\)/,
 			);
 			expect(sim.requestsTo('create')).toHaveLength(0);
 		} finally {
