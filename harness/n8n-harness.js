@@ -74,6 +74,27 @@ class SourceNode {
 	}
 }
 
+/** Passes on the first `count` of its input items (a smaller second pass, as a Limit node would). */
+class TakeNode {
+	constructor() {
+		this.description = {
+			displayName: 'Take',
+			name: 'take',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Take' },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [],
+		};
+	}
+	async execute() {
+		const items = this.getInputData().slice(0, TakeNode.count);
+		return [items.map((item, index) => ({ json: item.json, pairedItem: { item: index } }))];
+	}
+}
+
 /** Credential auth as n8n applies it: an authenticate function, or generic `={{$credentials.x}}` header values. */
 class CredentialsHelper extends ICredentialsHelper {
 	constructor(types) {
@@ -185,69 +206,28 @@ function setUpContainer() {
  * @param {object} opts.parameters  node parameters
  * @param {Array<{json?: object, binary?: Record<string, {data: Buffer, fileName: string, mimeType: string}>}>} [opts.items]
  * @param {boolean} [opts.continueOnFail]
+ * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [opts.onError]
+ *   the node's On Error setting (continueOnFail: true is 'continueRegularOutput')
  * @param {'default'|'filesystem'} [opts.binaryMode]
  * @param {number} [opts.cancelAfterMs]  cancel the execution (as the Stop button does) after this long
  * @param {object} [opts.additionalData]  overrides of n8n's additional data (e.g. webhookWaitingBaseUrl)
  * @param {string} [opts.resumeToken]  the token n8n 2.x puts into `$execution.resumeUrl`
  * @param {{retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number}} [opts.nodeSettings]
  *   the node's Settings tab (n8n's WorkflowExecute reruns a failing node with Retry On Fail)
+ * @param {{take: number, parameters: object}} [opts.secondPass]  `Node -> Take -> Node 2`: a
+ *   second node of the same type and settings gets the first `take` items of the first one's output
  * @param {string} [opts.executionId]  default 'exec-1'
  */
 async function runNode(opts) {
 	setUpContainer();
-	const { ExecutionLifecycleHooks, WorkflowExecute } = n8n();
 	await useBinaryMode(opts.binaryMode || 'default');
 	const items = opts.items || [{ json: {} }];
 	SourceNode.pending = items;
-	const source = new SourceNode(items);
-	const typeName = `n8n-nodes-freepik.${opts.nodeType.description.name}`;
-	const nodeTypes = {
-		getByName: (name) => (name === 'test.source' ? source : opts.nodeType),
-		getByNameAndVersion: (name) => (name === 'test.source' ? source : opts.nodeType),
-		getKnownTypes: () => ({}),
-	};
-	const nodes = [
-		{
-			id: '1',
-			name: 'Source',
-			type: 'test.source',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		{
-			id: '2',
-			name: 'Node',
-			type: typeName,
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: opts.parameters,
-			credentials: { freepikApi: { id: '1', name: 'Freepik' } },
-			...(opts.nodeSettings || {}),
-			...(opts.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
-		},
-	];
-	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
-	const workflow = new Workflow({
-		id: 'wf',
-		nodes,
-		connections,
-		nodeTypes,
-		active: false,
-		settings: {},
-	});
+	const { workflow, nodes, connections } = buildWorkflow(opts, new SourceNode(items));
 	const credentialsHelper = new CredentialsHelper(opts.credentialTypes || {});
 	credentialsHelper.data = opts.credentials || {};
 	const executionId = opts.executionId || 'exec-1';
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: 'wf',
-		nodes,
-		connections,
-	});
-	const done = createDeferredPromise();
-	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
 	const additionalData = {
-		hooks,
 		credentialsHelper,
 		executionId,
 		restApiUrl: '',
@@ -277,30 +257,132 @@ async function runNode(opts) {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	};
-	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	return await execute(
+		{ workflow, nodes, connections, additionalData },
+		runExecutionData,
+		opts.cancelAfterMs,
+	);
+}
+
+/** The workflow `Source -> Node` (and `-> Take -> Node 2` with a second pass). */
+function buildWorkflow(opts, source) {
+	const typeName = `n8n-nodes-freepik.${opts.nodeType.description.name}`;
+	const take = new TakeNode();
+	TakeNode.count = opts.secondPass?.take;
+	const byName = { 'test.source': source, 'test.take': take };
+	const nodeTypes = {
+		getByName: (name) => byName[name] || opts.nodeType,
+		getByNameAndVersion: (name) => byName[name] || opts.nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const onError = opts.onError || (opts.continueOnFail ? 'continueRegularOutput' : undefined);
+	const nodeUnderTest = (id, name, parameters, x) => ({
+		id,
+		name,
+		type: typeName,
+		typeVersion: 1,
+		position: [x, 0],
+		parameters,
+		credentials: { freepikApi: { id: '1', name: 'Freepik' } },
+		...(opts.nodeSettings || {}),
+		...(onError ? { onError } : {}),
+	});
+	const nodes = [
+		{ id: '1', name: 'Source', type: 'test.source', typeVersion: 1, position: [0, 0] },
+		nodeUnderTest('2', 'Node', opts.parameters, 200),
+	].map((node) => ({ parameters: {}, ...node }));
+	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
+	if (opts.secondPass) {
+		nodes.push(
+			{ id: '3', name: 'Take', type: 'test.take', typeVersion: 1, position: [400, 0] },
+			nodeUnderTest('4', 'Node 2', opts.secondPass.parameters, 600),
+		);
+		nodes[2].parameters = {};
+		connections.Node = { main: [[{ node: 'Take', type: 'main', index: 0 }]] };
+		connections.Take = { main: [[{ node: 'Node 2', type: 'main', index: 0 }]] };
+	}
+	const workflow = new Workflow({
+		id: 'wf',
+		nodes,
+		connections,
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+	return { workflow, nodes, connections };
+}
+
+/** Runs (or goes on running) an execution until it ends or waits; resolves its outcome. */
+async function execute(setup, runExecutionData, cancelAfterMs) {
+	const { ExecutionLifecycleHooks, WorkflowExecute } = n8n();
+	const { workflow, nodes, connections } = setup;
+	const hooks = new ExecutionLifecycleHooks('manual', setup.additionalData.executionId, {
+		id: 'wf',
+		nodes,
+		connections,
+	});
+	const done = createDeferredPromise();
+	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+	const additionalData = { ...setup.additionalData, hooks };
+	const run = new WorkflowExecute(
+		additionalData,
+		'manual',
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	const started = Date.now();
-	const run = execute.processRunExecutionData(workflow);
 	let cancelTimer;
-	if (opts.cancelAfterMs !== undefined)
-		cancelTimer = setTimeout(() => run.cancel(), opts.cancelAfterMs);
+	if (cancelAfterMs !== undefined) cancelTimer = setTimeout(() => run.cancel(), cancelAfterMs);
 	const result = await done.promise;
 	clearTimeout(cancelTimer);
-	const nodeRun = result.data.resultData.runData.Node?.[0];
-	const outcome = {
-		items: nodeRun?.data?.main?.[0] || [],
-		error: nodeRun?.error || result.data.resultData.error,
+	const outcomeOf = (name) =>
+		nodeOutcome(
+			result,
+			name,
+			nodes.find((n) => n.name === name),
+		);
+	const outcome = { ...outcomeOf('Node'), durationMs: Date.now() - started };
+	outcome.error = outcome.error || result.data.resultData.error;
+	Object.assign(outcome, {
 		status: result.status,
-		durationMs: Date.now() - started,
 		logs: capturedLogs,
-	};
+		nodes: Object.fromEntries(
+			Object.keys(result.data.resultData.runData).map((name) => [name, outcomeOf(name)]),
+		),
+	});
 	// What a waiting execution's webhook() needs: the saved run data, the workflow, n8n's additional
 	// data. Not enumerable: they hold the test credential, and leak scans serialise the outcome.
 	Object.defineProperties(outcome, {
 		run: { value: result },
 		workflow: { value: workflow },
 		additionalData: { value: additionalData },
+		setup: { value: setup },
 	});
 	return outcome;
+}
+
+/** A node's last run: success output items, error output items (On Error: error output), error. */
+function nodeOutcome(result, name, node) {
+	const runs = result.data.resultData.runData[name] || [];
+	const nodeRun = runs[runs.length - 1];
+	const main = nodeRun?.data?.main || [];
+	const hasErrorOutput = node?.onError === 'continueErrorOutput' && main.length > 1;
+	return {
+		items: main[0] || [],
+		errorItems: hasErrorOutput ? main[main.length - 1] || [] : [],
+		error: nodeRun?.error,
+	};
+}
+
+/**
+ * Goes on with a waiting execution as n8n does once a callback's webhook() returned workflowData:
+ * the waiting node's output becomes that data (n8n-core disables the node for the rest of the run,
+ * its earlier run entry is replaced) and the workflow runs on from there, with the same run data
+ * (custom data kept, as n8n keeps an execution's metadata across waits).
+ */
+async function continueRun(waiting, workflowData, cancelAfterMs) {
+	const runExecutionData = JSON.parse(JSON.stringify(waiting.run.data));
+	runExecutionData.executionData.nodeExecutionStack[0].data.main = workflowData;
+	return await execute(waiting.setup, runExecutionData, cancelAfterMs);
 }
 
 /** Reads an output binary back from wherever n8n stored it. */
@@ -309,4 +391,4 @@ async function readBinary(binaryData) {
 	return await Container.get(BinaryDataService).getAsBuffer(binaryData);
 }
 
-module.exports = { runNode, readBinary, useBinaryMode, capturedLogs };
+module.exports = { runNode, continueRun, readBinary, useBinaryMode, capturedLogs };
