@@ -1,0 +1,101 @@
+/**
+ * The four invariants of issue 22, checked on one row's observation. Each returns what it found
+ * wrong, in words a failing test prints; an empty list is a pass.
+ */
+import { MAX_WAIT_S, secondPassSize, type Row } from './matrix';
+import type { NodeOutcome, Observation } from './rows';
+
+/** Slack on the engine's clock for a wait's last poll: one Poll Interval and request latency. */
+const POLL_SLACK_MS = 5_000;
+
+const nodeOfPass = (pass: number) => (pass === 1 ? 'Node' : 'Node 2');
+
+function placesOf(id: string, pass: number, obs: Observation): string[] {
+	const node: NodeOutcome | undefined = obs.outcome.nodes[nodeOfPass(pass)];
+	const places: string[] = [];
+	const has = (item: { json: object }) => JSON.stringify(item.json).includes(id);
+	node?.items.forEach((item, i) => has(item) && places.push(`success output item ${i}`));
+	node?.errorItems.forEach((item, i) => has(item) && places.push(`error output item ${i}`));
+	const error = obs.finalError;
+	if (error && `${error.message}\n${error.description ?? ''}`.includes(id))
+		places.push('the final error');
+	return places;
+}
+
+/** Every task the simulator created appears in exactly one place a user sees. */
+export function everyTaskSeenOnce(obs: Observation): string[] {
+	return obs.tasks.flatMap((task) => {
+		const places = placesOf(task.id, task.pass, obs);
+		if (places.length === 1) return [];
+		const where = places.length ? places.join(', ') : 'nowhere';
+		const deadline = obs.deadlineResumes ? ` (${obs.deadlineResumes} wait(s) ended at the deadline)` : '';
+		return [
+			`task of pass ${task.pass} item ${task.item} (${task.status}) is seen in ${places.length} ` +
+				`places: ${where}${deadline}`,
+		];
+	});
+}
+
+/** No item is created twice unless its earlier task FAILED. */
+export function noItemCreatedTwice(obs: Observation): string[] {
+	const byItem = new Map<string, Observation['tasks']>();
+	for (const task of obs.tasks) {
+		const key = `pass ${task.pass} item ${task.item}`;
+		byItem.set(key, [...(byItem.get(key) ?? []), task]);
+	}
+	return [...byItem].flatMap(([key, tasks]) =>
+		tasks.slice(0, -1).some((task) => task.status !== 'FAILED')
+			? [`${key} was created ${tasks.length} times (${tasks.map((t) => t.status).join(', ')})`]
+			: [],
+	);
+}
+
+/** Every wait ends by its Max Wait Time. */
+export function everyWaitEndsInTime(obs: Observation): string[] {
+	const found: string[] = [];
+	if (obs.hung) found.push('an execution did not end by itself: the hang guard stopped it');
+	for (const wait of obs.webhookWaits)
+		if (wait.waitTill > wait.endedAt + MAX_WAIT_S * 1000)
+			found.push(`a wait was set to end ${wait.waitTill - wait.endedAt} ms after it began`);
+	for (const span of obs.pollSpans)
+		if (span.ms > MAX_WAIT_S * 1000 + POLL_SLACK_MS)
+			found.push(`${span.task} was polled ${Math.round(span.ms)} ms after its create (clock)`);
+	return found;
+}
+
+/** The simulator saw no request after the run ended. */
+export const nothingAfterTheEnd = (obs: Observation): string[] => obs.lateRequests;
+
+/**
+ * Without a fault the run does what was asked: it ends without error and every item of every pass
+ * is on the success output with its task (COMPLETED when waiting). Catches a path that fails on its
+ * own (the first four invariants hold for a run that fails cleanly, naming its tasks).
+ */
+export function noFaultSucceeds(row: Row, obs: Observation): string[] {
+	if (row.fault !== 'none') return [];
+	const found: string[] = [];
+	if (obs.finalError) found.push(`the run failed: ${obs.finalError.message}`);
+	const expected = [row.items, secondPassSize(row.items)].slice(0, row.passes);
+	expected.forEach((count, index) => {
+		const node = obs.outcome.nodes[nodeOfPass(index + 1)];
+		const done = (node?.items ?? []).filter(
+			(item) =>
+				typeof item.json.task_id === 'string' &&
+				item.json.status === (row.wait === 'off' ? 'CREATED' : 'COMPLETED'),
+		);
+		if (done.length !== count || node?.errorItems.length)
+			found.push(`pass ${index + 1}: ${done.length} of ${count} items done`);
+	});
+	return found;
+}
+
+export function violations(row: Row, obs: Observation): Record<string, string[]> {
+	const found = {
+		'without a fault every item succeeds': noFaultSucceeds(row, obs),
+		'every task seen exactly once': everyTaskSeenOnce(obs),
+		'no item created twice': noItemCreatedTwice(obs),
+		'every wait ends by its Max Wait Time': everyWaitEndsInTime(obs),
+		'no request after the end': nothingAfterTheEnd(obs),
+	};
+	return Object.fromEntries(Object.entries(found).filter(([, list]) => list.length));
+}

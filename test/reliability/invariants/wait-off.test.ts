@@ -1,0 +1,3 @@
+import { matrixSuite } from './suite';
+
+matrixSuite('wait-off', (row) => row.wait === 'off');

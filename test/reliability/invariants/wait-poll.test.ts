@@ -1,0 +1,3 @@
+import { matrixSuite } from './suite';
+
+matrixSuite('wait-poll', (row) => row.wait === 'poll');

@@ -1,0 +1,3 @@
+import { matrixSuite } from './suite';
+
+matrixSuite('wait-webhook', (row) => row.wait === 'webhook');
