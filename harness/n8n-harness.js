@@ -38,10 +38,13 @@ function createDeferredPromise() {
 	return { promise, resolve };
 }
 
-/** A source node that emits the items a test gives it, storing binaries through n8n's helpers. */
+/**
+ * A source node that emits the items a test gives it, storing binaries through n8n's helpers. The
+ * items are the instance's own (n8n calls execute() on the execution context, so a closure): runs
+ * in flight at once each emit theirs.
+ */
 class SourceNode {
 	constructor(items) {
-		this.items = items;
 		this.description = {
 			displayName: 'Source',
 			name: 'source',
@@ -53,30 +56,29 @@ class SourceNode {
 			outputs: ['main'],
 			properties: [],
 		};
-	}
-	async execute() {
-		const out = [];
-		const items = SourceNode.pending;
-		for (let i = 0; i < items.length; i++) {
-			const { json = {}, binary = {} } = items[i];
-			const item = { json, pairedItem: { item: 0 } };
-			for (const [key, file] of Object.entries(binary)) {
-				item.binary = item.binary || {};
-				item.binary[key] = await this.helpers.prepareBinaryData(
-					file.data,
-					file.fileName,
-					file.mimeType,
-				);
+		this.execute = async function () {
+			const out = [];
+			for (let i = 0; i < items.length; i++) {
+				const { json = {}, binary = {} } = items[i];
+				const item = { json, pairedItem: { item: 0 } };
+				for (const [key, file] of Object.entries(binary)) {
+					item.binary = item.binary || {};
+					item.binary[key] = await this.helpers.prepareBinaryData(
+						file.data,
+						file.fileName,
+						file.mimeType,
+					);
+				}
+				out.push(item);
 			}
-			out.push(item);
-		}
-		return [out];
+			return [out];
+		};
 	}
 }
 
 /** Passes on the first `count` of its input items (a smaller second pass, as a Limit node would). */
 class TakeNode {
-	constructor() {
+	constructor(count) {
 		this.description = {
 			displayName: 'Take',
 			name: 'take',
@@ -88,10 +90,10 @@ class TakeNode {
 			outputs: ['main'],
 			properties: [],
 		};
-	}
-	async execute() {
-		const items = this.getInputData().slice(0, TakeNode.count);
-		return [items.map((item, index) => ({ json: item.json, pairedItem: { item: index } }))];
+		this.execute = async function () {
+			const items = this.getInputData().slice(0, count);
+			return [items.map((item, index) => ({ json: item.json, pairedItem: { item: index } }))];
+		};
 	}
 }
 
@@ -222,7 +224,6 @@ async function runNode(opts) {
 	setUpContainer();
 	await useBinaryMode(opts.binaryMode || 'default');
 	const items = opts.items || [{ json: {} }];
-	SourceNode.pending = items;
 	const { workflow, nodes, connections } = buildWorkflow(opts, new SourceNode(items));
 	const credentialsHelper = new CredentialsHelper(opts.credentialTypes || {});
 	credentialsHelper.data = opts.credentials || {};
@@ -267,8 +268,7 @@ async function runNode(opts) {
 /** The workflow `Source -> Node` (and `-> Take -> Node 2` with a second pass). */
 function buildWorkflow(opts, source) {
 	const typeName = `n8n-nodes-freepik.${opts.nodeType.description.name}`;
-	const take = new TakeNode();
-	TakeNode.count = opts.secondPass?.take;
+	const take = new TakeNode(opts.secondPass?.take);
 	const byName = { 'test.source': source, 'test.take': take };
 	const nodeTypes = {
 		getByName: (name) => byName[name] || opts.nodeType,

@@ -63,7 +63,8 @@ export function allRows(): Row[] {
 			for (const retry of RETRIES)
 				for (const passes of PASSES)
 					for (const fault of FAULTS)
-						for (const items of ITEM_COUNTS) rows.push({ wait, onError, retry, passes, fault, items });
+						for (const items of ITEM_COUNTS)
+							rows.push({ wait, onError, retry, passes, fault, items });
 	return rows;
 }
 
@@ -87,7 +88,10 @@ export function faultSpec(row: Row): FaultSpec | undefined {
 
 const usesBinary = (row: Row) => row.fault === 'emptyFile' || row.fault === 'wrongType';
 const WAV = toneWav({ seconds: 0.05 });
-const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64)]);
+const PNG = Buffer.concat([
+	Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
+	Buffer.alloc(64),
+]);
 
 /**
  * The input items: `json.d` names the row and the item (the simulator's tasks are told apart by it),

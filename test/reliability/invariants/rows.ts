@@ -74,7 +74,15 @@ export interface Observation {
 	/** The execution's final error, if it failed. */
 	finalError?: { message: string; description?: string };
 	/** Every task the simulator created, with the pass and item its description names. */
-	tasks: Array<{ id: string; pass: number; item: number; status: string; description: string }>;
+	tasks: Array<{
+		id: string;
+		pass: number;
+		item: number;
+		status: string;
+		description: string;
+		/** The connection was reset after the simulator made it: the node never saw its id. */
+		answerLost: boolean;
+	}>;
 	/** The hang guard stopped an execution that did not end by itself. */
 	hung: boolean;
 	/** Resume on Webhook: each wait's deadline and when its execution part ended (real ms). */
@@ -181,6 +189,9 @@ export async function runRow(lane: Lane, row: Row, tag: string): Promise<Observa
 }
 
 function tasksOf(sim: Simulator): Observation['tasks'] {
+	const lost = new Set(
+		sim.requests.filter((r) => r.fault === 'resetAfterCreate').map((r) => r.taskId),
+	);
 	return [...sim.tasks.values()].map((task) => {
 		const description = String(task.body.description);
 		const [, pass, item] = /p(\d) item (\d+)/.exec(description) ?? [];
@@ -190,6 +201,7 @@ function tasksOf(sim: Simulator): Observation['tasks'] {
 			item: Number(item),
 			status: String(sim.taskView(task.id)?.status),
 			description,
+			answerLost: lost.has(task.id),
 		};
 	});
 }
@@ -256,11 +268,18 @@ async function deliverUntilResumed(
 	return undefined;
 }
 
-function everyFinalCallbackDelivered(sim: Simulator, received: Callback[], delivered: Set<Callback>) {
+function everyFinalCallbackDelivered(
+	sim: Simulator,
+	received: Callback[],
+	delivered: Set<Callback>,
+) {
 	return [...sim.tasks.keys()].every((id) => {
 		if (!isFinal(sim.taskView(id)?.status)) return false;
 		const ofTask = received.filter((cb) => taskIdOf(cb) === id && isFinal(statusOf(cb)));
 		// A task created without a webhook URL (Poll, or a lost create) sends none.
-		return sim.tasks.get(id)!.webhookUrl === null || (ofTask.length > 0 && ofTask.every((cb) => delivered.has(cb)));
+		return (
+			sim.tasks.get(id)!.webhookUrl === null ||
+			(ofTask.length > 0 && ofTask.every((cb) => delivered.has(cb)))
+		);
 	});
 }
