@@ -199,6 +199,12 @@ function setUpContainer() {
 	setUp = true;
 }
 
+/** The node's On Error setting: `onError` wins, `continueOnFail` means the regular output. */
+function onErrorSetting(opts) {
+	if (opts.onError) return { onError: opts.onError };
+	return opts.continueOnFail ? { onError: 'continueRegularOutput' } : {};
+}
+
 /**
  * Runs `Source -> node` and returns the node's output items or its error.
  * @param {object} opts
@@ -207,9 +213,10 @@ function setUpContainer() {
  * @param {Record<string, object>} opts.credentials  decrypted credential data by type name
  * @param {object} opts.parameters  node parameters
  * @param {Array<{json?: object, binary?: Record<string, {data: Buffer, fileName: string, mimeType: string}>}>} [opts.items]
- * @param {boolean} [opts.continueOnFail]
- * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [opts.onError]
- *   the node's On Error setting (continueOnFail: true is 'continueRegularOutput')
+ * @param {boolean} [opts.continueOnFail]  same as onError 'continueRegularOutput'
+ * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [opts.onError]  the node's
+ *   On Error setting (wins over continueOnFail); with 'continueErrorOutput' n8n moves error items
+ *   to the node's last output, returned as `errorItems`
  * @param {'default'|'filesystem'} [opts.binaryMode]
  * @param {number} [opts.cancelAfterMs]  cancel the execution (as the Stop button does) after this long
  * @param {object} [opts.additionalData]  overrides of n8n's additional data (e.g. webhookWaitingBaseUrl)
@@ -219,6 +226,9 @@ function setUpContainer() {
  * @param {{take: number, parameters: object}} [opts.secondPass]  `Node -> Take -> Node 2`: a
  *   second node of the same type and settings gets the first `take` items of the first one's output
  * @param {string} [opts.executionId]  default 'exec-1'
+ * @param {string} [opts.nodeId]  the node's id (default '2'; a second node of a workflow has another)
+ * @param {Record<string, string>} [opts.customData]  the execution's custom data when the node
+ *   starts (as an earlier wait of the same execution left it)
  */
 async function runNode(opts) {
 	setUpContainer();
@@ -249,7 +259,7 @@ async function runNode(opts) {
 	};
 	const runExecutionData = {
 		...(opts.resumeToken ? { resumeToken: opts.resumeToken } : {}),
-		resultData: { runData: {} },
+		resultData: { runData: {}, ...(opts.customData ? { metadata: { ...opts.customData } } : {}) },
 		executionData: {
 			metadata: {},
 			contextData: {},
@@ -275,7 +285,6 @@ function buildWorkflow(opts, source) {
 		getByNameAndVersion: (name) => byName[name] || opts.nodeType,
 		getKnownTypes: () => ({}),
 	};
-	const onError = opts.onError || (opts.continueOnFail ? 'continueRegularOutput' : undefined);
 	const nodeUnderTest = (id, name, parameters, x) => ({
 		id,
 		name,
@@ -285,11 +294,11 @@ function buildWorkflow(opts, source) {
 		parameters,
 		credentials: { freepikApi: { id: '1', name: 'Freepik' } },
 		...(opts.nodeSettings || {}),
-		...(onError ? { onError } : {}),
+		...onErrorSetting(opts),
 	});
 	const nodes = [
 		{ id: '1', name: 'Source', type: 'test.source', typeVersion: 1, position: [0, 0] },
-		nodeUnderTest('2', 'Node', opts.parameters, 200),
+		nodeUnderTest(opts.nodeId || '2', 'Node', opts.parameters, 200),
 	].map((node) => ({ parameters: {}, ...node }));
 	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
 	if (opts.secondPass) {

@@ -19,6 +19,8 @@ export interface RunOptions {
 		binary?: Record<string, { data: Buffer; fileName: string; mimeType: string }>;
 	}>;
 	continueOnFail?: boolean;
+	/** The node's On Error setting (wins over continueOnFail); error output items: `errorItems`. */
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	binaryMode?: 'default' | 'filesystem';
 	cancelAfterMs?: number;
 	apiKey?: string;
@@ -30,6 +32,13 @@ export interface RunOptions {
 	/** Run the node as an AI Agent's tool (n8n appends "Tool" to the type name of the node). */
 	asTool?: boolean;
 }
+
+type OutputItem = {
+	json: Record<string, any>;
+	binary?: Record<string, any>;
+	pairedItem?: any;
+	error?: { message: string; description?: string | null };
+};
 
 function freepikNode(tuning: Tuning, asTool = false): Freepik {
 	const node = new Freepik(tuning);
@@ -61,13 +70,16 @@ export async function runFreepik(
 		parameters: { resource: 'audioIsolation', ...parameters },
 		items: options.items,
 		continueOnFail: options.continueOnFail,
+		onError: options.onError,
 		binaryMode: options.binaryMode,
 		cancelAfterMs: options.cancelAfterMs,
 		nodeSettings: options.nodeSettings,
 		executionId: options.executionId,
 	});
 	return result as {
-		items: Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: any }>;
+		items: OutputItem[];
+		/** The error output's items (On Error "Continue (using error output)"), else []. */
+		errorItems: OutputItem[];
 		error?: {
 			message: string;
 			description?: string;

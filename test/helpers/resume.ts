@@ -58,6 +58,7 @@ export const taskIdOf = (cb: Callback) => JSON.parse(cb.rawBody.toString('utf8')
 export interface WaitingRun {
 	status: string;
 	items: Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: any }>;
+	errorItems: WaitingRun['items'];
 	error?: { message: string; description?: string };
 	run: IRun;
 	nodeType: Freepik;
@@ -69,12 +70,17 @@ export interface WaitingRun {
 export interface SubmitOptions {
 	items?: Array<{ json?: object }>;
 	continueOnFail?: boolean;
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	webhookSecret?: string;
 	/** n8n 1.x has no resume token. */
 	resumeToken?: string | null;
 	waitingBaseUrl?: string;
 	tuning?: Tuning;
 	nodeSettings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number };
+	/** Custom data an earlier wait of the same execution left (n8n keeps it across waits). */
+	customData?: Record<string, string>;
+	/** The waiting node's id (another node of the same execution has another). */
+	nodeId?: string;
 }
 
 /** Runs Source → Freepik (Isolate, Resume on Webhook) until the execution waits (or fails). */
@@ -98,6 +104,9 @@ export async function submit(
 		parameters: { resource: 'audioIsolation', ...parameters },
 		items: options.items,
 		continueOnFail: options.continueOnFail,
+		onError: options.onError,
+		customData: options.customData,
+		nodeId: options.nodeId,
 		nodeSettings: options.nodeSettings,
 		resumeToken: options.resumeToken === null ? undefined : (options.resumeToken ?? RESUME_TOKEN),
 		additionalData: {

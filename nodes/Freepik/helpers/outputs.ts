@@ -191,13 +191,28 @@ export function toOutputItems(
 			: {};
 		if (!outcome.ok) {
 			const error = presentError(ctx, outcomeError(ctx, outcome));
-			return { json: { ...errorItemJson(error, outcome.task), ...earlier }, pairedItem };
+			const json = { ...errorItemJson(error, outcome.task), ...earlier };
+			return { json: toErrorOutput(ctx) ? forErrorOutput(json) : json, pairedItem };
 		}
 		const json = { ...outcome.task, ...earlier } as IDataObject;
 		const item: INodeExecutionData = { json, pairedItem };
 		if (outcome.binary && Object.keys(outcome.binary).length) item.binary = outcome.binary;
 		return item;
 	});
+}
+
+/** On Error "Continue (using error output)": failed items go to the node's error output. */
+const toErrorOutput = (ctx: IExecuteFunctions) =>
+	ctx.getNode().onError === 'continueErrorOutput';
+
+/**
+ * n8n moves an item to the error output only when its json has no keys but `error`, `message`
+ * and `details` (an item's own `error` would do too, but n8n then replaces its json by the
+ * message alone, losing the task id): `{ error, details: { task_id, status, errorDescription } }`.
+ */
+function forErrorOutput(json: IDataObject): IDataObject {
+	const { error, ...details } = json;
+	return { error, details };
 }
 
 /**

@@ -7,13 +7,16 @@
  * A record is per item, not per request: n8n reruns with the same input items, and a request that
  * differs between tries (an expression such as `$now`) must still not create the item's task again.
  * It holds task ids, statuses, error texts (already without the key) and a SHA-256 of the request,
- * never the API key or file content. Bounded: a run's records are dropped
- * when the node finishes without an error n8n would retry, a record expires RECORD_TTL_MS after
- * its last write (every try writes its items' records when it ends, and n8n waits at most 5 s
- * between tries) and at most MAX_RECORDS are kept, the oldest going first.
+ * never the API key or file content.
+ *
+ * Bounded per run, never by evicting a run that is still going: a run holds at most
+ * MAX_ITEMS_PER_RUN items (retryReuse.ts refuses a larger batch before any request), its records
+ * are dropped when the node finishes without an error n8n would retry, and a run that nothing
+ * touched (a try starting or ending) for RECORD_TTL_MS expires (n8n waits at most 5 s between
+ * tries, so only a run whose execution is gone gets that old).
  */
 export const RECORD_TTL_MS = 60 * 60 * 1000;
-export const MAX_RECORDS = 10_000;
+export const MAX_ITEMS_PER_RUN = 10_000;
 
 /** One run of one node in one execution: every try of it shares these. */
 export interface RunScope {
@@ -35,21 +38,41 @@ export interface ItemRecord {
 	ambiguous?: { message: string; description?: string };
 }
 
-interface Stored {
-	record: ItemRecord;
+interface Run {
+	items: Map<number, ItemRecord>;
+	/** Tries started (n8n allows at most 5), so the last one can drop the run's records. */
+	tries: number;
 	expiresAt: number;
 }
 
-/** Least recently written first. */
-const records = new Map<string, Stored>();
+/** Least recently touched first, so the expired ones come first. */
+const runs = new Map<string, Run>();
 
-/** Tries started per run (n8n allows at most 5), so the last one can drop the run's records. */
-const triesStarted = new Map<string, number>();
+const runKey = (scope: RunScope) =>
+	JSON.stringify([scope.executionId, scope.nodeId, scope.runIndex]);
 
-const scopePrefix = (scope: RunScope) =>
-	`${JSON.stringify([scope.executionId, scope.nodeId, scope.runIndex])}\n`;
+function liveRun(scope: RunScope, now: number): Run | undefined {
+	const run = runs.get(runKey(scope));
+	return run && run.expiresAt > now ? run : undefined;
+}
 
-const recordKey = (scope: RunScope, itemIndex: number) => `${scopePrefix(scope)}${itemIndex}`;
+/** The run, created if needed, touched: it expires RECORD_TTL_MS from now. */
+function touch(scope: RunScope, now: number): Run {
+	dropExpired(now);
+	const key = runKey(scope);
+	const run = runs.get(key) ?? { items: new Map(), tries: 0, expiresAt: 0 };
+	runs.delete(key);
+	run.expiresAt = now + RECORD_TTL_MS;
+	runs.set(key, run);
+	return run;
+}
+
+function dropExpired(now: number): void {
+	for (const [key, run] of runs) {
+		if (run.expiresAt > now) return;
+		runs.delete(key);
+	}
+}
 
 const copy = (record: ItemRecord): ItemRecord => ({
 	...record,
@@ -63,9 +86,8 @@ export function recall(
 	itemIndex: number,
 	now = Date.now(),
 ): ItemRecord | undefined {
-	const stored = records.get(recordKey(scope, itemIndex));
-	if (!stored || stored.expiresAt <= now) return undefined;
-	return copy(stored.record);
+	const record = liveRun(scope, now)?.items.get(itemIndex);
+	return record && copy(record);
 }
 
 export function remember(
@@ -74,53 +96,36 @@ export function remember(
 	record: ItemRecord,
 	now = Date.now(),
 ): void {
-	const key = recordKey(scope, itemIndex);
-	records.delete(key);
-	records.set(key, { record: copy(record), expiresAt: now + RECORD_TTL_MS });
-	dropExpired(now);
-	for (const oldest of records.keys()) {
-		if (records.size <= MAX_RECORDS) break;
-		records.delete(oldest);
-	}
-}
-
-/** Every record expires after the same time, so the expired ones are the oldest. */
-function dropExpired(now: number): void {
-	for (const [key, stored] of records) {
-		if (stored.expiresAt > now) return;
-		records.delete(key);
-	}
+	if (!(Number.isInteger(itemIndex) && itemIndex >= 0 && itemIndex < MAX_ITEMS_PER_RUN))
+		throw new RangeError(`item ${itemIndex}: a run keeps at most ${MAX_ITEMS_PER_RUN} items`);
+	touch(scope, now).items.set(itemIndex, copy(record));
 }
 
 /** A try of the run starts; returns how many have started, this one included. */
-export function countTry(scope: RunScope): number {
-	const key = scopePrefix(scope);
-	const count = (triesStarted.get(key) ?? 0) + 1;
-	triesStarted.delete(key);
-	triesStarted.set(key, count);
-	for (const oldest of triesStarted.keys()) {
-		if (triesStarted.size <= MAX_RECORDS) break;
-		triesStarted.delete(oldest);
-	}
-	return count;
+export function countTry(scope: RunScope, now = Date.now()): number {
+	const run = touch(scope, now);
+	run.tries += 1;
+	return run.tries;
 }
 
-export const triesOf = (scope: RunScope) => triesStarted.get(scopePrefix(scope)) ?? 0;
+export const triesOf = (scope: RunScope, now = Date.now()) => liveRun(scope, now)?.tries ?? 0;
 
 /** The run is over (no try follows): its records go. */
 export function forgetRun(scope: RunScope): void {
-	const prefix = scopePrefix(scope);
-	triesStarted.delete(prefix);
-	for (const key of records.keys()) if (key.startsWith(prefix)) records.delete(key);
+	runs.delete(runKey(scope));
 }
+
+/** For tests: how many runs are held (expired ones included until the next touch). */
+export const retryLedgerRuns = () => runs.size;
 
 /** For tests: the keys and records held now. */
 export function retryLedgerContents(): Array<{ key: string; record: ItemRecord }> {
-	return [...records].map(([key, stored]) => ({ key, record: copy(stored.record) }));
+	return [...runs].flatMap(([key, run]) =>
+		[...run.items].map(([item, record]) => ({ key: `${key}\n${item}`, record: copy(record) })),
+	);
 }
 
 /** For tests: forgets everything (like a fresh process). */
 export function clearRetryLedger(): void {
-	records.clear();
-	triesStarted.clear();
+	runs.clear();
 }

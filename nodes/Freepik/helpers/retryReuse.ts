@@ -5,6 +5,7 @@ import type { TaskJob, TaskOutcome } from '../engine/types';
 import {
 	countTry,
 	forgetRun,
+	MAX_ITEMS_PER_RUN,
 	recall,
 	remember,
 	triesOf,
@@ -29,7 +30,7 @@ export function retryScope(ctx: IExecuteFunctions): RunScope | undefined {
 }
 
 /** Tries of one run share the run index; a node run again later in the execution does not. */
-function runIndexOf(ctx: IExecuteFunctions): number {
+export function runIndexOf(ctx: IExecuteFunctions): number {
 	try {
 		return Number(ctx.getWorkflowDataProxy(0).$runIndex) || 0;
 	} catch {
@@ -68,7 +69,8 @@ function notSentAgain(ctx: IExecuteFunctions, itemIndex: number, record: ItemRec
 	return error;
 }
 
-function isAmbiguous(outcome: TaskOutcome): boolean {
+/** A create whose answer was lost (or still in flight): a task may exist, its id is unknown. */
+export function isAmbiguous(outcome: TaskOutcome): boolean {
 	if (outcome.ok || outcome.task) return false;
 	if (outcome.createInFlight) return true;
 	const { failure } = outcome;
@@ -99,6 +101,24 @@ function updated(record: ItemRecord, outcome: TaskOutcome): ItemRecord | undefin
 	return record.taskIds.length ? { ...record, resubmit: true } : undefined;
 }
 
+/** A batch too large to remember between tries is refused before any request. */
+function refuseTooMany<Body>(ctx: IExecuteFunctions, jobs: Array<TaskJob<Body>>): void {
+	const itemCount = Math.max(0, ...jobs.map((job) => job.itemIndex + 1));
+	if (itemCount <= MAX_ITEMS_PER_RUN) return;
+	const limit = MAX_ITEMS_PER_RUN.toLocaleString('en-US');
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Retry On Fail: this node remembers at most ${limit} items per run between tries, ` +
+			`got ${itemCount.toLocaleString('en-US')}`,
+		{
+			description:
+				'Above that a retry could create tasks again. Split the input (Loop Over Items, ' +
+				`at most ${limit} per batch) or turn off Retry On Fail in the node's Settings. ` +
+				'Nothing was sent to Freepik.',
+		},
+	);
+}
+
 /** Earlier tries of one node run, as the rerun of a batch sees them. */
 export class EarlierTries<Body> {
 	/** Per item: its request hash and what earlier tries left, read once when the try starts. */
@@ -112,6 +132,7 @@ export class EarlierTries<Body> {
 	/** The jobs to run now, and items already answered (a create that must not be sent again). */
 	plan(jobs: Array<TaskJob<Body>>): { jobs: Array<TaskJob<Body>>; answered: TaskOutcome[] } {
 		if (!this.scope) return { jobs, answered: [] };
+		refuseTooMany(this.ctx, jobs);
 		const planned: Array<TaskJob<Body>> = [];
 		const answered: TaskOutcome[] = [];
 		for (const job of jobs) {

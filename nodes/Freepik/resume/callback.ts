@@ -17,7 +17,7 @@ import { hasStatus, type FreepikTask } from '../helpers/types';
 import { FreepikClient } from '../transport';
 import { unpackBatch, type ResumeBatch } from './packing';
 import { progressOf, type BatchProgress } from './progress';
-import { ITEM_PARAM } from './urls';
+import { ITEM_PARAM, WAIT_PARAM } from './urls';
 
 const isFinal = (task: FreepikTask) => hasStatus(task, 'COMPLETED') || hasStatus(task, 'FAILED');
 
@@ -44,12 +44,41 @@ function readBatch(ctx: IWebhookFunctions): ResumeBatch | undefined {
 	}
 }
 
-/** The item a callback is about: the `item` query parameter, confirmed by the task id. */
-function itemOf(ctx: IWebhookFunctions, batch: ResumeBatch, task: FreepikTask): number {
-	const fromQuery = Number((ctx.getQueryData() as Record<string, unknown>)[ITEM_PARAM]);
+/**
+ * The item a callback is about: the `item` query parameter, confirmed by the task id. A task this
+ * batch does not know is adopted by an item whose create's answer was lost, when the callback's
+ * URL (which Freepik only has from that create) names the item and this wait.
+ */
+function itemOf(
+	ctx: IWebhookFunctions,
+	batch: ResumeBatch,
+	progress: BatchProgress,
+	task: FreepikTask,
+): number {
+	const query = ctx.getQueryData() as Record<string, unknown>;
+	const fromQuery = Number(query[ITEM_PARAM]);
 	if (batch.taskIds[fromQuery] === task.task_id) return fromQuery;
-	return batch.taskIds.indexOf(task.task_id);
+	const known = batch.taskIds.indexOf(task.task_id);
+	const uncertain = batch.uncertain?.includes(fromQuery) && batch.taskIds[fromQuery] === null;
+	if (known >= 0 || !uncertain || !batch.waitId || query[WAIT_PARAM] !== batch.waitId)
+		return known;
+	progress.adopted.set(fromQuery, task.task_id);
+	batch.taskIds[fromQuery] = task.task_id;
+	ctx.logger.info(
+		`Freepik "${ctx.getNode().name}": item ${fromQuery}, whose create's answer was lost, ` +
+			`got task ${task.task_id} from its callback`,
+	);
+	return fromQuery;
 }
+
+/** The kept batch with the tasks callbacks gave its uncertain items (a copy). */
+function withAdopted(kept: ResumeBatch, progress: BatchProgress): ResumeBatch {
+	const taskIds = [...kept.taskIds];
+	for (const [index, taskId] of progress.adopted) taskIds[index] = taskId;
+	return { ...kept, taskIds };
+}
+
+const keyOf = (batch: ResumeBatch) => `${batch.waitId ?? ''}:${batch.taskIds.join(',')}`;
 
 /**
  * The node's webhook(): Freepik's callbacks to the execution's resume URL. Never throws (n8n would
@@ -99,8 +128,8 @@ async function handleCallback(
 	tuning: Tuning,
 ): Promise<IWebhookResponseData> {
 	const nodeName = ctx.getNode().name;
-	const batch = readBatch(ctx);
-	if (!batch) {
+	const kept = readBatch(ctx);
+	if (!kept) {
 		ctx.logger.warn(
 			`Freepik "${nodeName}": a callback arrived but this execution holds no Freepik tasks`,
 		);
@@ -112,7 +141,9 @@ async function handleCallback(
 
 	const task = parseWebhookTask(rawBody, ctx.getBodyData());
 	if (!task) return answer(ctx, 400, 'Invalid webhook payload');
-	const itemIndex = itemOf(ctx, batch, task);
+	const progress = progressOf(keyOf(kept));
+	const batch = withAdopted(kept, progress);
+	const itemIndex = itemOf(ctx, batch, progress, task);
 	if (itemIndex < 0) {
 		ctx.logger.warn(
 			`Freepik "${nodeName}": a callback for task ${task.task_id}, which is not part of this ` +
@@ -123,8 +154,6 @@ async function handleCallback(
 	if (!isFinal(task))
 		return answer(ctx, 200, `Task ${task.task_id} is ${task.status}: still waiting`);
 
-	const batchKey = batch.taskIds.join(',');
-	const { progress, fresh } = progressOf(batchKey);
 	progress.final.set(itemIndex, task);
 	// Acknowledge at once: Freepik is not kept waiting (or led
 	// to retry) during look-ups and downloads.
@@ -134,7 +163,10 @@ async function handleCallback(
 	const client = await FreepikClient.create(asExecuteContext(ctx), tuning.client);
 	// A process that has not seen this batch before may have missed callbacks (a restart, another
 	// webhook process): look the unfinished tasks up once. Otherwise their own callbacks will come.
-	if (fresh) await lookUpUnfinished(ctx, batch, progress, client);
+	if (!progress.lookedUp) {
+		progress.lookedUp = true;
+		await lookUpUnfinished(ctx, batch, progress, client);
+	}
 	if (!allFinal(batch, progress) || progress.resuming) return { noWebhookResponse: true };
 
 	// Kept (not forgotten) so a repeated callback during the downloads cannot resume a second time.
@@ -185,6 +217,17 @@ const noTaskError = (ctx: IWebhookFunctions) =>
 			'(Continue On Fail); the reason is in the n8n log of that run.',
 	});
 
+const mayExistError = (ctx: IWebhookFunctions) =>
+	new NodeOperationError(
+		ctx.getNode(),
+		"A task may have been created for this item: the create's answer was lost",
+		{
+			description:
+				'No callback named its task before the other tasks of the batch were final. Check ' +
+				'Get Many (or the Freepik dashboard) before running this item again.',
+		},
+	);
+
 /** Each item's outcome, results downloaded a few at a time. */
 async function outcomesOf(
 	ctx: IWebhookFunctions,
@@ -210,7 +253,10 @@ async function outcomeOf(
 	known: FreepikTask | undefined,
 	client: TaskClient<unknown>,
 ): Promise<TaskOutcome> {
-	if (!known) return { itemIndex, ok: false, failure: { kind: 'error', error: noTaskError(ctx) } };
+	if (!known) {
+		const error = batch.uncertain?.includes(itemIndex) ? mayExistError(ctx) : noTaskError(ctx);
+		return { itemIndex, ok: false, failure: { kind: 'error', error } };
+	}
 	let task = known;
 	if (hasStatus(task, 'FAILED')) return { itemIndex, ok: false, failure: { kind: 'failed' }, task };
 	if (batch.downloadTo === undefined) return { itemIndex, ok: true, task };

@@ -3,6 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskJob, TaskOutcome, WaitSettings } from '../engine/types';
 import { eachItem, runJobs, type Tuning } from '../helpers/batch';
+import { sha256 } from '../helpers/hash';
+import { isAmbiguous, runIndexOf } from '../helpers/retryReuse';
 import { isToolMode, toOutputItems } from '../helpers/outputs';
 import type { RequestBody } from '../transport';
 import { readBatchSettings } from '../actions/audioIsolation/shared';
@@ -121,12 +123,25 @@ function sameDownloadField(ctx: IExecuteFunctions, jobs: CallbackJob[]): string 
 	return field;
 }
 
-/** The task id each input item got, or null; the ids always reach the user, here or in an error. */
-function taskIdsOf(itemCount: number, outcomes: TaskOutcome[]): Array<string | null> {
-	const ids: Array<string | null> = new Array(itemCount).fill(null);
-	for (const outcome of outcomes) ids[outcome.itemIndex] = outcome.task?.task_id ?? null;
-	return ids;
+/** The task id each input item got (null: none), and the items whose create's answer was lost. */
+function batchOf(itemCount: number, outcomes: TaskOutcome[]): ResumeBatch {
+	const taskIds: Array<string | null> = new Array(itemCount).fill(null);
+	for (const outcome of outcomes) taskIds[outcome.itemIndex] = outcome.task?.task_id ?? null;
+	const uncertain = outcomes.filter(isAmbiguous).map((o) => o.itemIndex);
+	return { taskIds, ...(uncertain.length ? { uncertain: uncertain.sort((a, b) => a - b) } : {}) };
 }
+
+/** This wait among the waits of one execution: a loop runs the node again, or two nodes wait. */
+function waitIdOf(ctx: IExecuteFunctions): string {
+	const node = ctx.getNode();
+	return sha256(`${node.id || node.name}|${runIndexOf(ctx)}`).slice(0, 12);
+}
+
+const sameBatch = (a: ResumeBatch | undefined, b: ResumeBatch) =>
+	a !== undefined &&
+	a.taskIds.join(',') === b.taskIds.join(',') &&
+	(a.uncertain ?? []).join(',') === (b.uncertain ?? []).join(',') &&
+	a.waitId === b.waitId;
 
 function keep(
 	ctx: IExecuteFunctions,
@@ -136,9 +151,8 @@ function keep(
 ): void {
 	const listed = batch.taskIds.filter(Boolean).join(', ');
 	try {
-		customData.setAll(packBatch(batch, freeKeys));
-		const kept = unpackBatch(customData.getAll());
-		if (kept && kept.taskIds.join(',') === batch.taskIds.join(',')) return;
+		customData.setAll(packBatch(batch, freeKeys, customData.getAll()));
+		if (sameBatch(unpackBatch(customData.getAll()), batch)) return;
 		throw new Error('n8n did not keep the custom data');
 	} catch (error) {
 		throw new NodeOperationError(
@@ -149,6 +163,18 @@ function keep(
 					'The tasks were created and keep running on Freepik; pick them up with the Get ' +
 					`operation. Task IDs: ${listed}`,
 			},
+		);
+	}
+}
+
+function warnUnfinished(ctx: IExecuteFunctions, outcomes: TaskOutcome[]): void {
+	for (const outcome of outcomes) {
+		if (outcome.ok) continue;
+		ctx.logger.warn(
+			isAmbiguous(outcome)
+				? `Freepik: item ${outcome.itemIndex}: the create's answer was lost, a task may exist; ` +
+						'a callback naming it gives the item its task'
+				: `Freepik: item ${outcome.itemIndex} has no task and resumes as an error item`,
 		);
 	}
 }
@@ -168,8 +194,9 @@ export async function submitForCallbacks(
 	const freeKeys = checkCapacity(ctx, customData, itemCount);
 	const settings = readBatchSettings(ctx);
 	const continueOnFail = ctx.continueOnFail();
+	const waitId = waitIdOf(ctx);
 	const { done, failed } = await eachItem(ctx, itemCount, (i) =>
-		jobOf(i, callbackUrl(resumeUrl, i)),
+		jobOf(i, callbackUrl(resumeUrl, i, waitId)),
 	);
 	const jobs = done.map(({ value }) => value);
 	const downloadTo = sameDownloadField(ctx, jobs);
@@ -189,17 +216,14 @@ export async function submitForCallbacks(
 			jobs.map(({ job }) => job),
 		)),
 	];
-	const taskIds = taskIdsOf(itemCount, outcomes);
+	const batch = { ...batchOf(itemCount, outcomes), waitId };
 	if (!continueOnFail && outcomes.some((o) => !o.ok)) return toOutputItems(ctx, outcomes, false);
-	if (taskIds.every((id) => id === null)) return toOutputItems(ctx, outcomes, continueOnFail);
-	for (const outcome of outcomes) {
-		if (!outcome.ok)
-			ctx.logger.warn(
-				`Freepik: item ${outcome.itemIndex} has no task and resumes as an error item`,
-			);
-	}
+	const { taskIds, uncertain } = batch;
+	if (taskIds.every((id) => id === null) && !uncertain)
+		return toOutputItems(ctx, outcomes, continueOnFail);
+	warnUnfinished(ctx, outcomes);
 
-	keep(ctx, customData, { taskIds, ...(downloadTo !== undefined ? { downloadTo } : {}) }, freeKeys);
+	keep(ctx, customData, { ...batch, ...(downloadTo !== undefined ? { downloadTo } : {}) }, freeKeys);
 	const maxWaitMs = Math.max(...jobs.map(({ wait }) => wait.maxWaitMs));
 	const deadline = new Date(Date.now() + maxWaitMs);
 	await ctx.putExecutionToWait(deadline);

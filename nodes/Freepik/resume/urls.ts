@@ -1,13 +1,16 @@
 /** The query parameter that tells a callback which input item its task belongs to. */
 export const ITEM_PARAM = 'item';
+/** The query parameter naming the wait (node and run) the task was created for. */
+export const WAIT_PARAM = 'wait';
 
 /**
- * The `webhook_url` of one item's task: the execution's resume URL plus the item index. Set with
- * URLSearchParams so n8n's `signature` token stays as it is.
+ * The `webhook_url` of one item's task: the execution's resume URL plus the item index and the
+ * wait id. Set with URLSearchParams so n8n's `signature` token stays as it is.
  */
-export function callbackUrl(resumeUrl: string, itemIndex: number): string {
+export function callbackUrl(resumeUrl: string, itemIndex: number, waitId?: string): string {
 	const url = new URL(resumeUrl);
 	url.searchParams.set(ITEM_PARAM, String(itemIndex));
+	if (waitId) url.searchParams.set(WAIT_PARAM, waitId);
 	return url.toString();
 }
 

@@ -1,10 +1,12 @@
 import {
+	countTry,
 	forgetRun,
-	MAX_RECORDS,
+	MAX_ITEMS_PER_RUN,
 	recall,
 	RECORD_TTL_MS,
 	remember,
 	retryLedgerContents,
+	retryLedgerRuns,
 	type ItemRecord,
 	type RunScope,
 } from '../../../../nodes/Freepik/helpers/retryLedger';
@@ -43,11 +45,31 @@ describe('retry ledger', () => {
 		expect(retryLedgerContents().map(({ record }) => record.taskIds)).toEqual([['t3']]);
 	});
 
-	it(`keeps at most ${MAX_RECORDS} records, dropping the least recently written`, () => {
-		for (let i = 0; i <= MAX_RECORDS; i++) remember(run, i, record(`t${i}`), T0);
-		expect(retryLedgerContents()).toHaveLength(MAX_RECORDS);
-		expect(recall(run, 0, T0)).toBeUndefined();
-		expect(recall(run, MAX_RECORDS, T0)?.taskIds).toEqual([`t${MAX_RECORDS}`]);
+	it(`a run of ${MAX_ITEMS_PER_RUN} items evicts no record of another run still going`, () => {
+		const other = { ...run, executionId: '202' };
+		remember(other, 0, record('theirs'), T0);
+		for (let i = 0; i < MAX_ITEMS_PER_RUN; i++) remember(run, i, record(`t${i}`), T0);
+		remember(run, 0, record('t0', 'again'), T0 + 1);
+		expect(recall(other, 0, T0 + 1)?.taskIds).toEqual(['theirs']);
+		expect(recall(run, 0, T0 + 1)?.taskIds).toEqual(['t0', 'again']);
+		expect(recall(run, MAX_ITEMS_PER_RUN - 1, T0 + 1)?.taskIds).toEqual([
+			`t${MAX_ITEMS_PER_RUN - 1}`,
+		]);
+	});
+
+	it('refuses to keep an item beyond the per-run cap rather than forget another one', () => {
+		expect(() => remember(run, MAX_ITEMS_PER_RUN, record('x'), T0)).toThrow(RangeError);
+		expect(retryLedgerContents()).toEqual([]);
+	});
+
+	it('a run expires only when nothing touched it for RECORD_TTL_MS; a try starting touches it', () => {
+		remember(run, 0, record('t1'), T0);
+		expect(countTry(run, T0 + RECORD_TTL_MS - 1)).toBe(1);
+		expect(recall(run, 0, T0 + RECORD_TTL_MS + 5)?.taskIds).toEqual(['t1']);
+		const other = { ...run, executionId: '303' };
+		remember(other, 0, record('t2'), T0 + 2 * RECORD_TTL_MS);
+		expect(retryLedgerRuns()).toBe(1);
+		expect(recall(run, 0, T0 + 2 * RECORD_TTL_MS)).toBeUndefined();
 	});
 
 	it('forgetRun drops one run of one node and nothing else', () => {

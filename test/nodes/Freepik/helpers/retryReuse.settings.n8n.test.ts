@@ -3,7 +3,10 @@
  * input in memory mode, concurrent executions, Continue On Fail, failed downloads), through
  * n8n-core's WorkflowExecute. The main cases are in retryReuse.n8n.test.ts.
  */
-import { retryLedgerContents } from '../../../../nodes/Freepik/helpers/retryLedger';
+import {
+	MAX_ITEMS_PER_RUN,
+	retryLedgerContents,
+} from '../../../../nodes/Freepik/helpers/retryLedger';
 import type { Simulator } from '../../../../simulator';
 import { runFreepik } from '../../../helpers/freepik';
 import { errorOf, mp3, sampleFile } from '../utils';
@@ -77,5 +80,19 @@ describe('Retry On Fail reuse with other settings', () => {
 		expect(createsPerItem(sim)).toEqual([1, 1, 1, 1]);
 		expect(result.items.every((item) => item.binary?.data)).toBe(true);
 		expect(sim.requests.filter((r) => r.route === 'download').length).toBeGreaterThanOrEqual(5);
+	});
+
+	it(`a batch above ${MAX_ITEMS_PER_RUN} items is refused before any request, naming the limit`, async () => {
+		const items = Array.from({ length: MAX_ITEMS_PER_RUN + 2 }, () => ({ json: {} }));
+		const result = await runFreepik(sim, isolateEach({ description: 'A voice' }), {
+			items,
+			nodeSettings: { ...RETRY, maxTries: 2 },
+		});
+		expect(result.error?.message).toBe(
+			'Retry On Fail: this node remembers at most 10,000 items per run between tries, got 10,002',
+		);
+		expect(result.error?.description).toMatch(/Loop Over Items.*Nothing was sent to Freepik/s);
+		expect(sim.requests).toEqual([]);
+		expect(retryLedgerContents()).toEqual([]);
 	});
 });

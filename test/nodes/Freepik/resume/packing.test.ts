@@ -82,4 +82,34 @@ describe('custom data packing of a waiting batch', () => {
 		expect(own.every(isOwnKey)).toBe(true);
 		expect(['customer', 'order_id', 'freepik'].some(isOwnKey)).toBe(false);
 	});
+
+	it('reads a later, smaller wait right over the keys an earlier wait left (n8n merges keys)', () => {
+		const first = packBatch({ taskIds: uuids(30), waitId: 'a1' });
+		expect(Object.keys(first)).toContain('freepik_ids_1');
+		const secondIds = uuids(5);
+		const second = packBatch({ taskIds: secondIds, waitId: 'b2' }, 10, first);
+		expect(second.freepik_ids_1).toBe('');
+		const merged = { customer: 'x', ...first, ...second };
+		expect(unpackBatch(merged)).toEqual({ taskIds: secondIds, waitId: 'b2' });
+		// Even if the blanking were lost, the header's key count ignores the stale key.
+		expect(unpackBatch({ ...first, ...second, freepik_ids_1: first.freepik_ids_1 })).toEqual({
+			taskIds: secondIds,
+			waitId: 'b2',
+		});
+	});
+
+	it('keeps an item whose create answer was lost apart from an item without a task', () => {
+		const taskIds = [randomUUID(), null, null];
+		const batch = unpackBatch(packBatch({ taskIds, uncertain: [2] }));
+		expect(batch).toEqual({ taskIds, uncertain: [2] });
+	});
+
+	it('still reads a batch kept by the previous format (a wait that began before an update)', () => {
+		const [a, b] = uuids(2);
+		const { freepik_ids_0: ids } = packBatch({ taskIds: [a, b] });
+		expect(unpackBatch({ freepik_resume: '1|2|data', freepik_ids_0: ids })).toEqual({
+			taskIds: [a, b],
+			downloadTo: 'data',
+		});
+	});
 });

@@ -90,12 +90,14 @@ describe('Resume on Webhook: one item', () => {
 		expect(waiting.items.map((item) => item.json)).toEqual([{ d: 'A voice' }]);
 
 		const [task] = [...sim.tasks.values()];
-		expect(keptBatch(waiting)).toEqual({ taskIds: [task.id], downloadTo: 'data' });
+		const waitId = expect.stringMatching(/^[0-9a-f]{12}$/);
+		expect(keptBatch(waiting)).toEqual({ taskIds: [task.id], downloadTo: 'data', waitId });
 		const webhookUrl = new URL(task.webhookUrl!);
 		expect(webhookUrl.pathname).toBe('/webhook-waiting/exec-1');
 		expect(Object.fromEntries(webhookUrl.searchParams)).toEqual({
 			signature: RESUME_TOKEN,
 			item: '0',
+			wait: keptBatch(waiting)!.waitId,
 		});
 
 		const callback = await receiver.next(
