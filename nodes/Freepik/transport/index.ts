@@ -8,7 +8,8 @@ import { uploadTimeoutMs } from '../helpers/uploadSlots';
 import { excerpt, toNodeApiError, type ErrorContext, type HttpFailure } from './errors';
 import { sharedLimiter } from './limiterRegistry';
 import { networkCode } from './networkErrors';
-import { RateLimiter } from './rateLimiter';
+import { PausedPastDeadlineError, RateLimiter } from './rateLimiter';
+import { pausedError } from './pausedError';
 import { CLIENT_DEFAULTS, type ClientOptions } from './clientOptions';
 import { hostOf, parseJson, taskIn, tasksIn } from './responses';
 import { readTaskList, type ListPage } from './taskList';
@@ -60,7 +61,7 @@ export class FreepikClient {
 		private readonly apiKey: string,
 		readonly options: ClientOptions,
 	) {
-		this.limiter = sharedLimiter(baseUrl, apiKey, options.rateLimits);
+		this.limiter = sharedLimiter(baseUrl, options.rateLimits);
 	}
 
 	static async create(ctx: IExecuteFunctions, options: Partial<ClientOptions> = {}) {
@@ -155,9 +156,10 @@ export class FreepikClient {
 		const { signal } = this.options;
 		for (let attempt = 0; ; attempt++) {
 			if (signal?.aborted) throw cancelledError(this.ctx);
-			await this.limiter.acquire(signal);
+			const grantedAt = await this.waitForLimiter(action, policy);
 			if (signal?.aborted) throw cancelledError(this.ctx);
 			const { response, failure } = await this.attempt(method, path, body);
+			if (grantedAt !== undefined) this.limiter.answered(grantedAt);
 			if (response) {
 				this.limiter.onSuccess();
 				return response;
@@ -188,6 +190,22 @@ export class FreepikClient {
 					`${attempt + 1}/${this.options.maxRetries} in ${decision.waitMs} ms`,
 			);
 			await this.options.sleep(decision.waitMs, signal);
+		}
+	}
+
+	/**
+	 * A slot from the shared limiter, waited for at most until the call's deadline: its Max Wait Time,
+	 * or one Request Timeout from now. A 429's pause that lasts longer fails the call unsent.
+	 */
+	private async waitForLimiter(action: string, policy: CallPolicy): Promise<number | undefined> {
+		const timeoutDeadline = Date.now() + this.options.timeoutMs;
+		const deadline = Math.min(policy.deadline ?? Infinity, timeoutDeadline);
+		try {
+			return await this.limiter.acquire(this.options.signal, deadline);
+		} catch (error) {
+			if (!(error instanceof PausedPastDeadlineError)) throw error;
+			const limit = deadline < timeoutDeadline ? 'Max Wait Time' : 'Request Timeout';
+			throw pausedError(this.ctx.getNode(), error, this.baseUrl, action, policy, limit);
 		}
 	}
 

@@ -1,15 +1,14 @@
-import { sha256 } from '../helpers/hash';
 import { RateLimiter, type RateLimits } from './rateLimiter';
 
 /**
- * One rate limiter per account in this process: every execution and operation that uses the same
- * base URL and API key draws from the same budget (and shares what 429s taught it), instead of each
- * execution bursting at the full account limit.
+ * One rate limiter per API host in this process. Freepik counts its rate limits per IP address,
+ * not per key (docs.freepik.com, "Rate limits"), so every execution, operation and credential of
+ * this n8n that calls the same host draws from the same budget (and shares what 429s taught it).
+ * The key is not part of the registry: it is never stored here, not even hashed.
  *
- * The map key holds a SHA-256 of the API key, never the key. A limiter idle for longer than its
- * longest window holds nothing worth keeping: the registry then lets go of it (it stays reachable
- * through a WeakRef while a running execution still holds it, so sharing survives long polls),
- * and at most MAX_HELD_LIMITERS are kept alive by the registry itself.
+ * A limiter idle for longer than its longest window holds nothing worth keeping: the registry then
+ * lets go of it (it stays reachable through a WeakRef while a running execution still holds it, so
+ * sharing survives long polls), and at most MAX_HELD_LIMITERS are kept alive by the registry itself.
  */
 export const MAX_HELD_LIMITERS = 64;
 
@@ -20,28 +19,31 @@ interface Entry {
 
 const limiters = new Map<string, Entry>();
 
-function registryKey(baseUrl: string, apiKey: string, limits: RateLimits): string {
-	const account = sha256(apiKey);
+/** The host (with its port) that the limits apply to: the path of a Base URL does not matter. */
+export function apiHostOf(baseUrl: string): string {
+	return URL.canParse(baseUrl) ? new URL(baseUrl).host.toLowerCase() : baseUrl;
+}
+
+function registryKey(baseUrl: string, limits: RateLimits): string {
 	const rules = [
 		limits.burstPerSecond,
 		limits.burstSeconds,
 		limits.averagePerSecond,
 		limits.averageWindowSeconds,
 	];
-	return `${baseUrl}\n${account}\n${rules.join(',')}`;
+	return `${apiHostOf(baseUrl)}\n${rules.join(',')}`;
 }
 
 /**
- * The limiter shared by all clients of this account and these limits; `now`
+ * The limiter shared by all clients of this API host and these limits; `now`
  * is used when one is created.
  */
 export function sharedLimiter(
 	baseUrl: string,
-	apiKey: string,
 	limits: RateLimits,
 	now: () => number = Date.now,
 ): RateLimiter {
-	const key = registryKey(baseUrl, apiKey, limits);
+	const key = registryKey(baseUrl, limits);
 	const limiter = limiters.get(key)?.ref.deref() ?? new RateLimiter(limits, now);
 	// Re-insert: the map's order is least recently used first.
 	limiters.delete(key);

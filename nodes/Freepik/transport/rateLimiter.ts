@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { sleep as n8nSleep } from 'n8n-workflow';
 
 import { DEFAULTS } from '../helpers/limits';
 
@@ -27,6 +27,27 @@ export const FREEPIK_RATE_LIMITS: RateLimits = {
 	averagePerSecond: DEFAULTS.averageRequestsPerSecond,
 	averageWindowSeconds: 120,
 };
+
+/**
+ * Thrown by `acquire` when a 429's pause holds requests past the caller's deadline: nothing could be
+ * sent before it, so the caller fails now instead of at its deadline (or later).
+ */
+export class PausedPastDeadlineError extends Error {
+	constructor(
+		readonly pausedUntil: number,
+		readonly deadline: number,
+		readonly maxPauseMs: number,
+	) {
+		super("requests are paused past this request's deadline");
+	}
+}
+
+interface Waiter {
+	deadline: number;
+	/** Gave up (refused or cancelled): when its turn comes it takes no slot. */
+	dropped: boolean;
+	refuse: (error: PausedPastDeadlineError) => void;
+}
 
 /** Clock skew and network jitter between us and the server: keep a little under each limit. */
 const SAFETY_MARGIN = 0.9;
@@ -63,14 +84,23 @@ export class RateLimiter {
 	private lastDecreaseAt = -Infinity;
 	private nextSlot = 0;
 	private queue: Promise<void> = Promise.resolve();
-	private waiting = 0;
+	private readonly waiters = new Set<Waiter>();
 	private lastUsedAt: number;
+	/**
+	 * The longest shared pause a 429 can cause: the longest window of the limits (120 s). After that
+	 * long without requests every documented rule has started afresh, so a longer Retry-After
+	 * (600 s, a day) is not the account's state as the limits describe it; the call that got it
+	 * fails and says when to try again, and nobody else is held longer than this.
+	 */
+	readonly maxPauseMs: number;
 	rateLimitedResponses = 0;
 
 	constructor(
 		readonly limits: RateLimits = FREEPIK_RATE_LIMITS,
 		private readonly now: () => number = Date.now,
+		private readonly sleep: (ms: number) => Promise<void> = n8nSleep,
 	) {
+		this.maxPauseMs = limits.averageWindowSeconds * 1000;
 		this.secondMax = Math.max(1, Math.floor(limits.burstPerSecond * SAFETY_MARGIN));
 		this.minSpacingMs = 1000 / this.secondMax;
 		this.windowMs = limits.averageWindowSeconds * 1000;
@@ -99,23 +129,64 @@ export class RateLimiter {
 	 */
 	isIdle(): boolean {
 		const t = this.now();
-		return this.waiting === 0 && t >= this.pausedUntil && t - this.lastUsedAt >= this.windowMs;
+		return this.waiters.size === 0 && t >= this.pausedUntil && t - this.lastUsedAt >= this.windowMs;
 	}
 
-	/** Resolves when one more request may be sent; requests are granted in call order. */
-	async acquire(signal?: AbortSignal): Promise<void> {
-		this.waiting++;
-		const turn = this.queue.then(async () => await this.waitForSlot(signal));
-		this.queue = turn.catch(() => undefined);
+	/**
+	 * Resolves with the moment the request may be sent (undefined once `signal` aborted); requests
+	 * are granted in call order. Throws PausedPastDeadlineError at once, or as soon as a later 429
+	 * makes it so, when a pause holds requests past `deadline`.
+	 */
+	async acquire(signal?: AbortSignal, deadline = Infinity): Promise<number | undefined> {
+		let refuse: Waiter['refuse'] = () => undefined;
+		const refused = new Promise<never>((_, reject) => (refuse = reject));
+		const waiter: Waiter = { deadline, dropped: false, refuse };
+		this.waiters.add(waiter);
+		this.refusePausedPast();
+		const turn = this.queue.then(async () => await this.waitForSlot(waiter, signal));
+		this.queue = turn.then(() => undefined).catch(() => undefined);
 		try {
-			await turn;
+			return await Promise.race([turn, refused]);
 		} finally {
-			this.waiting--;
+			waiter.dropped = true;
+			this.waiters.delete(waiter);
 			this.touch();
 		}
 	}
 
-	/** A 429 came back: pause everyone (Retry-After when given) and halve the adaptive rate. */
+	/**
+	 * The request granted at `grantedAt` has been answered (or failed). The server counted it when it
+	 * arrived, which can be well after the grant when this process is busy: from now on it counts as
+	 * sent now, so no window of ours forgets it before the server's does.
+	 */
+	answered(grantedAt: number): void {
+		const index = this.sent.lastIndexOf(grantedAt);
+		if (index < 0) return;
+		this.sent.splice(index, 1);
+		this.sent.push(Math.max(grantedAt, this.now()));
+	}
+
+	/** Refuses every waiter that the current pause would hold past its deadline. */
+	private refusePausedPast(): void {
+		if (this.pausedUntil <= this.now()) return;
+		for (const waiter of this.waiters) {
+			if (waiter.dropped || this.pausedUntil <= waiter.deadline) continue;
+			waiter.dropped = true;
+			waiter.refuse(
+				new PausedPastDeadlineError(this.pausedUntil, waiter.deadline, this.maxPauseMs),
+			);
+		}
+	}
+
+	/** When a 429's pause ends (0 or a past moment when there is none). */
+	get pausedUntilMs(): number {
+		return this.pausedUntil;
+	}
+
+	/**
+	 * A 429 came back: pause everyone (Retry-After when given, at most maxPauseMs) and halve the
+	 * adaptive rate. Returns the pause.
+	 */
 	onRateLimited(retryAfterMs?: number): number {
 		this.rateLimitedResponses++;
 		const t = this.now();
@@ -128,8 +199,9 @@ export class RateLimiter {
 			);
 			this.lastDecreaseAt = t;
 		}
-		const pause = retryAfterMs ?? 1000 + Math.random() * 1000;
+		const pause = Math.min(retryAfterMs ?? 1000 + Math.random() * 1000, this.maxPauseMs);
 		this.pausedUntil = Math.max(this.pausedUntil, this.now() + pause);
+		this.refusePausedPast();
 		return pause;
 	}
 
@@ -164,12 +236,12 @@ export class RateLimiter {
 		return 0;
 	}
 
-	private async waitForSlot(signal?: AbortSignal): Promise<void> {
+	private async waitForSlot(waiter: Waiter, signal?: AbortSignal): Promise<number | undefined> {
 		for (;;) {
-			if (signal?.aborted) return;
+			if (signal?.aborted || waiter.dropped) return undefined;
 			const delay = this.tryAcquire();
-			if (delay <= 0) return;
-			await sleep(Math.min(delay, 1000));
+			if (delay <= 0) return this.sent[this.sent.length - 1];
+			await this.sleep(Math.min(delay, 1000));
 		}
 	}
 

@@ -16,7 +16,6 @@ const {
 } = require('../../../../simulator/rate-limit');
 
 const API = 'https://api.freepik.com';
-const KEY = 'FPSX-secret-key-0123456789';
 
 /** A virtual clock for the limiters (they read time only through it). */
 function virtualClock() {
@@ -52,55 +51,48 @@ function executionsSendingFlatOut(limiters: RateLimiter[], clock: { t: number },
 
 beforeEach(() => clearSharedLimiters());
 
-describe('shared rate limiter per account (base URL + API key) in one process', () => {
-	it('gives every execution on the same account the same limiter, so together they stay under the account limit', () => {
+describe('shared rate limiter per API host in one process (Freepik counts limits per IP address)', () => {
+	it('gives every execution on the same host the same limiter, so together they stay under the limit', () => {
 		const clock = virtualClock();
-		const executions = [1, 2, 3].map(() => sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS, clock.now));
+		const executions = [1, 2, 3].map(() => sharedLimiter(API, FREEPIK_RATE_LIMITS, clock.now));
 		expect(new Set(executions).size).toBe(1);
 		const { sent, rejected } = executionsSendingFlatOut(executions, clock, 30);
 		expect(rejected).toBe(0);
 		expect(sent).toBeGreaterThan(300);
 	});
 
-	it('the referee catches what separate limiters per execution do (the old behaviour)', () => {
+	it('the referee catches what separate limiters for one IP budget do (the old per-key behaviour)', () => {
 		const clock = virtualClock();
-		// Three keys that differ only in the last character: three budgets.
-		const separate = ['a', 'b', 'c'].map((k) =>
-			sharedLimiter(API, KEY + k, FREEPIK_RATE_LIMITS, clock.now),
+		// Three hosts: three budgets.
+		const separate = ['a', 'b', 'c'].map((h) =>
+			sharedLimiter(`https://${h}.example.com`, FREEPIK_RATE_LIMITS, clock.now),
 		);
 		expect(new Set(separate).size).toBe(3);
-		// Judged as if they were one account, they overshoot it.
+		// Judged as if they were one budget, they overshoot it.
 		expect(executionsSendingFlatOut(separate, clock, 10).rejected).toBeGreaterThan(20);
 	});
 
-	it('keeps accounts apart: another key, another base URL or other configured limits get their own limiter', () => {
-		const base = sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS);
-		expect(sharedLimiter(API, 'another-key', FREEPIK_RATE_LIMITS)).not.toBe(base);
-		expect(sharedLimiter('http://127.0.0.1:9999', KEY, FREEPIK_RATE_LIMITS)).not.toBe(base);
-		expect(sharedLimiter(API, KEY, { ...FREEPIK_RATE_LIMITS, averagePerSecond: 5 })).not.toBe(base);
-		expect(sharedLimiter(API, KEY, { ...FREEPIK_RATE_LIMITS })).toBe(base);
+	it('keeps hosts apart: another host, another port or other configured limits get their own limiter; a path or letter case does not', () => {
+		const base = sharedLimiter(API, FREEPIK_RATE_LIMITS);
+		expect(sharedLimiter('https://api.magnific.com', FREEPIK_RATE_LIMITS)).not.toBe(base);
+		expect(sharedLimiter('http://127.0.0.1:9999', FREEPIK_RATE_LIMITS)).not.toBe(base);
+		expect(sharedLimiter(API, { ...FREEPIK_RATE_LIMITS, averagePerSecond: 5 })).not.toBe(base);
+		expect(sharedLimiter(API, { ...FREEPIK_RATE_LIMITS })).toBe(base);
+		expect(sharedLimiter('https://API.freepik.com/proxy/v1', FREEPIK_RATE_LIMITS)).toBe(base);
+		expect(sharedLimiter('https://api.freepik.com:443', FREEPIK_RATE_LIMITS)).toBe(base);
 	});
 
 	it('shares what a 429 taught: a later execution starts at the lowered rate', () => {
-		const first = sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS);
+		const first = sharedLimiter(API, FREEPIK_RATE_LIMITS);
 		for (let i = 0; i < 20; i++) first.tryAcquire();
 		first.onRateLimited(1000);
 		expect(first.currentRate).toBeLessThan(Infinity);
-		expect(sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS).currentRate).toBe(first.currentRate);
-	});
-
-	it('never keeps the API key itself, only its SHA-256', () => {
-		sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS);
-		const { keys } = sharedLimiterStats();
-		expect(keys).toHaveLength(1);
-		expect(keys[0]).not.toContain(KEY);
-		expect(keys[0]).not.toContain(KEY.slice(5, 15));
-		expect(keys[0]).toContain(require('crypto').createHash('sha256').update(KEY).digest('hex'));
+		expect(sharedLimiter(API, FREEPIK_RATE_LIMITS).currentRate).toBe(first.currentRate);
 	});
 
 	it('lets go of a limiter idle for its longest window (virtual clock); an execution still holding it keeps sharing it', () => {
 		const clock = virtualClock();
-		let limiter: RateLimiter | undefined = sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS, clock.now);
+		let limiter: RateLimiter | undefined = sharedLimiter(API, FREEPIK_RATE_LIMITS, clock.now);
 		limiter.tryAcquire();
 		limiter.onRateLimited(500);
 		clock.t += FREEPIK_RATE_LIMITS.averageWindowSeconds * 1000 - 1;
@@ -108,7 +100,7 @@ describe('shared rate limiter per account (base URL + API key) in one process', 
 		clock.t += 2;
 		expect(sharedLimiterStats().held).toBe(0);
 		// While an execution still holds it, the next one shares it all the same.
-		expect(sharedLimiter(API, KEY, FREEPIK_RATE_LIMITS, clock.now)).toBe(limiter);
+		expect(sharedLimiter(API, FREEPIK_RATE_LIMITS, clock.now)).toBe(limiter);
 		limiter = undefined;
 	});
 
@@ -116,7 +108,6 @@ describe('shared rate limiter per account (base URL + API key) in one process', 
 		const clock = virtualClock();
 		const limiter = sharedLimiter(
 			API,
-			KEY,
 			{ ...FREEPIK_RATE_LIMITS, burstPerSecond: 1, averagePerSecond: 1 },
 			clock.now,
 		);
@@ -133,15 +124,94 @@ describe('shared rate limiter per account (base URL + API key) in one process', 
 
 	it(`keeps at most ${MAX_HELD_LIMITERS} limiters alive by itself`, () => {
 		for (let i = 0; i < MAX_HELD_LIMITERS + 40; i++)
-			sharedLimiter(API, `key-${i}`, FREEPIK_RATE_LIMITS);
+			sharedLimiter(`https://host-${i}.example.com`, FREEPIK_RATE_LIMITS);
 		expect(sharedLimiterStats().held).toBe(MAX_HELD_LIMITERS);
 	});
 });
 
-describe('concurrent executions through n8n-core (3 executions x 30 tasks, account allows 50 requests in any second)', () => {
+describe('executions through n8n-core sharing one host (the simulator allows 50 requests in any second)', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { runFreepik, startSimulator, isolateFromUrl } =
+	const { runFreepik, startSimulator, isolateFromUrl, API_KEY } =
 		require('../../../helpers/freepik') as typeof import('../../../helpers/freepik');
+	const { createTaskDirectly } =
+		require('../../../reliability/support') as typeof import('../../../reliability/support');
+
+	it('two credentials with different keys on one host share one limiter, and the registry keeps neither key nor its hash', async () => {
+		const sim = await startSimulator();
+		try {
+			const otherKey = 'FPSX-another-account-0123456789';
+			const runs = [API_KEY, otherKey].map(
+				async (apiKey) =>
+					await runFreepik(sim, isolateFromUrl({ waitForCompletion: false }), { apiKey }),
+			);
+			const [valid, refused] = await Promise.all(runs);
+			expect(valid.items[0]?.json.task_id).toBeDefined();
+			expect(refused.error?.message).toMatch(/API key is missing or invalid/);
+			const { keys } = sharedLimiterStats();
+			expect(keys).toHaveLength(1);
+			expect(keys[0].split('\n')[0]).toBe(new URL(sim.apiUrl).host);
+			for (const key of [API_KEY, otherKey]) {
+				const hash = require('crypto').createHash('sha256').update(key).digest('hex');
+				expect(keys[0]).not.toContain(key.slice(5, 15));
+				expect(keys[0]).not.toContain(hash.slice(0, 16));
+			}
+		} finally {
+			await sim.close();
+		}
+	});
+
+	it('one 429 with Retry-After: 600 fails its create as documented, and holds no later call past its own deadline', async () => {
+		const sim = await startSimulator();
+		try {
+			sim.addFault({
+				route: 'create',
+				kind: 'status',
+				status: 429,
+				headers: { 'retry-after': '600' },
+			});
+			const first = await runFreepik(sim, isolateFromUrl({ waitForCompletion: false }));
+			expect(first.error?.message).toMatch(
+				/rate limit reached .* while creating the isolation task/,
+			);
+			expect(first.error?.description).toMatch(/asked to wait 600 s .*try again later/);
+			const taskId = await createTaskDirectly(sim);
+			// Another workflow, another credential: a Get with Max Wait Time 30 s.
+			const get = await runFreepik(
+				sim,
+				{
+					operation: 'get',
+					taskId,
+					waitForCompletion: true,
+					downloadResult: false,
+					options: { maxWaitTime: 30 },
+				},
+				{ apiKey: 'FPSX-another-account-0123456789' },
+			);
+			expect(get.error?.message).toMatch(
+				new RegExp(
+					`while getting task ${taskId} \\(not sent: an earlier 429 holds every request to ` +
+						`127\\.0\\.0\\.1:\\d+ for another (11\\d|120) s, past this call's Max Wait Time; ` +
+						'try again after \\d\\d:\\d\\d:\\d\\d UTC\\)',
+				),
+			);
+			// An Isolate whose Request Timeout (30 s) ends before the pause: refused unsent.
+			const isolate = await runFreepik(
+				sim,
+				isolateFromUrl({ waitForCompletion: false, options: { requestTimeout: 30 } }),
+			);
+			expect(isolate.error?.message).toMatch(
+				/not sent, so no task was created: .* past this call's Request Timeout/,
+			);
+			expect(sim.requestsTo('get')).toHaveLength(0);
+			expect(sim.requestsTo('create')).toHaveLength(1 + 1); // the 429, and createTaskDirectly
+			// The pause is bounded: 120 s from the 429, not 600 s.
+			const limiter = sharedLimiter(sim.apiUrl, FREEPIK_RATE_LIMITS);
+			const created = sim.requestsTo('create')[0].at;
+			expect(limiter.pausedUntilMs - created).toBeLessThanOrEqual(120_000 + 1000);
+		} finally {
+			await sim.close();
+		}
+	});
 
 	it('shares one budget: at most 2 answers 429 and every task is created exactly once', async () => {
 		const sim = await startSimulator({ rateLimit: true, taskDurationMs: 500 });

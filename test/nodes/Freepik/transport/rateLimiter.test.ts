@@ -1,4 +1,9 @@
-import { FREEPIK_RATE_LIMITS, RateLimiter } from '../../../../nodes/Freepik/transport/rateLimiter';
+import {
+	FREEPIK_RATE_LIMITS,
+	PausedPastDeadlineError,
+	RateLimiter,
+} from '../../../../nodes/Freepik/transport/rateLimiter';
+import { VirtualClock } from '../engine/virtualClock';
 // The simulator's server-side model of Freepik's limits, used here as the referee.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const {
@@ -125,5 +130,56 @@ describe('RateLimiter (Freepik: 50/s bursts for at most 5 s, 10/s on average ove
 			`converged: ${(ok / steady.length).toFixed(2)} accepted/s, ${((100 * limited) / (ok + limited)).toFixed(1)} % of requests answered 429`,
 		);
 		expect(limited / (ok + limited)).toBeLessThan(0.05);
+	});
+});
+
+describe('a long Retry-After (one 429 must not freeze every request to the host)', () => {
+	const virtualLimiter = (limits = FREEPIK_RATE_LIMITS) => {
+		const clock = new VirtualClock();
+		return { clock, limiter: new RateLimiter(limits, clock.now, clock.sleep) };
+	};
+
+	it.each([600, 86_400])(
+		'Retry-After: %i s pauses everyone for at most the longest window of the limits (120 s)',
+		(seconds) => {
+			const { limiter } = virtualLimiter();
+			expect(limiter.onRateLimited(seconds * 1000)).toBe(120_000);
+			expect(limiter.tryAcquire()).toBeLessThanOrEqual(120_000);
+			expect(limiter.pausedUntilMs).toBe(120_000);
+		},
+	);
+
+	it('a caller whose deadline comes before the pause ends fails at once; one with a later deadline is served when it ends', async () => {
+		const { clock, limiter } = virtualLimiter();
+		limiter.onRateLimited(600_000);
+		const refused = await clock
+			.run(limiter.acquire(undefined, 30_000))
+			.catch((error: unknown) => error);
+		expect(refused).toBeInstanceOf(PausedPastDeadlineError);
+		expect(refused).toMatchObject({ pausedUntil: 120_000, deadline: 30_000 });
+		expect(clock.now()).toBe(0);
+		const grantedAt = await clock.run(limiter.acquire(undefined, 300_000));
+		expect(grantedAt).toBe(120_000);
+	});
+
+	it('a caller already in line is refused as soon as a later 429 pauses past its deadline, and takes no slot', async () => {
+		// One request per second: the second caller waits in line behind the first slot.
+		const limits = { ...FREEPIK_RATE_LIMITS, burstPerSecond: 1, averagePerSecond: 1 };
+		const { clock, limiter } = virtualLimiter(limits);
+		expect(limiter.tryAcquire()).toBe(0);
+		const inLine = limiter.acquire(undefined, 10_000).catch((error: unknown) => error);
+		const patient = limiter.acquire(undefined, 500_000);
+		clock.at(100, () => limiter.onRateLimited(60_000));
+		const refused = await clock.run(inLine);
+		expect(refused).toBeInstanceOf(PausedPastDeadlineError);
+		expect(clock.now()).toBe(100);
+		// The refused caller's turn is skipped: the patient one gets the first slot after the pause.
+		expect(await clock.run(patient)).toBe(60_100);
+	});
+
+	it('without a deadline (or a later one) a caller waits out a short Retry-After as before', async () => {
+		const { clock, limiter } = virtualLimiter();
+		limiter.onRateLimited(2000);
+		expect(await clock.run(limiter.acquire())).toBe(2000);
 	});
 });
