@@ -121,6 +121,8 @@ const OPTIONS = {
 	averageRequestsPerSecond: 1000,
 	burstRequestsPerSecond: 1000,
 	maxTasksInFlight: 40,
+	// A create held by a long shared pause fails at once when the pause outlasts this (issue 22 bug 2).
+	requestTimeout: 10,
 };
 
 /** The Isolate parameters of the first pass. */

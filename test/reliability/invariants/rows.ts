@@ -40,19 +40,16 @@ const MAX_WAIT_REAL_MS = (MAX_WAIT_S * 1000) / SPEED;
 /** Real ms after a run during which the simulator must see nothing more (3 poll intervals). */
 const SETTLE_MS = (3 * 1000) / SPEED;
 
-/** A simulator and a callback receiver that run one row at a time. */
+/** A callback receiver that serves one row at a time. */
 export interface Lane {
-	sim: Simulator;
 	receiver: Receiver;
 }
 
 export async function startLane(): Promise<Lane> {
-	const sim = await startSimulator({ taskDurationMs: 40, resultBytes: 1024 });
-	return { sim, receiver: await startCallbackReceiver() };
+	return { receiver: await startCallbackReceiver() };
 }
 
 export async function closeLane(lane: Lane): Promise<void> {
-	await lane.sim.close();
 	await lane.receiver.close();
 }
 
@@ -108,13 +105,26 @@ const guardMs = (row: Row) =>
 		? 6000 * row.passes
 		: 2 * row.passes * (row.retry ? 2 : 1) * MAX_WAIT_REAL_MS + 2000;
 
+/**
+ * Runs one row on a simulator of its own: the node shares one rate limiter per API host in the
+ * process, so a row's 429 pause must not reach the next row (each simulator has its own port).
+ */
 export async function runRow(lane: Lane, row: Row, tag: string): Promise<Observation> {
-	const { sim, receiver } = lane;
+	const sim = await startSimulator({ taskDurationMs: 40, resultBytes: 1024 });
+	try {
+		return await runRowOn(sim, lane.receiver, row, tag);
+	} finally {
+		await sim.close();
+	}
+}
+
+async function runRowOn(
+	sim: Simulator,
+	receiver: Receiver,
+	row: Row,
+	tag: string,
+): Promise<Observation> {
 	const startedAt = Date.now();
-	sim.reset({ options: true });
-	// A key of its own: the row's rate limiter (shared per account in the process) is its own.
-	const apiKey = `${API_KEY}-${tag.replace(/\W/g, '')}`;
-	sim.configure({ apiKey });
 	const fault = faultSpec(row);
 	if (fault) sim.addFault(fault);
 	const clock = new FastClock(SPEED);
@@ -131,7 +141,7 @@ export async function runRow(lane: Lane, row: Row, tag: string): Promise<Observa
 		nodeType,
 		credentialTypes: { freepikApi: new FreepikApi() },
 		credentials: {
-			freepikApi: { apiKey, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+			freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
 		},
 		parameters: firstPassParameters(row),
 		items: inputItems(row, tag),
@@ -159,7 +169,8 @@ export async function runRow(lane: Lane, row: Row, tag: string): Promise<Observa
 			waitTill: new Date(outcome.run.data.waitTill).getTime(),
 		});
 		const resumedWith = await deliverUntilResumed(
-			lane,
+			sim,
+			receiver,
 			outcome,
 			nodeType,
 			callbacksBefore,
@@ -243,13 +254,13 @@ const isFinal = (status: string | undefined) => status === 'COMPLETED' || status
  * with the node's input items unchanged).
  */
 async function deliverUntilResumed(
-	lane: Lane,
+	sim: Simulator,
+	receiver: Receiver,
 	waiting: Outcome,
 	nodeType: Freepik,
 	from: number,
 	delivered: Set<Callback>,
 ): Promise<unknown[][] | undefined> {
-	const { sim, receiver } = lane;
 	const nodeName = waiting.run.data.resultData.lastNodeExecuted;
 	const deadline = Date.now() + MAX_WAIT_REAL_MS + 5000;
 	while (Date.now() < deadline) {
