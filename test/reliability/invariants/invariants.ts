@@ -5,8 +5,11 @@
 import { MAX_WAIT_S, secondPassSize, type Row } from './matrix';
 import type { NodeOutcome, Observation } from './rows';
 
-/** Slack on the engine's clock for a wait's last poll: one Poll Interval and request latency. */
-const POLL_SLACK_MS = 5_000;
+/**
+ * Slack on the engine's clock for a wait's last poll: one Poll Interval, and the latency of the
+ * create's answer and of the poll (the simulator sees both ends, the engine's deadline is between).
+ */
+const POLL_SLACK_MS = 10_000;
 
 const nodeOfPass = (pass: number) => (pass === 1 ? 'Node' : 'Node 2');
 

@@ -3,6 +3,8 @@
  * Resume on Webhook rows get the simulator's signed callbacks handed to the waiting node's
  * webhook(), and the execution goes on (to the second pass, and its wait) as n8n would.
  */
+import * as os from 'os';
+
 import { FreepikApi } from '../../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../../nodes/Freepik/Freepik.node';
 import type { Simulator } from '../../../simulator';
@@ -34,7 +36,7 @@ const harness = require('../../../harness/n8n-harness');
 const { deliverCallback } = require('../../../harness/n8n-resume');
 
 /** The engine's clock runs this many times faster than real time. */
-export const SPEED = 20;
+export const SPEED = 5;
 /** Real ms a Max Wait Time lasts on the engine's clock. */
 const MAX_WAIT_REAL_MS = (MAX_WAIT_S * 1000) / SPEED;
 /** Real ms after a run during which the simulator must see nothing more (3 poll intervals). */
@@ -96,14 +98,19 @@ export interface Observation {
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A machine busy with other work (load above its core count) gets proportionally more time. */
+const LOAD = Math.max(1, os.loadavg()[0] / os.cpus().length);
+
 /**
- * How long an execution may run before the guard stops it: each wait's Max Wait Time (a retried
- * run reuses its tasks, so one more), and as long again for requests on a loaded machine.
+ * How long an execution may run before the hang guard stops it (it asserts no time: a run it stops
+ * breaks "every wait ends by its Max Wait Time"): each wait's Max Wait Time (a retried run reuses
+ * its tasks, so one more) and time for the requests, more on a loaded machine.
  */
 const guardMs = (row: Row) =>
-	row.wait === 'webhook' || row.wait === 'off'
-		? 6000 * row.passes
-		: 2 * row.passes * (row.retry ? 2 : 1) * MAX_WAIT_REAL_MS + 2000;
+	LOAD *
+	(row.wait === 'poll'
+		? row.passes * (row.retry ? 2 : 1) * MAX_WAIT_REAL_MS + 3000
+		: 4000 * row.passes);
 
 /**
  * Runs one row on a simulator of its own: the node shares one rate limiter per API host in the

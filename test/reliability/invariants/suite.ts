@@ -9,7 +9,7 @@ import { KNOWN_FAILING } from './known';
 import { allRows, pruned, rowName, type Row } from './matrix';
 import { closeLane, runRow, startLane, type Lane, type Observation } from './rows';
 
-export function matrixSuite(name: string, select: (row: Row) => boolean, laneCount = 4): void {
+export function matrixSuite(name: string, select: (row: Row) => boolean, laneCount = 3): void {
 	const rows = allRows().filter((row) => !pruned(row) && select(row));
 	const observations = new Map<number, Observation | Error>();
 	const lanes: Lane[] = [];
