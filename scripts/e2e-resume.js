@@ -13,7 +13,9 @@
 //     pass through), the IF on task_id takes the recovery branch, the Code node reads the task ids
 //     from the execution's custom data and Get ends with both tasks and their WAVs;
 //  5. restart: n8n is SIGKILLed while 5 executions wait, started again, every execution completes
-//     (callbacks that failed while n8n was down are delivered again, as Freepik retries them).
+//     (callbacks that failed while n8n was down are delivered again, as Freepik retries them);
+//  6. two waits in one execution (30 items, then 5: the invariant matrix's row that needs n8n's
+//     own waiting executions, scripts/lib/resume-two-waits.js): every task in exactly one output.
 // Everything is stopped at the end. E2E_KEEP=1 keeps the temporary folder.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -21,6 +23,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const H = require('../harness/n8n-headless');
 const { flattedParser } = require('./lib/queue-mode');
+const twoWaits = require('./lib/resume-two-waits');
 
 const SIM_KEY = 'resume-e2e-sim-key-5c1e77a0';
 const WEBHOOK_SECRET = 'resume-e2e-webhook-secret';
@@ -230,9 +233,14 @@ async function main() {
 			},
 		]);
 		const recover = recoverWorkflow();
-		await n8n.importWorkflows([workflow(), recover]);
+		await n8n.importWorkflows([
+			workflow(),
+			recover,
+			twoWaits.twoWaitsWorkflow(H.REGISTRY_PREFIX, CREDENTIAL),
+		]);
 		await n8n.publishWorkflow(WORKFLOW_ID);
 		await n8n.publishWorkflow(recover.id);
+		await n8n.publishWorkflow(twoWaits.TWO_WAITS_ID);
 		const port = await H.freePort();
 		let output = '';
 		const startN8n = async () =>
@@ -257,7 +265,9 @@ async function main() {
 				throw new Error(`start webhook answered ${res.status}: ${res.text.slice(0, 300)}`);
 		};
 
-		const only = (process.env.E2E_RESUME_ONLY || 'one,batch,forged,deadline,restart').split(',');
+		const only = (
+			process.env.E2E_RESUME_ONLY || 'one,batch,forged,deadline,twowaits,restart'
+		).split(',');
 		// 1. one item
 		if (only.includes('one')) {
 			await sim.reset();
@@ -458,6 +468,31 @@ async function main() {
 				'deadline: the recovery branch gets the tasks by id and the workflow ends with both, COMPLETED with their WAV; no task created twice',
 				`Get: ${JSON.stringify(got.map((it) => [it.json.task_id === ids[got.indexOf(it)], it.json.status, !!it.binary?.data]))}; Results ${results.length} items; creates ${stats.creates}, gets ${stats.gets}`,
 			);
+		}
+
+		// 6. two waits in one execution (run before the restart, which ends with a new n8n process)
+		if (only.includes('twowaits')) {
+			await sim.reset();
+			const res = await n8n.callWebhook(twoWaits.TWO_WAITS_PATH, {
+				body: { items: Array.from({ length: twoWaits.FIRST }, (_, i) => ({ i })) },
+			});
+			if (res.status !== 200) throw new Error(`two-waits webhook answered ${res.status}`);
+			const [run] = await newExecutions(rest, new Set(), 1, 'waiting', 60e3, twoWaits.TWO_WAITS_ID);
+			const status = await waitUntil(
+				'the two-waits execution to end',
+				async () => {
+					const st = await statusOf(rest, run.id, twoWaits.TWO_WAITS_ID);
+					return ['success', 'error', 'crashed', 'canceled'].includes(st) ? st : undefined;
+				},
+				180e3,
+			).catch(async () => await statusOf(rest, run.id, twoWaits.TWO_WAITS_ID));
+			const data = await rest.runData(run.id);
+			for (const [ok, what, detail] of twoWaits.twoWaitsChecks({
+				status,
+				data,
+				tasks: await tasksOf(sim),
+			}))
+				check(ok, what, detail);
 		}
 
 		// 5. SIGKILL while 5 executions wait, restart
