@@ -13,12 +13,11 @@ import { API_KEY, startSimulator } from '../../helpers/freepik';
 import {
 	RESUME_TOKEN,
 	startCallbackReceiver,
-	statusOf,
-	taskIdOf,
 	WEBHOOK_SECRET,
 	type Callback,
 	type Receiver,
 } from '../../helpers/resume';
+import { deliverUntilResumed } from './callbacks';
 import {
 	faultSpec,
 	firstPassParameters,
@@ -32,8 +31,6 @@ import {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const harness = require('../../../harness/n8n-harness');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { deliverCallback } = require('../../../harness/n8n-resume');
 
 /** The engine's clock runs this many times faster than real time. */
 export const SPEED = 5;
@@ -61,7 +58,7 @@ export interface NodeOutcome {
 	errorItems: Item[];
 	error?: { message: string; description?: string };
 }
-interface Outcome extends NodeOutcome {
+export interface Outcome extends NodeOutcome {
 	status: string;
 	nodes: Record<string, NodeOutcome>;
 	run: { data: any };
@@ -182,6 +179,7 @@ async function runRowOn(
 			nodeType,
 			callbacksBefore,
 			delivered,
+			MAX_WAIT_REAL_MS,
 		);
 		if (!resumedWith) deadlineResumes++;
 		outcome = await harness.continueRun(
@@ -249,55 +247,5 @@ function pollSpans(sim: Simulator, clock: FastClock): Observation['pollSpans'] {
 		if (!polls.length) return [];
 		const ms = clock.at(polls[polls.length - 1].at) - clock.at(task.createdAt);
 		return [{ task: `${/p\d item \d+/.exec(String(task.body.description))?.[0]}`, ms }];
-	});
-}
-
-const isFinal = (status: string | undefined) => status === 'COMPLETED' || status === 'FAILED';
-
-/**
- * Hands every final callback of this row, once each and in arrival order, to the waiting node
- * until its webhook() resumes the execution; resolves its output, or undefined when every task is
- * final and every callback delivered but the node still waits (n8n would resume it at its deadline,
- * with the node's input items unchanged).
- */
-async function deliverUntilResumed(
-	sim: Simulator,
-	receiver: Receiver,
-	waiting: Outcome,
-	nodeType: Freepik,
-	from: number,
-	delivered: Set<Callback>,
-): Promise<unknown[][] | undefined> {
-	const nodeName = waiting.run.data.resultData.lastNodeExecuted;
-	const deadline = Date.now() + MAX_WAIT_REAL_MS + 5000;
-	while (Date.now() < deadline) {
-		const fresh = receiver.received
-			.slice(from)
-			.filter((cb) => !delivered.has(cb) && sim.tasks.has(taskIdOf(cb)) && isFinal(statusOf(cb)));
-		for (const callback of fresh) {
-			delivered.add(callback);
-			const { result } = await deliverCallback(waiting, nodeType, callback, nodeName);
-			if (result.workflowData) return result.workflowData;
-		}
-		if (!fresh.length && everyFinalCallbackDelivered(sim, receiver.received.slice(from), delivered))
-			return undefined;
-		await sleep(10);
-	}
-	return undefined;
-}
-
-function everyFinalCallbackDelivered(
-	sim: Simulator,
-	received: Callback[],
-	delivered: Set<Callback>,
-) {
-	return [...sim.tasks.keys()].every((id) => {
-		if (!isFinal(sim.taskView(id)?.status)) return false;
-		const ofTask = received.filter((cb) => taskIdOf(cb) === id && isFinal(statusOf(cb)));
-		// A task created without a webhook URL (Poll, or a lost create) sends none.
-		return (
-			sim.tasks.get(id)!.webhookUrl === null ||
-			(ofTask.length > 0 && ofTask.every((cb) => delivered.has(cb)))
-		);
 	});
 }

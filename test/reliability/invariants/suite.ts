@@ -28,7 +28,7 @@ export function matrixSuite(name: string, select: (row: Row) => boolean, laneCou
 				}
 			}),
 		);
-	}, 600_000);
+	}, 1_800_000);
 
 	afterAll(async () => {
 		await Promise.all(lanes.map(closeLane));

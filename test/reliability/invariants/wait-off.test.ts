@@ -1,3 +1,0 @@
-import { matrixSuite } from './suite';
-
-matrixSuite('wait-off', (row) => row.wait === 'off');

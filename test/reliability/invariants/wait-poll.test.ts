@@ -1,3 +1,0 @@
-import { matrixSuite } from './suite';
-
-matrixSuite('wait-poll', (row) => row.wait === 'poll');

@@ -1,3 +1,0 @@
-import { matrixSuite } from './suite';
-
-matrixSuite('wait-webhook', (row) => row.wait === 'webhook');
