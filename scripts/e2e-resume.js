@@ -13,10 +13,7 @@
 //     pass through), the IF on task_id takes the recovery branch, the Code node reads the task ids
 //     from the execution's custom data and Get ends with both tasks and their WAVs;
 //  5. restart: n8n is SIGKILLed while 5 executions wait, started again, every execution completes
-//     (callbacks that failed while n8n was down are delivered again, as Freepik retries them);
-//  6. two waits in one execution (30 items, then 5: the invariant matrix's row that needs n8n's
-//     own waiting executions, scripts/lib/resume-two-waits.js): every task in exactly one output.
-//     Only with E2E_RESUME_ONLY=twowaits for now: it fails today (see the list below).
+//     (callbacks that failed while n8n was down are delivered again, as Freepik retries them).
 // Everything is stopped at the end. E2E_KEEP=1 keeps the temporary folder.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -24,7 +21,11 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const H = require('../harness/n8n-headless');
 const { flattedParser } = require('./lib/queue-mode');
-const twoWaits = require('./lib/resume-two-waits');
+const {
+	accountingWorkflows,
+	accountingWorkflowIds,
+	runAccountingCases,
+} = require('./lib/resume-accounting');
 
 const SIM_KEY = 'resume-e2e-sim-key-5c1e77a0';
 const WEBHOOK_SECRET = 'resume-e2e-webhook-secret';
@@ -234,14 +235,15 @@ async function main() {
 			},
 		]);
 		const recover = recoverWorkflow();
-		await n8n.importWorkflows([
-			workflow(),
-			recover,
-			twoWaits.twoWaitsWorkflow(H.REGISTRY_PREFIX, CREDENTIAL),
-		]);
+		const accounting = accountingWorkflows({
+			uuid,
+			credential: CREDENTIAL,
+			prefix: H.REGISTRY_PREFIX,
+		});
+		await n8n.importWorkflows([workflow(), recover, ...accounting]);
 		await n8n.publishWorkflow(WORKFLOW_ID);
 		await n8n.publishWorkflow(recover.id);
-		await n8n.publishWorkflow(twoWaits.TWO_WAITS_ID);
+		for (const id of Object.values(accountingWorkflowIds)) await n8n.publishWorkflow(id);
 		const port = await H.freePort();
 		let output = '';
 		const startN8n = async () =>
@@ -266,9 +268,9 @@ async function main() {
 				throw new Error(`start webhook answered ${res.status}: ${res.text.slice(0, 300)}`);
 		};
 
-		// 'twowaits' is not in the default list yet: in its first runs (n8n 2.40.7) the 30-item first
-		// wait never resumed (still waiting after 180 s, while the 10-item batch resumes): issue 22.
-		const only = (process.env.E2E_RESUME_ONLY || 'one,batch,forged,deadline,restart').split(',');
+		const only = (
+			process.env.E2E_RESUME_ONLY || 'one,batch,tworow,loop,errout,forged,deadline,restart'
+		).split(',');
 		// 1. one item
 		if (only.includes('one')) {
 			await sim.reset();
@@ -367,6 +369,26 @@ async function main() {
 				`${perTask.toFixed(1)} (creates ${stats.creates}, gets ${stats.gets})`,
 			);
 		}
+
+		// Issue 22: two waits in one execution; On Error → error output.
+		await runAccountingCases(
+			{
+				n8n,
+				rest,
+				sim,
+				check,
+				log,
+				waitUntil,
+				tasksOf: async () => await tasksOf(sim),
+				deliveries: async () => await deliveries(sim),
+				resend: async (d) =>
+					await H.request(`${sim.apiUrl}/__sim/webhook`, {
+						method: 'POST',
+						body: { url: d.url, task: JSON.parse(d.body) },
+					}),
+			},
+			only,
+		);
 
 		// 3. forged, stale, wrong-token callbacks
 		if (only.includes('forged')) {
@@ -469,31 +491,6 @@ async function main() {
 				'deadline: the recovery branch gets the tasks by id and the workflow ends with both, COMPLETED with their WAV; no task created twice',
 				`Get: ${JSON.stringify(got.map((it) => [it.json.task_id === ids[got.indexOf(it)], it.json.status, !!it.binary?.data]))}; Results ${results.length} items; creates ${stats.creates}, gets ${stats.gets}`,
 			);
-		}
-
-		// 6. two waits in one execution (run before the restart, which ends with a new n8n process)
-		if (only.includes('twowaits')) {
-			await sim.reset();
-			const res = await n8n.callWebhook(twoWaits.TWO_WAITS_PATH, {
-				body: { items: Array.from({ length: twoWaits.FIRST }, (_, i) => ({ i })) },
-			});
-			if (res.status !== 200) throw new Error(`two-waits webhook answered ${res.status}`);
-			const [run] = await newExecutions(rest, new Set(), 1, 'waiting', 60e3, twoWaits.TWO_WAITS_ID);
-			const status = await waitUntil(
-				'the two-waits execution to end',
-				async () => {
-					const st = await statusOf(rest, run.id, twoWaits.TWO_WAITS_ID);
-					return ['success', 'error', 'crashed', 'canceled'].includes(st) ? st : undefined;
-				},
-				180e3,
-			).catch(async () => await statusOf(rest, run.id, twoWaits.TWO_WAITS_ID));
-			const data = await rest.runData(run.id);
-			for (const [ok, what, detail] of twoWaits.twoWaitsChecks({
-				status,
-				data,
-				tasks: await tasksOf(sim),
-			}))
-				check(ok, what, detail);
 		}
 
 		// 5. SIGKILL while 5 executions wait, restart

@@ -202,8 +202,7 @@ export function toOutputItems(
 }
 
 /** On Error "Continue (using error output)": failed items go to the node's error output. */
-const toErrorOutput = (ctx: IExecuteFunctions) =>
-	ctx.getNode().onError === 'continueErrorOutput';
+const toErrorOutput = (ctx: IExecuteFunctions) => ctx.getNode().onError === 'continueErrorOutput';
 
 /**
  * n8n moves an item to the error output only when its json has no keys but `error`, `message`

@@ -60,8 +60,7 @@ function itemOf(
 	if (batch.taskIds[fromQuery] === task.task_id) return fromQuery;
 	const known = batch.taskIds.indexOf(task.task_id);
 	const uncertain = batch.uncertain?.includes(fromQuery) && batch.taskIds[fromQuery] === null;
-	if (known >= 0 || !uncertain || !batch.waitId || query[WAIT_PARAM] !== batch.waitId)
-		return known;
+	if (known >= 0 || !uncertain || !batch.waitId || query[WAIT_PARAM] !== batch.waitId) return known;
 	progress.adopted.set(fromQuery, task.task_id);
 	batch.taskIds[fromQuery] = task.task_id;
 	ctx.logger.info(

@@ -223,7 +223,12 @@ export async function submitForCallbacks(
 		return toOutputItems(ctx, outcomes, continueOnFail);
 	warnUnfinished(ctx, outcomes);
 
-	keep(ctx, customData, { ...batch, ...(downloadTo !== undefined ? { downloadTo } : {}) }, freeKeys);
+	keep(
+		ctx,
+		customData,
+		{ ...batch, ...(downloadTo !== undefined ? { downloadTo } : {}) },
+		freeKeys,
+	);
 	const maxWaitMs = Math.max(...jobs.map(({ wait }) => wait.maxWaitMs));
 	const deadline = new Date(Date.now() + maxWaitMs);
 	await ctx.putExecutionToWait(deadline);

@@ -10,6 +10,17 @@ describe('callback URLs', () => {
 		expect(url.searchParams.get('item')).toBe('7');
 	});
 
+	it('names the wait too, so a late callback of an earlier wait is told apart', () => {
+		const url = new URL(
+			callbackUrl('https://n8n.example.com/webhook-waiting/42?signature=s', 0, 'ab12'),
+		);
+		expect(Object.fromEntries(url.searchParams)).toEqual({
+			signature: 's',
+			item: '0',
+			wait: 'ab12',
+		});
+	});
+
 	it.each([
 		['http://localhost:5678/webhook-waiting/1?signature=x', true],
 		['http://127.0.0.1:5678/webhook-waiting/1', true],
