@@ -89,7 +89,7 @@ function createApiHandler(core) {
 				return drainAndSend(req, res, 401, { message: 'Invalid API key' });
 			const limiter = core.rateLimiter();
 			if (limiter) {
-				const decision = limiter.take(key);
+				const decision = limiter.take(req.socket.remoteAddress ?? key);
 				if (!decision.allowed) {
 					recorder.countRateLimited();
 					/** @type {Record<string, string>} */

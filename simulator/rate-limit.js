@@ -2,7 +2,7 @@
 'use strict';
 
 /**
- * Freepik documents, per API key: "bursts up to 50 requests/s over 5 s; on average 10 requests/s
+ * Freepik documents, per IP address: "bursts up to 50 requests/s over 5 s; on average 10 requests/s
  * over 2 minutes". The simulator (and the client, which implements the same model) reads that as
  * three rules, each evaluated on ACCEPTED requests only (a rejected request consumes nothing):
  *
@@ -143,7 +143,7 @@ function firstAfter(sorted, t) {
 }
 
 /**
- * One RateLimiter per API key.
+ * One RateLimiter per client IP address (Freepik counts its limits "based on IP address").
  * @param {RateLimitConfig} config
  * @param {() => number} [now]
  */

@@ -4,8 +4,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { MAX_DESCRIPTION_LENGTH } from './limits';
 import { standsAlone } from './outputs';
 import { isToolMode } from './toolMode';
+import { unreachableUrlReason } from './privateHosts';
 
 export { LIMITS, MAX_DESCRIPTION_LENGTH } from './limits';
+export { unreachableUrlReason } from './privateHosts';
 
 /** Freepik's name for the fields whose n8n label differs (fields of n8n's own have none). */
 const API_NAMES: Record<string, string> = {
@@ -163,62 +165,6 @@ export function checkHttpsUrl(
 	// The normalised form: "HTTPS://" becomes "https://" (Freepik's
 	// check is case-sensitive), a space %20.
 	return url.href;
-}
-
-/**
- * Why Freepik could not (or must not be asked to) fetch this URL: credentials in it, or a host that
- * is not on the public internet. Null when the URL looks public. Literal addresses only: names are
- * not resolved (that would be a lookup the user did not ask for), except localhost.
- */
-export function unreachableUrlReason(url: URL): string | null {
-	if (url.username !== '' || url.password !== '')
-		return 'must not contain a user name or password (user:password@)';
-	const host = url.hostname.toLowerCase().replace(/\.$/, '');
-	if (host === 'localhost' || host.endsWith('.localhost'))
-		return `points to this machine (${host})`;
-	const ipv4 = host.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
-	if (ipv4) return ipv4Reason(ipv4.slice(1).map(Number), host);
-	if (host.startsWith('[') && host.endsWith(']')) return ipv6Reason(host.slice(1, -1), host);
-	return null;
-}
-
-function ipv4Reason([a, b]: number[], host: string): string | null {
-	if (a === 127) return `points to this machine (loopback address ${host})`;
-	if (a === 0) return `is not a reachable address (${host})`;
-	if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) {
-		return `points to a private network address (${host})`;
-	}
-	if (a === 169 && b === 254) return `points to a link-local address (${host})`;
-	return null;
-}
-
-/**
- * `groups`: the eight 16-bit groups of an IPv6 address as the
- * URL parser writes it (compressed, hex).
- */
-function ipv6Groups(text: string): number[] | null {
-	const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-	const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
-	const left = parse(head);
-	if (tail === undefined) return left.length === 8 ? left : null;
-	const right = parse(tail);
-	return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
-}
-
-function ipv6Reason(text: string, host: string): string | null {
-	const g = ipv6Groups(text);
-	if (!g || g.some((n) => !Number.isFinite(n))) return `is not a valid address (${host})`;
-	const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
-	if (zeroUpTo(7) && g[7] === 1) return `points to this machine (loopback address ${host})`;
-	if (zeroUpTo(8)) return `is not a reachable address (${host})`;
-	// IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses: judge the IPv4 inside.
-	if (zeroUpTo(5) && (g[5] === 0xffff || g[5] === 0)) {
-		const v4 = [g[6] >> 8, g[6] & 255, g[7] >> 8, g[7] & 255];
-		return ipv4Reason(v4, host);
-	}
-	if ((g[0] & 0xfe00) === 0xfc00) return `points to a private network address (${host})`;
-	if ((g[0] & 0xffc0) === 0xfe80) return `points to a link-local address (${host})`;
-	return null;
 }
 
 export function checkWebhookUrl(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {

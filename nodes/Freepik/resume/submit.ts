@@ -188,7 +188,7 @@ export async function submitForCallbacks(
 	ctx: IExecuteFunctions,
 	itemCount: number,
 	tuning: Tuning,
-	jobOf: (itemIndex: number, webhookUrl: string) => CallbackJob,
+	jobOf: (itemIndex: number, webhookUrl: string) => CallbackJob | Promise<CallbackJob>,
 ): Promise<INodeExecutionData[]> {
 	const { customData, resumeUrl } = await checkPrerequisites(ctx);
 	const freeKeys = checkCapacity(ctx, customData, itemCount);

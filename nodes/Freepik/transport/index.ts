@@ -8,8 +8,8 @@ import { uploadTimeoutMs } from '../helpers/uploadSlots';
 import { excerpt, toNodeApiError, type ErrorContext, type HttpFailure } from './errors';
 import { sharedLimiter } from './limiterRegistry';
 import { networkCode } from './networkErrors';
-import { PausedPastDeadlineError, RateLimiter } from './rateLimiter';
-import { pausedError } from './pausedError';
+import { RateLimiter } from './rateLimiter';
+import { acquireBeforeDeadline } from './limiterWait';
 import { CLIENT_DEFAULTS, type ClientOptions } from './clientOptions';
 import { hostOf, parseJson, taskIn, tasksIn } from './responses';
 import { readTaskList, type ListPage } from './taskList';
@@ -156,7 +156,12 @@ export class FreepikClient {
 		const { signal } = this.options;
 		for (let attempt = 0; ; attempt++) {
 			if (signal?.aborted) throw cancelledError(this.ctx);
-			const grantedAt = await this.waitForLimiter(action, policy);
+			const grantedAt = await acquireBeforeDeadline(this.limiter, this.ctx.getNode(), {
+				...this.options,
+				baseUrl: this.baseUrl,
+				action,
+				policy,
+			});
 			if (signal?.aborted) throw cancelledError(this.ctx);
 			const { response, failure } = await this.attempt(method, path, body);
 			if (grantedAt !== undefined) this.limiter.answered(grantedAt);
@@ -190,22 +195,6 @@ export class FreepikClient {
 					`${attempt + 1}/${this.options.maxRetries} in ${decision.waitMs} ms`,
 			);
 			await this.options.sleep(decision.waitMs, signal);
-		}
-	}
-
-	/**
-	 * A slot from the shared limiter, waited for at most until the call's deadline: its Max Wait Time,
-	 * or one Request Timeout from now. A 429's pause that lasts longer fails the call unsent.
-	 */
-	private async waitForLimiter(action: string, policy: CallPolicy): Promise<number | undefined> {
-		const timeoutDeadline = Date.now() + this.options.timeoutMs;
-		const deadline = Math.min(policy.deadline ?? Infinity, timeoutDeadline);
-		try {
-			return await this.limiter.acquire(this.options.signal, deadline);
-		} catch (error) {
-			if (!(error instanceof PausedPastDeadlineError)) throw error;
-			const limit = deadline < timeoutDeadline ? 'Max Wait Time' : 'Request Timeout';
-			throw pausedError(this.ctx.getNode(), error, this.baseUrl, action, policy, limit);
 		}
 	}
 

@@ -8,7 +8,8 @@ import { RateLimiter, type RateLimits } from './rateLimiter';
  *
  * A limiter idle for longer than its longest window holds nothing worth keeping: the registry then
  * lets go of it (it stays reachable through a WeakRef while a running execution still holds it, so
- * sharing survives long polls), and at most MAX_HELD_LIMITERS are kept alive by the registry itself.
+ * sharing survives long polls), and at most MAX_HELD_LIMITERS are kept alive by the registry
+ * itself.
  */
 export const MAX_HELD_LIMITERS = 64;
 

@@ -3,7 +3,7 @@ import { sleep as n8nSleep } from 'n8n-workflow';
 import { DEFAULTS } from '../helpers/limits';
 
 /**
- * Freepik's documented limits, per API key: bursts of up to 50 requests/s lasting at most 5 s,
+ * Freepik's documented limits, per IP address: bursts of up to 50 requests/s lasting at most 5 s,
  * and on average at most 10 requests/s over any 2 minutes. Modelled as
  * three rules that must all hold:
  *  1. at most `burstPerSecond` requests in any sliding 1 s window;
@@ -29,8 +29,8 @@ export const FREEPIK_RATE_LIMITS: RateLimits = {
 };
 
 /**
- * Thrown by `acquire` when a 429's pause holds requests past the caller's deadline: nothing could be
- * sent before it, so the caller fails now instead of at its deadline (or later).
+ * Thrown by `acquire` when a 429's pause holds requests past the caller's deadline: nothing could
+ * be sent before it, so the caller fails now instead of at its deadline (or later).
  */
 export class PausedPastDeadlineError extends Error {
 	constructor(

@@ -11,7 +11,7 @@ import { submitForCallbacks, type CallbackJob } from '../../resume/submit';
 import type { RequestBody } from '../../transport';
 import {
 	BOUNDING_BOX,
-	planItem,
+	planItemChecked,
 	requestBody,
 	requestHashOf,
 	type IsolatePlan,
@@ -220,11 +220,11 @@ export async function execute(
 		this.getNodeParameter('waitForCompletion', 0, true) &&
 		this.getNodeParameter('waitMode', 0, 'poll') === 'webhook';
 	if (resumes)
-		return await submitForCallbacks(this, items.length, tuning, (i, url) =>
-			callbackJobOf(this, planItem(this, i), url),
+		return await submitForCallbacks(this, items.length, tuning, async (i, url) =>
+			callbackJobOf(this, await planItemChecked(this, i), url),
 		);
-	const output = await runTaskOperation(this, items.length, tuning, (i) =>
-		jobOf(this, planItem(this, i)),
+	const output = await runTaskOperation(this, items.length, tuning, async (i) =>
+		jobOf(this, await planItemChecked(this, i)),
 	);
 	return isToolMode(this) ? noteTemporaryLinks(output) : output;
 }

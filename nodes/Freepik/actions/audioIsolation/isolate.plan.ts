@@ -7,6 +7,7 @@ import {
 	type InputType,
 } from '../../helpers/binary';
 import { sha256 } from '../../helpers/hash';
+import { base64Head, checkBinaryHead, mediaMismatchReason } from '../../helpers/mediaSniff';
 import { isToolMode } from '../../helpers/toolMode';
 import { asUpload } from '../../helpers/uploadSlots';
 import {
@@ -57,6 +58,15 @@ export function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 			)
 		: undefined;
 	return { itemIndex: i, inputType, fields, input, wait };
+}
+
+/** planItem, then a binary file's first bytes checked (empty, or not media of the Input Type). */
+export async function planItemChecked(ctx: IExecuteFunctions, i: number): Promise<IsolatePlan> {
+	const plan = planItem(ctx, i);
+	const { input } = plan;
+	if ('binaryData' in input)
+		await checkBinaryHead(ctx, i, plan.inputType, input.binaryPropertyName, input.binaryData);
+	return plan;
 }
 
 function readBoundingBox(
@@ -156,6 +166,8 @@ function readInput(ctx: IExecuteFunctions, i: number, inputType: InputType): Iso
 		const { base64, mimeType } = checkBase64(ctx, i, ctx.getNodeParameter('base64Data', i));
 		const reason = mimeType ? unsupportedFormatReason(inputType, mimeType, undefined) : null;
 		if (reason) invalid(ctx, i, 'Base64 Data', reason);
+		const mismatch = mediaMismatchReason(inputType, base64Head(base64));
+		if (mismatch) invalid(ctx, i, 'Base64 Data', mismatch);
 		return { value: base64 };
 	}
 	if (source === 'binary') return readBinaryInput(ctx, i, inputType);

@@ -194,7 +194,7 @@ export async function runTaskOperation(
 	ctx: IExecuteFunctions,
 	itemCount: number,
 	tuning: Tuning,
-	jobOf: (itemIndex: number) => TaskJob<RequestBody>,
+	jobOf: (itemIndex: number) => TaskJob<RequestBody> | Promise<TaskJob<RequestBody>>,
 ): Promise<INodeExecutionData[]> {
 	const settings = readBatchSettings(ctx);
 	const { done, failed } = await eachItem(ctx, itemCount, jobOf);

@@ -1,8 +1,39 @@
 import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeApiError } from './errors';
 import { apiHostOf } from './limiterRegistry';
-import type { PausedPastDeadlineError } from './rateLimiter';
+import { PausedPastDeadlineError, type RateLimiter } from './rateLimiter';
+
+interface Call {
+	baseUrl: string;
+	action: string;
+	policy: { kind: 'create' | 'read'; itemIndex: number; taskId?: string; deadline?: number };
+	timeoutMs: number;
+	signal?: AbortSignal;
+}
+
+/**
+ * A slot from the shared limiter (its grant time), waited for at most until the call's deadline:
+ * its Max Wait Time, or one Request Timeout from now. A 429's pause that lasts longer fails the
+ * call unsent.
+ */
+export async function acquireBeforeDeadline(
+	limiter: RateLimiter,
+	node: INode,
+	call: Call,
+): Promise<number | undefined> {
+	const timeoutDeadline = Date.now() + call.timeoutMs;
+	const deadline = Math.min(call.policy.deadline ?? Infinity, timeoutDeadline);
+	try {
+		return await limiter.acquire(call.signal, deadline);
+	} catch (error) {
+		if (!(error instanceof PausedPastDeadlineError))
+			throw new NodeOperationError(node, error as Error);
+		const limit = deadline < timeoutDeadline ? 'Max Wait Time' : 'Request Timeout';
+		throw pausedError(node, error, call.baseUrl, call.action, call.policy, limit);
+	}
+}
 
 /**
  * The error of a call that was not sent because a 429's pause (shared by every call to the host)
