@@ -38,10 +38,13 @@ function createDeferredPromise() {
 	return { promise, resolve };
 }
 
-/** A source node that emits the items a test gives it, storing binaries through n8n's helpers. */
+/**
+ * A source node that emits the items a test gives it, storing binaries through n8n's helpers. The
+ * items are the instance's own (n8n calls execute() on the execution context, so a closure): runs
+ * in flight at once each emit theirs.
+ */
 class SourceNode {
 	constructor(items) {
-		this.items = items;
 		this.description = {
 			displayName: 'Source',
 			name: 'source',
@@ -53,30 +56,44 @@ class SourceNode {
 			outputs: ['main'],
 			properties: [],
 		};
-	}
-	/** n8n calls `execute` with its context as `this`, so each run's items travel in a closure. */
-	static executeFor(items) {
-		return async function () {
-			return await SourceNode.emit(this, items);
+		this.execute = async function () {
+			const out = [];
+			for (let i = 0; i < items.length; i++) {
+				const { json = {}, binary = {} } = items[i];
+				const item = { json, pairedItem: { item: 0 } };
+				for (const [key, file] of Object.entries(binary)) {
+					item.binary = item.binary || {};
+					item.binary[key] = await this.helpers.prepareBinaryData(
+						file.data,
+						file.fileName,
+						file.mimeType,
+					);
+				}
+				out.push(item);
+			}
+			return [out];
 		};
 	}
+}
 
-	static async emit(ctx, items) {
-		const out = [];
-		for (let i = 0; i < items.length; i++) {
-			const { json = {}, binary = {} } = items[i];
-			const item = { json, pairedItem: { item: 0 } };
-			for (const [key, file] of Object.entries(binary)) {
-				item.binary = item.binary || {};
-				item.binary[key] = await ctx.helpers.prepareBinaryData(
-					file.data,
-					file.fileName,
-					file.mimeType,
-				);
-			}
-			out.push(item);
-		}
-		return [out];
+/** Passes on the first `count` of its input items (a smaller second pass, as a Limit node would). */
+class TakeNode {
+	constructor(count) {
+		this.description = {
+			displayName: 'Take',
+			name: 'take',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Take' },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [],
+		};
+		this.execute = async function () {
+			const items = this.getInputData().slice(0, count);
+			return [items.map((item, index) => ({ json: item.json, pairedItem: { item: index } }))];
+		};
 	}
 }
 
@@ -206,6 +223,8 @@ function onErrorSetting(opts) {
  * @param {string} [opts.resumeToken]  the token n8n 2.x puts into `$execution.resumeUrl`
  * @param {{retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number}} [opts.nodeSettings]
  *   the node's Settings tab (n8n's WorkflowExecute reruns a failing node with Retry On Fail)
+ * @param {{take: number, parameters: object}} [opts.secondPass]  `Node -> Take -> Node 2`: a
+ *   second node of the same type and settings gets the first `take` items of the first one's output
  * @param {string} [opts.executionId]  default 'exec-1'
  * @param {string} [opts.nodeId]  the node's id (default '2'; a second node of a workflow has another)
  * @param {Record<string, string>} [opts.customData]  the execution's custom data when the node
@@ -213,60 +232,13 @@ function onErrorSetting(opts) {
  */
 async function runNode(opts) {
 	setUpContainer();
-	const { ExecutionLifecycleHooks, WorkflowExecute } = n8n();
 	await useBinaryMode(opts.binaryMode || 'default');
 	const items = opts.items || [{ json: {} }];
-	// Per run: executions started side by side must each get their own items.
-	const source = new SourceNode(items);
-	source.execute = SourceNode.executeFor(items);
-	const typeName = `n8n-nodes-freepik.${opts.nodeType.description.name}`;
-	const nodeTypes = {
-		getByName: (name) => (name === 'test.source' ? source : opts.nodeType),
-		getByNameAndVersion: (name) => (name === 'test.source' ? source : opts.nodeType),
-		getKnownTypes: () => ({}),
-	};
-	const nodes = [
-		{
-			id: '1',
-			name: 'Source',
-			type: 'test.source',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		{
-			id: opts.nodeId || '2',
-			name: 'Node',
-			type: typeName,
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: opts.parameters,
-			credentials: { freepikApi: { id: '1', name: 'Freepik' } },
-			...(opts.nodeSettings || {}),
-			...onErrorSetting(opts),
-		},
-	];
-	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
-	const workflow = new Workflow({
-		id: 'wf',
-		nodes,
-		connections,
-		nodeTypes,
-		active: false,
-		settings: {},
-	});
+	const { workflow, nodes, connections } = buildWorkflow(opts, new SourceNode(items));
 	const credentialsHelper = new CredentialsHelper(opts.credentialTypes || {});
 	credentialsHelper.data = opts.credentials || {};
 	const executionId = opts.executionId || 'exec-1';
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: 'wf',
-		nodes,
-		connections,
-	});
-	const done = createDeferredPromise();
-	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
 	const additionalData = {
-		hooks,
 		credentialsHelper,
 		executionId,
 		restApiUrl: '',
@@ -296,34 +268,130 @@ async function runNode(opts) {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	};
-	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	return await execute(
+		{ workflow, nodes, connections, additionalData },
+		runExecutionData,
+		opts.cancelAfterMs,
+	);
+}
+
+/** The workflow `Source -> Node` (and `-> Take -> Node 2` with a second pass). */
+function buildWorkflow(opts, source) {
+	const typeName = `n8n-nodes-freepik.${opts.nodeType.description.name}`;
+	const take = new TakeNode(opts.secondPass?.take);
+	const byName = { 'test.source': source, 'test.take': take };
+	const nodeTypes = {
+		getByName: (name) => byName[name] || opts.nodeType,
+		getByNameAndVersion: (name) => byName[name] || opts.nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const nodeUnderTest = (id, name, parameters, x) => ({
+		id,
+		name,
+		type: typeName,
+		typeVersion: 1,
+		position: [x, 0],
+		parameters,
+		credentials: { freepikApi: { id: '1', name: 'Freepik' } },
+		...(opts.nodeSettings || {}),
+		...onErrorSetting(opts),
+	});
+	const nodes = [
+		{ id: '1', name: 'Source', type: 'test.source', typeVersion: 1, position: [0, 0] },
+		nodeUnderTest(opts.nodeId || '2', 'Node', opts.parameters, 200),
+	].map((node) => ({ parameters: {}, ...node }));
+	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
+	if (opts.secondPass) {
+		nodes.push(
+			{ id: '3', name: 'Take', type: 'test.take', typeVersion: 1, position: [400, 0] },
+			nodeUnderTest('4', 'Node 2', opts.secondPass.parameters, 600),
+		);
+		nodes[2].parameters = {};
+		connections.Node = { main: [[{ node: 'Take', type: 'main', index: 0 }]] };
+		connections.Take = { main: [[{ node: 'Node 2', type: 'main', index: 0 }]] };
+	}
+	const workflow = new Workflow({
+		id: 'wf',
+		nodes,
+		connections,
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+	return { workflow, nodes, connections };
+}
+
+/** Runs (or goes on running) an execution until it ends or waits; resolves its outcome. */
+async function execute(setup, runExecutionData, cancelAfterMs) {
+	const { ExecutionLifecycleHooks, WorkflowExecute } = n8n();
+	const { workflow, nodes, connections } = setup;
+	const hooks = new ExecutionLifecycleHooks('manual', setup.additionalData.executionId, {
+		id: 'wf',
+		nodes,
+		connections,
+	});
+	const done = createDeferredPromise();
+	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+	const additionalData = { ...setup.additionalData, hooks };
+	const run = new WorkflowExecute(
+		additionalData,
+		'manual',
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	const started = Date.now();
-	const run = execute.processRunExecutionData(workflow);
 	let cancelTimer;
-	if (opts.cancelAfterMs !== undefined)
-		cancelTimer = setTimeout(() => run.cancel(), opts.cancelAfterMs);
+	if (cancelAfterMs !== undefined) cancelTimer = setTimeout(() => run.cancel(), cancelAfterMs);
 	const result = await done.promise;
 	clearTimeout(cancelTimer);
-	const nodeRun = result.data.resultData.runData.Node?.[0];
-	const outputs = nodeRun?.data?.main || [];
-	const errorOutput = opts.onError === 'continueErrorOutput';
-	const outcome = {
-		items: outputs[0] || [],
-		// The error output (n8n's last main output) with On Error "Continue (using error output)".
-		errorItems: errorOutput ? outputs[outputs.length - 1] || [] : [],
-		error: nodeRun?.error || result.data.resultData.error,
+	const outcomeOf = (name) =>
+		nodeOutcome(
+			result,
+			name,
+			nodes.find((n) => n.name === name),
+		);
+	const outcome = { ...outcomeOf('Node'), durationMs: Date.now() - started };
+	outcome.error = outcome.error || result.data.resultData.error;
+	Object.assign(outcome, {
 		status: result.status,
-		durationMs: Date.now() - started,
 		logs: capturedLogs,
-	};
+		nodes: Object.fromEntries(
+			Object.keys(result.data.resultData.runData).map((name) => [name, outcomeOf(name)]),
+		),
+	});
 	// What a waiting execution's webhook() needs: the saved run data, the workflow, n8n's additional
 	// data. Not enumerable: they hold the test credential, and leak scans serialise the outcome.
 	Object.defineProperties(outcome, {
 		run: { value: result },
 		workflow: { value: workflow },
 		additionalData: { value: additionalData },
+		setup: { value: setup },
 	});
 	return outcome;
+}
+
+/** A node's last run: success output items, error output items (On Error: error output), error. */
+function nodeOutcome(result, name, node) {
+	const runs = result.data.resultData.runData[name] || [];
+	const nodeRun = runs[runs.length - 1];
+	const main = nodeRun?.data?.main || [];
+	const hasErrorOutput = node?.onError === 'continueErrorOutput' && main.length > 1;
+	return {
+		items: main[0] || [],
+		errorItems: hasErrorOutput ? main[main.length - 1] || [] : [],
+		error: nodeRun?.error,
+	};
+}
+
+/**
+ * Goes on with a waiting execution as n8n does once a callback's webhook() returned workflowData:
+ * the waiting node's output becomes that data (n8n-core disables the node for the rest of the run,
+ * its earlier run entry is replaced) and the workflow runs on from there, with the same run data
+ * (custom data kept, as n8n keeps an execution's metadata across waits).
+ */
+async function continueRun(waiting, workflowData, cancelAfterMs) {
+	const runExecutionData = JSON.parse(JSON.stringify(waiting.run.data));
+	runExecutionData.executionData.nodeExecutionStack[0].data.main = workflowData;
+	return await execute(waiting.setup, runExecutionData, cancelAfterMs);
 }
 
 /** Reads an output binary back from wherever n8n stored it. */
@@ -332,4 +400,4 @@ async function readBinary(binaryData) {
 	return await Container.get(BinaryDataService).getAsBuffer(binaryData);
 }
 
-module.exports = { runNode, readBinary, useBinaryMode, capturedLogs };
+module.exports = { runNode, continueRun, readBinary, useBinaryMode, capturedLogs };

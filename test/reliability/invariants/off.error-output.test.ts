@@ -1,0 +1,6 @@
+import { matrixSuite } from './suite';
+
+matrixSuite(
+	'off-error-output',
+	(row) => row.wait === 'off' && row.onError === 'continueErrorOutput',
+);

@@ -1,0 +1,3 @@
+import { matrixSuite } from './suite';
+
+matrixSuite('off-stop', (row) => row.wait === 'off' && row.onError === 'stopWorkflow');

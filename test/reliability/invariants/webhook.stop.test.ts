@@ -1,0 +1,3 @@
+import { matrixSuite } from './suite';
+
+matrixSuite('webhook-stop', (row) => row.wait === 'webhook' && row.onError === 'stopWorkflow');
