@@ -115,9 +115,8 @@ const waitParameters = (row: Row) =>
 		? { waitForCompletion: false }
 		: { waitForCompletion: true, downloadResult: true, waitMode: row.wait };
 
-const OPTIONS = {
-	pollInterval: 1,
-	maxWaitTime: MAX_WAIT_S,
+const OPTIONS = { pollInterval: 1, maxWaitTime: MAX_WAIT_S };
+const TUNING = {
 	averageRequestsPerSecond: 1000,
 	burstRequestsPerSecond: 1000,
 	maxTasksInFlight: 40,
@@ -137,6 +136,7 @@ export function firstPassParameters(row: Row) {
 			: { inputSource: 'url', url: 'https://example.com/interview.mp3' }),
 		...waitParameters(row),
 		options: OPTIONS,
+		tuning: TUNING,
 	};
 }
 
@@ -151,5 +151,6 @@ export function secondPassParameters(row: Row, tag: string) {
 		url: 'https://example.com/interview.mp3',
 		...waitParameters(row),
 		options: OPTIONS,
+		tuning: TUNING,
 	};
 }
