@@ -22,7 +22,7 @@ const MB = 1024 * 1024;
 	const result = await runNode({
 		nodeType: new Freepik(),
 		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: { freepikApi: { apiKey, baseUrl: apiUrl } },
+		credentials: { freepikApi: { apiKey, apiHost: 'custom', baseUrl: apiUrl } },
 		binaryMode: mode,
 		parameters: {
 			resource: 'audioIsolation',

@@ -33,7 +33,7 @@ async function isolateBatch(sim, durationsMs, options = {}) {
 	const result = await runNode({
 		nodeType: new Freepik(),
 		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: { freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl } },
+		credentials: { freepikApi: { apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl } },
 		parameters: {
 			resource: 'audioIsolation',
 			operation: 'isolate',
@@ -173,7 +173,7 @@ async function requestsPerTaskByWaitMode() {
 		const poll = await runNode({
 			nodeType: new Freepik(),
 			credentialTypes: { freepikApi: new FreepikApi() },
-			credentials: { freepikApi: { ...credentials, baseUrl: sim.apiUrl } },
+			credentials: { freepikApi: { ...credentials, apiHost: 'custom', baseUrl: sim.apiUrl } },
 			parameters: { ...parameters, waitMode: 'poll' },
 			items,
 		});
@@ -185,7 +185,7 @@ async function requestsPerTaskByWaitMode() {
 		const waiting = await runNode({
 			nodeType,
 			credentialTypes: { freepikApi: new FreepikApi() },
-			credentials: { freepikApi: { ...credentials, baseUrl: sim.apiUrl } },
+			credentials: { freepikApi: { ...credentials, apiHost: 'custom', baseUrl: sim.apiUrl } },
 			parameters: { ...parameters, waitMode: 'webhook' },
 			items,
 			resumeToken: RESUME_TOKEN,

@@ -21,7 +21,8 @@ export class FreepikApi implements ICredentialType {
 		dark: 'file:../nodes/Freepik/freepik.dark.svg',
 	};
 
-	documentationUrl = 'https://docs.freepik.com/authentication';
+	documentationUrl =
+		'https://github.com/n8n-nodes-freepik/n8n-nodes-freepik#credential-freepik-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -56,9 +57,7 @@ export class FreepikApi implements ICredentialType {
 					description: 'A Base URL and key header of your choice (a proxy or a test server)',
 				},
 			],
-			// Custom with Freepik's URL and header: a credential saved before this field existed (only a
-			// Base URL) is read with this default and keeps sending the key where it did.
-			default: 'custom',
+			default: 'freepik',
 			description:
 				'Freepik and Magnific are the same API; use the host whose dashboard issued your key',
 		},
@@ -91,8 +90,9 @@ export class FreepikApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Secret used by the Freepik Trigger node to verify webhook signatures. ' +
-				'Leave empty only if you accept unverified events.',
+				"Verifies the signatures of Freepik's webhooks. Required by the Freepik node's " +
+				'Wait Mode "Resume on Webhook"; the Freepik Trigger accepts unverified events ' +
+				'without it (and then never downloads results).',
 		},
 	];
 

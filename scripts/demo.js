@@ -49,13 +49,13 @@ async function main() {
 			say('FREEPIK_API_KEY is set: using the REAL Freepik API at https://api.freepik.com.');
 			say('This creates a real (billable) audio isolation task.');
 			console.log('!'.repeat(78) + '\n');
-			api = { apiKey: realKey, baseUrl: 'https://api.freepik.com' };
+			api = { apiKey: realKey, apiHost: 'freepik' };
 		} else {
 			sim = await H.startSimulator(['--task-duration-ms', '1500']);
 			say(
 				`using the local Freepik API simulator at ${sim.apiUrl} (set FREEPIK_API_KEY to use the real API)`,
 			);
-			api = { apiKey: sim.apiKey, baseUrl: sim.apiUrl };
+			api = { apiKey: sim.apiKey, apiHost: 'custom', baseUrl: sim.apiUrl };
 		}
 
 		const input = path.join(io, 'input.wav');

@@ -136,7 +136,7 @@ suite.run(
 				{
 					...CREDENTIALS.freepikApi,
 					type: 'freepikApi',
-					data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl },
+					data: { apiKey: SIM_KEY, apiHost: 'custom', baseUrl: sim.apiUrl },
 				},
 				{
 					...CREDENTIALS.s3,

@@ -192,7 +192,12 @@ async function setUp({ root, services }) {
 			{
 				...WF.CREDENTIAL,
 				type: 'freepikApi',
-				data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+				data: {
+					apiKey: SIM_KEY,
+					apiHost: 'custom',
+					baseUrl: sim.apiUrl,
+					webhookSecret: WEBHOOK_SECRET,
+				},
 			},
 		]);
 		await n8n.importWorkflows(workflows);

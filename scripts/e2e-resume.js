@@ -226,7 +226,12 @@ async function main() {
 			{
 				...CREDENTIAL,
 				type: 'freepikApi',
-				data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+				data: {
+					apiKey: SIM_KEY,
+					apiHost: 'custom',
+					baseUrl: sim.apiUrl,
+					webhookSecret: WEBHOOK_SECRET,
+				},
 			},
 		]);
 		const recover = recoverWorkflow();

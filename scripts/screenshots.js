@@ -377,7 +377,12 @@ async function main() {
 			{
 				...CREDENTIAL,
 				type: 'freepikApi',
-				data: { apiKey: sim.apiKey, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+				data: {
+					apiKey: sim.apiKey,
+					apiHost: 'custom',
+					baseUrl: sim.apiUrl,
+					webhookSecret: WEBHOOK_SECRET,
+				},
 			},
 			{
 				...OPENAI_CREDENTIAL,

@@ -3,7 +3,7 @@
  * n8n-core's HTTP request, against the simulator. Freepik and Magnific are one API under two hosts,
  * each with its own key header; exactly one key header goes to exactly one host.
  */
-import type { INodeType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
@@ -68,6 +68,26 @@ function credentialTester(): INodeType {
 }
 const credentialTest = (credential: StoredCredential) =>
 	runNode(credentialTester(), credential, {});
+
+/**
+ * What Custom API Call runs: HTTP Request 4.x sends through n8n's legacy
+ * `requestWithAuthentication`, whose options name the URL `uri` (not `url`).
+ */
+function legacyRequester(uri: string): INodeType {
+	return {
+		description: { ...credentialTester().description, name: 'legacyRequest', properties: [] },
+		async execute(this: IExecuteFunctions) {
+			const body = (await this.helpers.requestWithAuthentication.call(this, 'freepikApi', {
+				uri,
+				method: 'GET',
+				json: true,
+			})) as IDataObject;
+			return [[{ json: body }]];
+		},
+	} as unknown as INodeType;
+}
+const customApiCall = (credential: StoredCredential, uri: string) =>
+	runNode(legacyRequester(uri), credential, {});
 
 /** Key headers a request carried, by name. */
 const keyHeadersOf = (r: RecordedRequest) =>
@@ -138,26 +158,6 @@ describe('Freepik API credential', () => {
 		}
 	});
 
-	describe('a credential saved before API Host existed (API key and Base URL only)', () => {
-		it('keeps going to its Base URL with x-freepik-api-key and nothing else', async () => {
-			const result = await isolate({ apiKey: API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' });
-			expect(result.error).toBeUndefined();
-			expect(result.items[0].json.status).toBe('COMPLETED');
-			const apiRequests = sim.requests.filter((r) => r.server === 'api');
-			expect(apiRequests.length).toBeGreaterThan(1);
-			for (const r of apiRequests)
-				expect(keyHeadersOf(r)).toEqual({ 'x-freepik-api-key': API_KEY });
-		});
-
-		it('passes the credential test the same way', async () => {
-			const result = await credentialTest({ apiKey: API_KEY, baseUrl: `${sim.apiUrl}/` });
-			expect(result.error).toBeUndefined();
-			expect(sim.requests.map((r) => [r.route, r.status, keyHeadersOf(r)])).toEqual([
-				['list', 200, { 'x-freepik-api-key': API_KEY }],
-			]);
-		});
-	});
-
 	it('the credential test does not follow a redirect: the key never reaches the redirect target', async () => {
 		sim.addFault({ route: 'list', kind: 'redirect', location: `${sim.fileUrl}/elsewhere` });
 		const result = await credentialTest({
@@ -187,7 +187,27 @@ describe('Freepik API credential', () => {
 		},
 	);
 
-	it('offers Freepik, Magnific and Custom; Custom (Freepik URL and header) is the default so old credentials read the same', () => {
+	describe('Custom API Call (HTTP Request 4.x: legacy request options with `uri`)', () => {
+		const credential = () => ({ apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl });
+
+		it('lists tasks on the API host with the key in its one header', async () => {
+			const result = await customApiCall(credential(), `${sim.apiUrl}/v1/ai/audio-isolation`);
+			expect(result.error).toBeUndefined();
+			expect(result.items[0].json.data).toEqual(expect.any(Array));
+			expect(sim.requests.map((r) => [r.route, r.status, keyHeadersOf(r)])).toEqual([
+				['list', 200, { 'x-freepik-api-key': API_KEY }],
+			]);
+		});
+
+		it('refuses a URL on another origin before sending: the key never leaves the API host', async () => {
+			const result = await customApiCall(credential(), `${sim.fileUrl}/v1/ai/audio-isolation`);
+			expect(result.error?.message).toMatch(/only sent to the credential's host/);
+			expect(result.error?.message).not.toContain(API_KEY);
+			expect(sim.requests).toEqual([]);
+		});
+	});
+
+	it('opens on Freepik; Base URL and API Key Header show only for Custom, pre-filled with Freepik', () => {
 		const properties = new FreepikApi().properties;
 		const apiHost = properties.find((p) => p.name === 'apiHost')!;
 		expect(apiHost.options?.map((o) => ('value' in o ? o.value : undefined))).toEqual([
@@ -195,7 +215,20 @@ describe('Freepik API credential', () => {
 			'magnific',
 			'custom',
 		]);
-		expect(apiHost.default).toBe('custom');
+		expect(apiHost.default).toBe('freepik');
+		const shownOnOpen = properties.filter((p) => {
+			const show = p.displayOptions?.show?.apiHost;
+			return !show || show.includes(apiHost.default as string);
+		});
+		expect(shownOnOpen.map((p) => p.displayName)).toEqual([
+			'API Key',
+			'API Host',
+			'Webhook Secret',
+		]);
+		for (const name of ['baseUrl', 'keyHeader'])
+			expect(properties.find((p) => p.name === name)?.displayOptions).toEqual({
+				show: { apiHost: ['custom'] },
+			});
 		expect(properties.find((p) => p.name === 'baseUrl')?.default).toBe(API_HOSTS.freepik.baseUrl);
 		expect(properties.find((p) => p.name === 'keyHeader')?.default).toBe(
 			API_HOSTS.freepik.keyHeader,

@@ -50,9 +50,18 @@ async function setup({ line = process.env.N8N_LINE || '2' } = {}) {
 			{
 				...CREDENTIALS.good,
 				type: 'freepikApi',
-				data: { apiKey: SIM_KEY, baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+				data: {
+					apiKey: SIM_KEY,
+					apiHost: 'custom',
+					baseUrl: sim.apiUrl,
+					webhookSecret: WEBHOOK_SECRET,
+				},
 			},
-			{ ...CREDENTIALS.bad, type: 'freepikApi', data: { apiKey: BAD_KEY, baseUrl: sim.apiUrl } },
+			{
+				...CREDENTIALS.bad,
+				type: 'freepikApi',
+				data: { apiKey: BAD_KEY, apiHost: 'custom', baseUrl: sim.apiUrl },
+			},
 			// The Magnific option's header; its host is unreachable here, so Custom points at the simulator.
 			{
 				...CREDENTIALS.magnific,

@@ -56,7 +56,12 @@ export async function runFreepik(
 		nodeType: freepikNode(options.tuning ?? fileTuning, options.asTool),
 		credentialTypes: { freepikApi: new FreepikApi() },
 		credentials: {
-			freepikApi: { apiKey: options.apiKey ?? API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' },
+			freepikApi: {
+				apiKey: options.apiKey ?? API_KEY,
+				apiHost: 'custom',
+				baseUrl: sim.apiUrl,
+				webhookSecret: '',
+			},
 		},
 		parameters: { resource: 'audioIsolation', ...parameters },
 		items: options.items,

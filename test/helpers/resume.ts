@@ -91,6 +91,7 @@ export async function submit(
 		credentials: {
 			freepikApi: {
 				apiKey: API_KEY,
+				apiHost: 'custom',
 				baseUrl: sim.apiUrl,
 				webhookSecret: options.webhookSecret ?? WEBHOOK_SECRET,
 			},

@@ -17,12 +17,11 @@ export interface ApiHost {
 }
 
 /**
- * Where the API key goes, and in which header. `apiHost` missing means Custom: a credential saved
- * before the field existed has only `baseUrl`, and it keeps going there with x-freepik-api-key.
- * Throws an Error naming the field when the credential is not usable.
+ * Where the API key goes, and in which header. `apiHost` missing means the field's default,
+ * Freepik. Throws an Error naming the field when the credential is not usable.
  */
 export function resolveApiHost(credentials: ICredentialDataDecryptedObject): ApiHost {
-	const choice = credentials.apiHost ?? 'custom';
+	const choice = credentials.apiHost ?? 'freepik';
 	if (choice === 'freepik' || choice === 'magnific') return { ...API_HOSTS[choice] };
 	if (choice !== 'custom')
 		throw new Error(`API Host "${String(choice)}" is not one of Freepik, Magnific, Custom`);
@@ -73,23 +72,38 @@ export function checkBaseUrl(raw: string): string {
 
 const isAbsolute = (url: string) => /^[a-z][a-z\d+.-]*:/i.test(url);
 
+/** n8n's legacy request options (HTTP Request 4.x, so Custom API Call) name the URL `uri`. */
+type RequestOptions = IHttpRequestOptions & { uri?: string | URL };
+
 /**
  * The credential's `authenticate`: puts the key in the chosen host's header and in no other key
  * header, refuses to send it to any other host and turns redirects off. A relative URL (the
  * credential test's request) is resolved against the chosen host, so the
- * test checks what the node uses.
+ * test checks what the node uses. Takes both request shapes n8n passes: `url` and legacy `uri`.
  */
 export async function authenticateRequest(
 	credentials: ICredentialDataDecryptedObject,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const host = resolveApiHost(credentials);
-	const options: IHttpRequestOptions = { ...requestOptions, disableFollowRedirect: true };
-	const absolute = isAbsolute(options.url);
+	const legacy = (requestOptions as RequestOptions).url === undefined;
+	const options: RequestOptions = { ...requestOptions, disableFollowRedirect: true };
+	const url = String((legacy ? options.uri : options.url) ?? '');
+	const absolute = isAbsolute(url);
 	if (!absolute) options.baseURL = host.baseUrl;
-	const target = new URL(
-		absolute ? options.url : `${host.baseUrl}/${options.url.replace(/^\/+/, '')}`,
+	if (legacy) Object.assign(options, { followRedirect: false, followAllRedirects: false });
+	assertKeyHost(host, new URL(absolute ? url : `${host.baseUrl}/${url.replace(/^\/+/, '')}`));
+	const headers = Object.fromEntries(
+		Object.entries(options.headers ?? {}).filter(
+			([name]) => !KEY_HEADERS.includes(name.toLowerCase() as KeyHeader),
+		),
 	);
+	headers[host.keyHeader] = String(credentials.apiKey ?? '');
+	return { ...options, headers };
+}
+
+/** The key goes only to the Base URL's origin, under its path. */
+function assertKeyHost(host: ApiHost, target: URL): void {
 	const base = new URL(host.baseUrl);
 	if (
 		target.origin !== base.origin ||
@@ -99,11 +113,4 @@ export async function authenticateRequest(
 			`The API key is only sent to the credential's host (${host.baseUrl}), not to ${target.origin}`,
 		);
 	}
-	const headers = Object.fromEntries(
-		Object.entries(options.headers ?? {}).filter(
-			([name]) => !KEY_HEADERS.includes(name.toLowerCase() as KeyHeader),
-		),
-	);
-	headers[host.keyHeader] = String(credentials.apiKey ?? '');
-	return { ...options, headers };
 }

@@ -28,7 +28,9 @@ async function callTool(
 	const result = await harness.runNode({
 		nodeType: freepikTool(),
 		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: { freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' } },
+		credentials: {
+			freepikApi: { apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl, webhookSecret: '' },
+		},
 		parameters: {
 			resource: 'audioIsolation',
 			operation: 'isolate',
@@ -99,7 +101,9 @@ describe('tool mode (node type ending in "Tool")', () => {
 		const result = (await harness.runNode({
 			nodeType: new Freepik(),
 			credentialTypes: { freepikApi: new FreepikApi() },
-			credentials: { freepikApi: { apiKey: API_KEY, baseUrl: sim.apiUrl, webhookSecret: '' } },
+			credentials: {
+				freepikApi: { apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl, webhookSecret: '' },
+			},
 			parameters: {
 				resource: 'audioIsolation',
 				operation: 'isolate',

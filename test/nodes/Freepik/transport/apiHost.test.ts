@@ -49,18 +49,18 @@ describe('API host', () => {
 		).rejects.toThrow(`only sent to the credential's host (${baseUrl})`);
 	});
 
-	it('Custom without a header choice, and an old credential without API Host, use x-freepik-api-key', () => {
+	it('Custom without a header choice uses x-freepik-api-key; without API Host it is Freepik', () => {
 		expect(
 			resolveApiHost({ apiHost: 'custom', baseUrl: 'https://proxy.example.com/freepik/' }),
 		).toEqual({
 			baseUrl: 'https://proxy.example.com/freepik',
 			keyHeader: 'x-freepik-api-key',
 		});
-		expect(resolveApiHost({ baseUrl: 'https://proxy.example.com' }).keyHeader).toBe(
-			'x-freepik-api-key',
-		);
-		// Same fallback as before API Host existed: an empty Base URL means Freepik's.
-		expect(resolveApiHost({ baseUrl: '' })).toEqual({ ...API_HOSTS.freepik });
+		// Custom with an empty Base URL means Freepik's; no API Host is the field's default, Freepik.
+		expect(resolveApiHost({ apiHost: 'custom', baseUrl: '' })).toEqual({ ...API_HOSTS.freepik });
+		expect(resolveApiHost({ baseUrl: 'https://proxy.example.com' })).toEqual({
+			...API_HOSTS.freepik,
+		});
 		expect(resolveApiHost({})).toEqual({ ...API_HOSTS.freepik });
 	});
 
