@@ -1,0 +1,80 @@
+'use strict';
+// Small moves in n8n's editor shared by the steps of lib/editor-walk.js (playwright-core page).
+const path = require('node:path');
+const { CLEANUP_CSS, saveScreenshot } = require('./editor-browser');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const byTest = (id) => `[data-test-id="${id}"]`;
+
+/** Opens `route` of the editor and hides tooltips, the assistant button and motion. */
+async function open(page, base, route, readySelector) {
+	await page.goto(`${base}${route}`, { waitUntil: 'domcontentloaded', timeout: 90e3 });
+	if (/\/signin/.test(page.url())) throw new Error('redirected to the sign-in page');
+	await page.locator(readySelector).first().waitFor({ state: 'visible', timeout: 90e3 });
+	await page.addStyleTag({ content: CLEANUP_CSS });
+}
+
+async function dismissToasts(page) {
+	for (const close of await page.locator('.el-notification .el-notification__closeBtn').all())
+		await close.click({ timeout: 2000 }).catch(() => {});
+}
+
+/** docs/screenshots/<name>.png, the pointer parked where it shows no tooltip. */
+async function shoot(page, name, log) {
+	await page.mouse.move(1435, 895);
+	await page.waitForTimeout(400);
+	const file = path.join(REPO, 'docs', 'screenshots', `${name}.png`);
+	const kb = await saveScreenshot(page, file);
+	log(`wrote ${path.relative(REPO, file)} (${kb} KB)`);
+}
+
+/** The visible text of the node creator's results (names of the nodes offered). */
+async function creatorResults(page) {
+	const creator = page.locator(byTest('node-creator')).first();
+	await creator.waitFor({ state: 'visible', timeout: 15e3 });
+	await page.waitForTimeout(700); // the list filters as one types
+	return (await creator.locator(byTest('item-iterator-item')).allInnerTexts()).map((t) =>
+		t.replace(/\s+/g, ' ').trim(),
+	);
+}
+
+/** Types `term` into the node creator's search bar (cleared first). */
+async function searchCreator(page, term) {
+	const bar = page.locator(`${byTest('node-creator')} ${byTest('node-creator-search-bar')}`);
+	await bar.first().waitFor({ state: 'visible', timeout: 15e3 });
+	await bar.first().fill('');
+	await bar.first().pressSequentially(term, { delay: 20 });
+	return creatorResults(page);
+}
+
+async function closeCreator(page) {
+	await page.keyboard.press('Escape');
+	await page
+		.locator(byTest('node-creator'))
+		.first()
+		.waitFor({ state: 'hidden', timeout: 10e3 })
+		.catch(() => {});
+}
+
+/** Waits until `locator` has text matching `re`; resolves the text. */
+async function waitText(locator, re, timeoutMs = 30e3) {
+	const deadline = Date.now() + timeoutMs;
+	let text = '';
+	while (Date.now() < deadline) {
+		text = (await locator.allInnerTexts().catch(() => [])).join('\n');
+		if (re.test(text)) return text;
+		await new Promise((r) => setTimeout(r, 300));
+	}
+	throw new Error(`timed out waiting for ${re} (text: ${text.slice(0, 300)})`);
+}
+
+module.exports = {
+	byTest,
+	open,
+	dismissToasts,
+	shoot,
+	creatorResults,
+	searchCreator,
+	closeCreator,
+	waitText,
+};
