@@ -16,7 +16,15 @@ const { run, spawnTracked, freePort } = require('../../harness/proc');
 const { stopGroup, waitFor } = require('./e2e-suite');
 
 const NPM_HOST = 'registry.npmjs.org';
-const VERDACCIO = path.resolve(__dirname, '..', '..', 'node_modules', 'verdaccio', 'bin', 'verdaccio');
+const VERDACCIO = path.resolve(
+	__dirname,
+	'..',
+	'..',
+	'node_modules',
+	'verdaccio',
+	'bin',
+	'verdaccio',
+);
 
 async function openssl(args, cwd) {
 	const r = await run('openssl', args, { cwd, timeoutMs: 30e3 });
@@ -29,18 +37,40 @@ async function makeCertificates(dir) {
 	const san = `subjectAltName=DNS:${NPM_HOST},IP:127.0.0.1`;
 	fs.writeFileSync(path.join(dir, 'ext.cnf'), `${san}\n`);
 	await openssl(
-		['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=e2e-editor CA']
-			.concat(['-keyout', 'ca.key', '-out', 'ca.pem']),
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'rsa:2048',
+			'-nodes',
+			'-days',
+			'2',
+			'-subj',
+			'/CN=e2e-editor CA',
+		].concat(['-keyout', 'ca.key', '-out', 'ca.pem']),
 		dir,
 	);
 	await openssl(
-		['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${NPM_HOST}`]
-			.concat(['-keyout', 'server.key', '-out', 'server.csr']),
+		['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${NPM_HOST}`].concat([
+			'-keyout',
+			'server.key',
+			'-out',
+			'server.csr',
+		]),
 		dir,
 	);
 	await openssl(
-		['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial']
-			.concat(['-days', '2', '-extfile', 'ext.cnf', '-out', 'server.pem']),
+		[
+			'x509',
+			'-req',
+			'-in',
+			'server.csr',
+			'-CA',
+			'ca.pem',
+			'-CAkey',
+			'ca.key',
+			'-CAcreateserial',
+		].concat(['-days', '2', '-extfile', 'ext.cnf', '-out', 'server.pem']),
 		dir,
 	);
 	return {
@@ -139,7 +169,8 @@ async function publish(registryUrl, ca, tarball) {
 		method: 'PUT',
 		body: { ...user, email: 'publisher@example.com', type: 'user' },
 	});
-	if (!res.json?.token) throw new Error(`registry: adding a user failed: ${res.status} ${res.text}`);
+	if (!res.json?.token)
+		throw new Error(`registry: adding a user failed: ${res.status} ${res.text}`);
 	const key = `//${registryUrl.replace(/^https:\/\//, '')}/:_authToken`;
 	const r = await run(
 		'npm',
@@ -149,7 +180,8 @@ async function publish(registryUrl, ca, tarball) {
 			timeoutMs: 120e3,
 		},
 	);
-	if (r.code !== 0) throw new Error(`npm publish failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
+	if (r.code !== 0)
+		throw new Error(`npm publish failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
 	const meta = await get(`${registryUrl}/${encodeURIComponent('n8n-nodes-freepik')}`, ca);
 	return meta.json?.['dist-tags']?.latest;
 }

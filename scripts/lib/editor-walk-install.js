@@ -10,10 +10,15 @@ const installStep = {
 	always: true,
 	async run({ page, env, check, log }) {
 		await U.open(page, env.base, '/settings/community-nodes', U.byTest('settings-community-nodes'));
-		await page.getByRole('button', { name: /Install/ }).first().click();
+		await page
+			.getByRole('button', { name: /Install/ })
+			.first()
+			.click();
 		const modal = page.locator(U.byTest('communityPackageInstall-modal'));
 		await modal.waitFor({ state: 'visible', timeout: 15e3 });
-		await modal.locator(`input${U.byTest('package-name-input')}, ${U.byTest('package-name-input')} input`).fill(PKG_NAME);
+		await modal
+			.locator(`input${U.byTest('package-name-input')}, ${U.byTest('package-name-input')} input`)
+			.fill(PKG_NAME);
 		await modal.locator(U.byTest('user-agreement-checkbox')).click();
 		await U.shoot(page, 'editor-install', log);
 		await modal.locator(U.byTest('install-community-package-button')).click();

@@ -2,9 +2,9 @@
 // The steps of scripts/e2e-editor.js, in order: what a person does in the editor, and the checks
 // of what they see. Each step gets ctx { page, env, major, check, log } and may leave state for the
 // next ones on ctx (the workflow it built).
-const U = require('./editor-ui');
 const { installStep } = require('./editor-walk-install');
+const { searchStep } = require('./editor-walk-search');
 
-const STEPS = [installStep];
+const STEPS = [installStep, searchStep];
 
 module.exports = { STEPS };
