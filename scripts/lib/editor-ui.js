@@ -1,17 +1,23 @@
 'use strict';
 // Small moves in n8n's editor shared by the steps of lib/editor-walk.js (playwright-core page).
 const path = require('node:path');
-const { CLEANUP_CSS, saveScreenshot } = require('./editor-browser');
+const { saveScreenshot } = require('./editor-browser');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const byTest = (id) => `[data-test-id="${id}"]`;
+
+// editor-browser's CLEANUP_CSS without its [role="tooltip"] rule: Element Plus dropdowns have it.
+const WALK_CSS = `
+  *, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }
+  [data-test-id="ask-assistant-floating-button"], [data-test-id="canvas-chat-button"] { display: none !important; }
+`;
 
 /** Opens `route` of the editor and hides tooltips, the assistant button and motion. */
 async function open(page, base, route, readySelector) {
 	await page.goto(`${base}${route}`, { waitUntil: 'domcontentloaded', timeout: 90e3 });
 	if (/\/signin/.test(page.url())) throw new Error('redirected to the sign-in page');
 	await page.locator(readySelector).first().waitFor({ state: 'visible', timeout: 90e3 });
-	await page.addStyleTag({ content: CLEANUP_CSS });
+	await page.addStyleTag({ content: WALK_CSS });
 }
 
 async function dismissToasts(page) {
@@ -68,7 +74,56 @@ async function waitText(locator, re, timeoutMs = 30e3) {
 	throw new Error(`timed out waiting for ${re} (text: ${text.slice(0, 300)})`);
 }
 
+/** Picks `option` (its visible name) in the options parameter `name` inside `scope`. */
+async function selectOption(page, scope, name, option) {
+	await scope
+		.locator(`${byTest(`parameter-input-${name}`)} input`)
+		.first()
+		.click();
+	const item = page
+		.locator('.el-select-dropdown__item:visible, [role="option"]:visible')
+		.filter({ hasText: option });
+	await item.first().click({ timeout: 10e3 });
+	await page.waitForTimeout(300);
+}
+
+/** Types `value` into the text parameter `name` inside `scope` (replacing what is there). */
+async function fillParameter(scope, name, value) {
+	const input = scope
+		.locator(
+			`${byTest(`parameter-input-${name}`)} input, ${byTest(`parameter-input-${name}`)} textarea`,
+		)
+		.first();
+	await input.click();
+	await input.fill(value);
+	await input.press('Tab');
+}
+
+/** Whether the parameter `name` is shown inside `scope`. */
+async function shows(scope, name) {
+	return scope
+		.locator(byTest(`parameter-input-${name}`))
+		.first()
+		.isVisible();
+}
+
+/** Waits until the input's value matches `re`; resolves the last value seen either way. */
+async function waitValue(input, re, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	let value = '';
+	while (Date.now() < deadline) {
+		value = await input.inputValue().catch(() => '');
+		if (re.test(value)) break;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	return value;
+}
+
 module.exports = {
+	waitValue,
+	selectOption,
+	fillParameter,
+	shows,
 	byTest,
 	open,
 	dismissToasts,

@@ -4,7 +4,8 @@
 // next ones on ctx (the workflow it built).
 const { installStep } = require('./editor-walk-install');
 const { searchStep } = require('./editor-walk-search');
+const { credentialStep } = require('./editor-walk-credential');
 
-const STEPS = [installStep, searchStep];
+const STEPS = [installStep, searchStep, credentialStep];
 
 module.exports = { STEPS };
