@@ -5,7 +5,8 @@
 const { installStep } = require('./editor-walk-install');
 const { searchStep } = require('./editor-walk-search');
 const { credentialStep } = require('./editor-walk-credential');
+const { isolateStep, resumeStep } = require('./editor-walk-run');
 
-const STEPS = [installStep, searchStep, credentialStep];
+const STEPS = [installStep, searchStep, credentialStep, isolateStep, resumeStep];
 
 module.exports = { STEPS };
