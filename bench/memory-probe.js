@@ -37,7 +37,8 @@ const MB = 1024 * 1024;
 						waitForCompletion: true,
 						downloadResult: true,
 					}),
-			options: { pollInterval: 1, ...(itemCount > 1 ? { maxParallelUploads: uploadSlots } : {}) },
+			options: { pollInterval: 1 },
+			tuning: itemCount > 1 ? { maxParallelUploads: uploadSlots } : {},
 		},
 		items: Array.from({ length: itemCount }, () =>
 			input

@@ -43,7 +43,8 @@ async function isolateBatch(sim, durationsMs, options = {}) {
 			url: 'https://example.com/episode.mp3',
 			waitForCompletion: options.wait ?? true,
 			downloadResult: true,
-			options: { pollInterval: 1, maxWaitTime: 120, ...options.nodeOptions },
+			options: { pollInterval: 1, maxWaitTime: 120 },
+			tuning: options.nodeOptions ?? {},
 		},
 		items: durationsMs.map((ms, i) => ({
 			json: { description: `Voice of episode ${i} [sim:duration=${ms}]` },

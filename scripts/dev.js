@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const H = require('../harness/n8n-headless');
 const { spawnTracked, stopChild } = require('../harness/proc');
+const { EXAMPLES_FOLDER, writeDemoInputs } = require('./lib/dev-files');
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -40,7 +41,7 @@ async function main() {
 	if (flag('--fresh')) fs.rmSync(STATE, { recursive: true, force: true });
 	await H.ensureBuilt();
 	const runtime = await H.provision({ line: LINE });
-	fs.mkdirSync(FILES, { recursive: true });
+	writeDemoInputs(FILES);
 	const n8n = new H.N8n({ runtime, userFolder: path.join(STATE, 'n8n'), fileAccess: [FILES] });
 	const firstRun = !fs.existsSync(path.join(n8n.userFolder, '.n8n', 'database.sqlite'));
 
@@ -78,10 +79,7 @@ async function main() {
 					if (node.credentials?.freepikApi) node.credentials.freepikApi = CREDENTIAL;
 					for (const key of ['fileSelector', 'fileName']) {
 						if (typeof node.parameters[key] === 'string')
-							node.parameters[key] = node.parameters[key].replace(
-								'/home/node/.n8n-files/freepik',
-								FILES,
-							);
+							node.parameters[key] = node.parameters[key].replace(EXAMPLES_FOLDER, FILES);
 					}
 				}
 				return wf;
@@ -132,7 +130,7 @@ async function main() {
   login          ${OWNER.email} / ${OWNER.password}${created ? ' (owner just created)' : ''}
   credential     "${CREDENTIAL.name}" -> Freepik API simulator ${sim.apiUrl}
                  (webhook secret "${WEBHOOK_SECRET}"; simulator control API: ${sim.apiUrl}/__sim/requests)
-  files          Read/Write File may use ${FILES}
+  files          Read/Write File may use ${FILES} (the demo reads input.wav from there)
   examples       ${firstRun ? 'imported from examples/' : 'imported on the first run (use --fresh to re-import)'}
   rebuild        ${tsc ? 'tsc --watch is running' : 'npm run build (or npm run dev -- --watch)'}; dist/ is copied into n8n and hot-reloaded
   Ctrl-C stops n8n and the simulator.

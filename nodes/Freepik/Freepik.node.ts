@@ -22,7 +22,7 @@ export class Freepik implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ {isolate:"Isolate sound",get:"Get task",getAll:"Get many tasks"}[$parameter.operation] }}',
+			'={{ {isolate:"Isolate Sound",get:"Get Task",getAll:"Get Many Tasks"}[$parameter.operation] }}',
 		description:
 			"Isolate a voice or instrument from audio or video with Freepik's (Magnific's) AI " +
 			'Audio Isolation',

@@ -45,11 +45,8 @@ export class FreepikTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Copy this node's Production URL (or the Test URL while testing) into the " +
-					'"Webhook URL" option of the Freepik node: Freepik then calls it whenever the task ' +
-					'changes status. Signatures are checked with the Webhook Secret of the Freepik API ' +
-					'credential; if that secret is empty, events are unverified, anyone who knows the ' +
-					'URL can start this workflow, and results are never downloaded.',
+					"Paste this node's Production URL into the Freepik node's Webhook URL option. " +
+					"Events are verified with the credential's Webhook Secret.",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -97,7 +94,7 @@ export class FreepikTrigger implements INodeType {
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
-				placeholder: 'Add option',
+				placeholder: 'Add Option',
 				default: {},
 				options: [
 					{

@@ -57,7 +57,7 @@ const description = (k, i, range) =>
 
 /**
  * Batch workflow k: Webhook (POST /webhook/<path>, answers at once) -> Code (N items) -> Freepik
- * Isolate (wait, poll every 1 s, download). `nodeOptions` go into the Isolate node's options.
+ * Isolate (wait, poll every 1 s, download). `nodeOptions` go into the Isolate node's Tuning.
  */
 function batchWorkflow(k, { items, typePrefix, nodeOptions = {}, taskMs = [1000, 3000] }) {
 	const seed = `batch-${k}`;
@@ -95,7 +95,8 @@ function batchWorkflow(k, { items, typePrefix, nodeOptions = {}, taskMs = [1000,
 						url: `https://example.com/queue-e2e-batch-${k}.mp3`,
 						waitForCompletion: true,
 						downloadResult: true,
-						options: { pollInterval: 1, maxWaitTime: 600, ...nodeOptions },
+						options: { pollInterval: 1, maxWaitTime: 600 },
+						tuning: nodeOptions,
 					},
 					{ seed, credentials: { freepikApi: CREDENTIAL } },
 				),

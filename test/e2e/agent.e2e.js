@@ -294,7 +294,7 @@ test(
 		assert.equal(requests.length, 3, 'bad call, corrected call, answer');
 		assert.equal(
 			toolError(requests, 1),
-			'Invalid "Sound to Isolate" (description): is 2600 characters long; the limit is 2500. Nothing was sent to Freepik; shorten it to at most 2500 characters (name just the sound to keep) and call again.',
+			'Invalid "Sound to Isolate": is 2600 characters long; the limit is 2500. Nothing was sent to Freepik; shorten it to at most 2500 characters (name just the sound to keep) and call again.',
 		);
 		const second = toolMessage(requests, 2);
 		assert.equal(second[0].status, 'COMPLETED');
@@ -323,7 +323,7 @@ test(
 		const { run, requests, creates } = await runCase('insecureUrl');
 		agentAnswer(run);
 		const error = toolError(requests, 1);
-		assert.match(error, /^Invalid "File URL" \(audio or video\): /);
+		assert.match(error, /^Invalid "File URL": /);
 		assert.match(error, /https:\/\//);
 		assert.match(error, /Nothing was sent to Freepik; .+ and call again\.$/);
 		assert.equal(creates, 0);

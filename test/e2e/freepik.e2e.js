@@ -538,6 +538,47 @@ e2e(
 	},
 );
 
+/** Custom API Call: n8n's HTTP Request node with Predefined Credential Type → Freepik API. */
+const httpWithCredential = (url) =>
+	E.node(
+		'Custom API Call',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'GET',
+			url,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'freepikApi',
+			options: {},
+		},
+		{ credentials: { freepikApi: E.CREDENTIALS.good } },
+	);
+
+e2e(
+	'Custom API Call: HTTP Request with the Freepik API credential lists tasks, key in its header',
+	() => ({ nodes: [E.start(), httpWithCredential(`${ctx.sim.apiUrl}/v1/ai/audio-isolation`)] }),
+	async (run) => {
+		assertSucceeded(run);
+		const [item] = items(run, 'Custom API Call');
+		assert.ok(Array.isArray(item.json.data), `no task list: ${JSON.stringify(item.json)}`);
+		const lists = await simRequests('api', 'list');
+		assert.equal(lists.length, 1);
+		assert.equal(header(lists[0], 'x-freepik-api-key'), E.SIM_KEY);
+		assertNoKeyLeak(run);
+	},
+);
+
+e2e(
+	'Custom API Call: a URL on another origin fails before sending; the key goes nowhere',
+	() => ({ nodes: [E.start(), httpWithCredential(`${ctx.sim.fileUrl}/v1/ai/audio-isolation`)] }),
+	async (run) => {
+		assert.notEqual(run.exitCode, 0, 'the request to another origin succeeded');
+		assert.match(describeRun(run), /only sent to the credential's host/);
+		assert.deepEqual(await simRequests(), []);
+		assertNoKeyLeak(run);
+	},
+);
+
 test('examples use node types and versions that this n8n and this package provide', () => {
 	const nodeModules = path.resolve(path.dirname(ctx.runtime.n8nBin), '..', '..');
 	const base = require(path.join(nodeModules, 'n8n-nodes-base', 'dist', 'types', 'nodes.json'));

@@ -50,8 +50,8 @@ interface Case {
 	name: string;
 	scenario: Scenario;
 	faults: FaultSpec[];
-	/** Node options added to the scenario's. */
-	options?: Record<string, unknown>;
+	/** The node's Tuning settings. */
+	tuning?: Record<string, unknown>;
 	/** 'success', or what the error message must match. */
 	outcome: 'success' | RegExp;
 	/** What the error description must match (as well). */
@@ -238,7 +238,7 @@ const cases: Case[] = [
 	{
 		name: 'create timeout after the task was created',
 		scenario: 'isolate',
-		options: SLOW,
+		tuning: SLOW,
 		faults: [{ route: 'create', kind: 'delayAfterCreate', ms: 1500 }],
 		outcome: new RegExp(`while creating the isolation task \\(ETIMEDOUT\\).*${AMBIGUOUS.source}`),
 		description: AMBIGUOUS_DESCRIPTION,
@@ -250,7 +250,7 @@ const cases: Case[] = [
 	{
 		name: 'create timeout before the server created it (it does, later)',
 		scenario: 'isolate',
-		options: SLOW,
+		tuning: SLOW,
 		faults: [{ route: 'create', kind: 'delay', ms: 1500 }],
 		outcome: new RegExp(`while creating the isolation task \\(ETIMEDOUT\\).*${AMBIGUOUS.source}`),
 		description: AMBIGUOUS_DESCRIPTION,
@@ -341,7 +341,7 @@ const cases: Case[] = [
 		name: 'get 404',
 		scenario: 'get',
 		faults: [{ route: 'get', kind: 'status', status: 404, body: { message: 'Not found' } }],
-		outcome: /could not find it while getting task .*: Not found/,
+		outcome: /Task \S+ not found: check the Task ID/,
 		gets: [1, 1],
 	},
 	{
@@ -368,7 +368,7 @@ const cases: Case[] = [
 	{
 		name: 'get timeout',
 		scenario: 'get',
-		options: SLOW,
+		tuning: SLOW,
 		faults: [{ route: 'get', kind: 'delay', ms: 1500 }],
 		outcome: 'success',
 		gets: [2, 2],
@@ -530,7 +530,7 @@ const cases: Case[] = [
 	{
 		name: 'download timeout',
 		scenario: 'download',
-		options: SLOW,
+		tuning: SLOW,
 		faults: [{ route: 'download', kind: 'delay', ms: 1500 }],
 		outcome: 'success',
 		downloads: [2, 2],
@@ -578,7 +578,7 @@ const cases: Case[] = [
 	{
 		name: 'list timeout',
 		scenario: 'list',
-		options: SLOW,
+		tuning: SLOW,
 		faults: [{ route: 'list', kind: 'delay', ms: 1500 }],
 		outcome: 'success',
 		lists: [2, 2],
@@ -663,22 +663,27 @@ const tally: Pick<Figures, 'faultsTried' | 'endedCorrectly' | 'duplicatePosts' |
 function parametersFor(
 	scenario: Scenario,
 	taskId: string | undefined,
-	extra: Record<string, unknown> = {},
+	tuning: Record<string, unknown> = {},
 ) {
-	const options = { pollInterval: 1, maxWaitTime: 2, ...extra };
+	const options = { pollInterval: 1, maxWaitTime: 2 };
+	const get = { operation: 'get', taskId, options, tuning };
 	switch (scenario) {
 		case 'isolate':
-			return isolateFromUrl({ waitForCompletion: false, options });
+			return isolateFromUrl({ waitForCompletion: false, options, tuning });
 		case 'isolateWait':
-			return isolateFromUrl({ waitForCompletion: true, options: { ...options, maxWaitTime: 10 } });
+			return isolateFromUrl({
+				waitForCompletion: true,
+				options: { ...options, maxWaitTime: 10 },
+				tuning,
+			});
 		case 'get':
-			return { operation: 'get', taskId, waitForCompletion: false, downloadResult: false, options };
+			return { ...get, waitForCompletion: false, downloadResult: false };
 		case 'download':
-			return { operation: 'get', taskId, waitForCompletion: false, downloadResult: true, options };
+			return { ...get, waitForCompletion: false, downloadResult: true };
 		case 'getWait':
-			return { operation: 'get', taskId, waitForCompletion: true, downloadResult: true, options };
+			return { ...get, waitForCompletion: true, downloadResult: true };
 		case 'list':
-			return { operation: 'getAll', returnAll: true, options };
+			return { operation: 'getAll', returnAll: true, tuning };
 	}
 }
 
@@ -762,7 +767,7 @@ export function faultMatrix(part: 'throw' | 'continueOnFail'): void {
 				};
 				for (const fault of c.faults) sim.addFault(fault);
 
-				const parameters = parametersFor(c.scenario, taskId, c.options);
+				const parameters = parametersFor(c.scenario, taskId, c.tuning);
 				const result = await runFreepik(sim, parameters, {
 					continueOnFail: mode === 'continueOnFail',
 					...(c.client ? { tuning: fastTuning(c.client) } : {}),

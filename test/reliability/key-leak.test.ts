@@ -284,7 +284,7 @@ describe('the API key never leaks', () => {
 			sim.addFault({ route: 'create', kind: 'delayAfterCreate', ms: 1500 });
 			const timeout = await runFreepik(
 				sim,
-				isolateFromUrl({ waitForCompletion: false, options: { requestTimeout: 1 } }),
+				isolateFromUrl({ waitForCompletion: false, tuning: { requestTimeout: 1 } }),
 				{ continueOnFail: true },
 			);
 			expect(timeout.items[0].json.error).toMatch(/ETIMEDOUT/);

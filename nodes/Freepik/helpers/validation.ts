@@ -7,35 +7,16 @@ import { isToolMode } from './toolMode';
 
 export { LIMITS, MAX_DESCRIPTION_LENGTH } from './limits';
 
-/** Freepik's name for the fields whose n8n label differs (fields of n8n's own have none). */
-const API_NAMES: Record<string, string> = {
-	'Sound to Isolate': 'description',
-	'File URL': 'audio or video',
-	'Base64 Data': 'audio or video',
-	'Input Binary Field': 'audio or video',
-	'Bounding Box': 'x1, y1, x2, y2',
-	'Bounding Box X1': 'x1',
-	'Bounding Box Y1': 'y1',
-	'Bounding Box X2': 'x2',
-	'Bounding Box Y2': 'y2',
-	'Frame Sample Rate (FPS)': 'sample_fps',
-	'Reranking Candidates': 'reranking_candidates',
-	'Predict Spans': 'predict_spans',
-	'Webhook URL': 'webhook_url',
-	'Task ID': 'task_id',
-};
-
 /** How to fix a field, where "fix it" says too little. */
 const FIXES: Record<string, string> = {
 	'File URL': 'pass a public https:// link to the audio or video file',
 };
 
 /**
- * The whole error in one line, because an AI Agent receives only the message: the field by label
- * and Freepik name, the rule, that nothing was sent, and the fix. E.g.
- * `Invalid "Sound to Isolate" (description): is 2600 characters long;
- * the limit is 2500. Nothing was
- * sent to Freepik; shorten it and call again.`
+ * What is wrong, by the field's label: the message of a validation error. An AI Agent receives only
+ * the message, so in tool mode it also says that nothing was sent and how to fix it, e.g.
+ * `Invalid "Sound to Isolate": is 2600 characters long; the limit is 2500. Nothing was sent to
+ * Freepik; shorten it and call again.` People read that second half in the description.
  */
 export function invalidMessage(
 	field: string,
@@ -43,13 +24,12 @@ export function invalidMessage(
 	fix = FIXES[field] ?? 'correct it',
 	toolMode = false,
 ): string {
-	const apiName = API_NAMES[field];
-	const label = apiName ? `"${field}" (${apiName})` : `"${field}"`;
-	return (
-		`Invalid ${label}: ${rule}. Nothing was sent to Freepik; ${fix} and ` +
-		`${toolMode ? 'call' : 'run'} again.`
-	);
+	const what = `Invalid "${field}": ${rule}`;
+	return toolMode ? `${what}. ${nextStep(fix, 'call')}` : what;
 }
+
+const nextStep = (fix: string, verb: 'run' | 'call', where = '') =>
+	`Nothing was sent to Freepik; ${fix}${where} and ${verb} again.`;
 
 /**
  * Throws a NodeOperationError naming the field and the rule; `itemIndex`
@@ -60,18 +40,13 @@ export function invalid(
 	itemIndex: number,
 	field: string,
 	rule: string,
-	fix?: string,
+	fix = FIXES[field] ?? 'correct it',
 ): never {
-	const error = new NodeOperationError(
-		ctx.getNode(),
-		invalidMessage(field, rule, fix, isToolMode(ctx)),
-		{
-			itemIndex,
-			description:
-				`Fix the "${field}" field of item ${itemIndex} and run again. Nothing was sent to ` +
-				'Freepik.',
-		},
-	);
+	const toolMode = isToolMode(ctx);
+	const error = new NodeOperationError(ctx.getNode(), invalidMessage(field, rule, fix, toolMode), {
+		itemIndex,
+		...(toolMode ? {} : { description: nextStep(fix, 'run', ` (item ${itemIndex})`) }),
+	});
 	throw standsAlone(error);
 }
 

@@ -21,12 +21,20 @@ export const waitModeField: INodeProperties = {
 		{
 			name: 'Resume on Webhook',
 			value: 'webhook',
-			description:
-				'The execution waits without running and resumes when Freepik calls back. Needs n8n ' +
-				'2.x, a Webhook Secret in the credential, n8n reachable by Freepik (WEBHOOK_URL); at ' +
-				`most ${largestBatch()} items per run.`,
+			description: 'The execution pauses without running and resumes when Freepik calls back',
 		},
 	],
 	default: 'poll',
 	description: 'How to wait for the tasks',
+};
+
+/** What Resume on Webhook needs, shown under Wait Mode once it is chosen (as n8n's Wait node does). */
+export const waitModeNotice: INodeProperties = {
+	displayName:
+		'Resume on Webhook needs n8n 2.x, a Webhook Secret in the credential and an n8n that ' +
+		`Freepik can reach (WEBHOOK_URL); at most ${largestBatch()} items per run`,
+	name: 'waitModeNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { waitForCompletion: [true], waitMode: ['webhook'] } },
 };

@@ -106,7 +106,7 @@ function sameDownloadField(ctx: IExecuteFunctions, jobs: CallbackJob[]): string 
 	if (fields.size > 1) {
 		fail(
 			ctx,
-			`${MODE}: "Download Result" and "Output Binary Field" must be the same for every item`,
+			`${MODE}: "Download Result" and "Put Output File in Field" must be the same for every item`,
 			'The whole batch resumes at once with one setting.',
 		);
 	}
@@ -114,7 +114,7 @@ function sameDownloadField(ctx: IExecuteFunctions, jobs: CallbackJob[]): string 
 	if (field !== undefined && field.length > MAX_FIELD_NAME_LENGTH) {
 		fail(
 			ctx,
-			`Invalid "Output Binary Field": at most ${MAX_FIELD_NAME_LENGTH} characters with ${MODE}`,
+			`Invalid "Put Output File in Field": at most ${MAX_FIELD_NAME_LENGTH} characters with ${MODE}`,
 			'The field name is kept with the waiting execution.',
 		);
 	}

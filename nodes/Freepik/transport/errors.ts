@@ -79,8 +79,9 @@ export function toNodeApiError(
 	action: string,
 	context: ErrorContext = {},
 ): NodeApiError {
-	const { apiMessage, details } = describeBody(failure);
 	const status = failure.statusCode;
+	if (status === 404 && context.taskId) return taskNotFound(node, context.taskId, context);
+	const { apiMessage, details } = describeBody(failure);
 	const headline = status
 		? `${statusHeadline(status)} while ${action}`
 		: `Could not reach Freepik while ${action} (${failure.code ?? 'network error'})`;
@@ -114,5 +115,23 @@ export function toNodeApiError(
 	// Read by helpers/outputs.ts: this error already names its task.
 	if (context.taskId) error.context.taskId = context.taskId;
 	if (context.mayHaveCreated) error.context.mayHaveCreated = true;
+	return error;
+}
+
+/** An unknown task id: said once, with what to do, instead of Freepik's bare "Not found". */
+function taskNotFound(node: INode, taskId: string, context: ErrorContext): NodeApiError {
+	const message = `Task ${taskId} not found: check the Task ID`;
+	const error = new NodeApiError(
+		node,
+		{ message, httpCode: '404', task_id: taskId },
+		{
+			message,
+			description: `Freepik has no task ${taskId} for this API key; Get Many lists the ones it has.`,
+			httpCode: '404',
+			itemIndex: context.itemIndex,
+		},
+	);
+	error.message = message;
+	error.context.taskId = taskId;
 	return error;
 }

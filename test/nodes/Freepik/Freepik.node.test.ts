@@ -31,7 +31,7 @@ describe('Freepik node panel defaults', () => {
 	});
 
 	it("shows Freepik's own rate limits as the default request rates", () => {
-		const options = field('options', 'isolate');
+		const options = field('tuning', 'isolate');
 		expect(option(options, 'averageRequestsPerSecond').default).toBe(
 			FREEPIK_RATE_LIMITS.averagePerSecond,
 		);

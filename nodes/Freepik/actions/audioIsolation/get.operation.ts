@@ -7,9 +7,11 @@ import { checkTaskId } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
 import {
 	batchOptionFields,
+	optionsCollection,
 	readOptions,
 	readWaitSettings,
 	runTaskOperation,
+	tuningCollection,
 	waitFields,
 	waitOptionFields,
 } from './shared';
@@ -40,14 +42,8 @@ const properties: INodeProperties[] = [
 			'Whether to download the isolated WAV into the output binary field if the task is ' +
 			'already COMPLETED',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...waitOptionFields, ...batchOptionFields],
-	},
+	optionsCollection(waitOptionFields),
+	tuningCollection(batchOptionFields),
 ];
 
 export const description = updateDisplayOptions(

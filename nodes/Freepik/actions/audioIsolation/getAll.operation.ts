@@ -11,7 +11,7 @@ import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';
 import { checkRange } from '../../helpers/validation';
 import { FreepikClient } from '../../transport';
-import { batchOptionFields, readBatchSettings } from './shared';
+import { batchOptionFields, readBatchSettings, tuningCollection } from './shared';
 
 const properties: INodeProperties[] = [
 	{
@@ -31,14 +31,7 @@ const properties: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: batchOptionFields.filter((field) => field.name !== 'maxTasksInFlight'),
-	},
+	tuningCollection(batchOptionFields.filter((field) => field.name !== 'maxTasksInFlight')),
 ];
 
 export const description = updateDisplayOptions(

@@ -4,9 +4,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { TaskJob } from '../../engine/types';
 import type { Tuning } from '../../helpers/batch';
 import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
+import { nameResultsAfterInputs } from '../../helpers/resultNames';
 import { maxParallelUploadsField } from '../../helpers/uploadSlots';
-import { invalid, LIMITS, MAX_DESCRIPTION_LENGTH } from '../../helpers/validation';
-import { waitModeField } from '../../resume/description';
+import { LIMITS, MAX_DESCRIPTION_LENGTH } from '../../helpers/validation';
+import { waitModeField, waitModeNotice } from '../../resume/description';
 import { submitForCallbacks, type CallbackJob } from '../../resume/submit';
 import type { RequestBody } from '../../transport';
 import {
@@ -16,7 +17,14 @@ import {
 	requestHashOf,
 	type IsolatePlan,
 } from './isolate.plan';
-import { batchOptionFields, runTaskOperation, waitFields, waitOptionFields } from './shared';
+import {
+	batchOptionFields,
+	optionsCollection,
+	runTaskOperation,
+	tuningCollection,
+	waitFields,
+	waitOptionFields,
+} from './shared';
 import { FROM_AI_HINTS, fromAi } from './tool';
 
 const properties: INodeProperties[] = [
@@ -104,76 +112,79 @@ const properties: INodeProperties[] = [
 	},
 	...waitFields(true),
 	waitModeField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			...BOUNDING_BOX.map(
-				(name): INodeProperties => ({
-					displayName: `Bounding Box ${name.toUpperCase()}`,
-					name,
-					type: 'number',
-					typeOptions: { minValue: 0 },
-					default: 0,
-					description:
-						`Pixel coordinate ${name} of the box around the sound source in the video (set all ` +
-						'four: x1 < x2, y1 < y2)',
-					displayOptions: { show: { '/inputType': ['video'] } },
-				}),
-			),
-			{
-				displayName: 'Frame Sample Rate (FPS)',
-				name: 'sampleFps',
+	waitModeNotice,
+	optionsCollection([
+		...BOUNDING_BOX.map(
+			(name): INodeProperties => ({
+				displayName: `Bounding Box ${name.toUpperCase()}`,
+				name,
 				type: 'number',
-				typeOptions: {
-					minValue: LIMITS.sampleFps.min,
-					maxValue: LIMITS.sampleFps.max,
-					numberPrecision: 1,
-				},
-				default: 2, // DEFAULTS.sampleFps (literal for lint; Freepik.node.test.ts checks)
-				description: 'Video frames per second to analyse (1–5); higher is more precise and slower',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					`Pixel coordinate ${name} of the box around the sound source in the video (set all ` +
+					'four: x1 < x2, y1 < y2)',
 				displayOptions: { show: { '/inputType': ['video'] } },
+			}),
+		),
+		{
+			displayName: 'Frame Sample Rate (FPS)',
+			name: 'sampleFps',
+			type: 'number',
+			typeOptions: {
+				minValue: LIMITS.sampleFps.min,
+				maxValue: LIMITS.sampleFps.max,
+				numberPrecision: 1,
 			},
-			{
-				displayName: 'Reranking Candidates',
-				name: 'rerankingCandidates',
-				type: 'number',
-				typeOptions: {
-					minValue: LIMITS.rerankingCandidates.min,
-					maxValue: LIMITS.rerankingCandidates.max,
-				},
-				default: 1, // DEFAULTS.rerankingCandidates (literal for lint; Freepik.node.test.ts checks)
-				description:
-					'Quality versus speed (1–8): more candidates give a better result and take longer',
+			default: 2, // DEFAULTS.sampleFps (literal for lint; Freepik.node.test.ts checks)
+			description: 'Video frames per second to analyse (1–5); higher is more precise and slower',
+			displayOptions: { show: { '/inputType': ['video'] } },
+		},
+		{
+			displayName: 'Reranking Candidates',
+			name: 'rerankingCandidates',
+			type: 'number',
+			typeOptions: {
+				minValue: LIMITS.rerankingCandidates.min,
+				maxValue: LIMITS.rerankingCandidates.max,
 			},
-			{
-				displayName: 'Predict Spans',
-				name: 'predictSpans',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to improve isolation of non-ambient sounds such as speech or notes',
-			},
-			{
-				displayName: 'Webhook URL',
-				name: 'webhookUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'https://n8n.example.com/webhook/…/freepik',
-				description:
-					'Freepik POSTs every status change here: paste the Production URL of a Freepik Trigger node',
-			},
-			...waitOptionFields.map((field) => ({
-				...field,
-				displayOptions: { show: { '/waitForCompletion': [true] } },
-			})),
-			...batchOptionFields,
-			{ ...maxParallelUploadsField, displayOptions: { show: { '/inputSource': ['binary'] } } },
-		],
-	},
+			default: 1, // DEFAULTS.rerankingCandidates (literal for lint; Freepik.node.test.ts checks)
+			description:
+				'Quality versus speed (1–8): more candidates give a better result and take longer',
+		},
+		{
+			displayName: 'Predict Spans',
+			name: 'predictSpans',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to improve isolation of non-ambient sounds such as speech or notes',
+		},
+		{
+			displayName: 'Webhook URL',
+			name: 'webhookUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://n8n.example.com/webhook/…/freepik',
+			description:
+				'Freepik POSTs every status change here: paste the Production URL of a Freepik Trigger node',
+			// Resume on Webhook gives Freepik this execution's own URL instead.
+			displayOptions: { hide: { '/waitMode': ['webhook'] } },
+		},
+		...waitOptionFields.map(whileWaiting),
+	]),
+	tuningCollection([
+		...batchOptionFields,
+		{ ...maxParallelUploadsField, displayOptions: { show: { '/inputSource': ['binary'] } } },
+	]),
 ];
+
+/** Wait options show while waiting; Poll Interval only when polling. */
+function whileWaiting(field: INodeProperties): INodeProperties {
+	const show: Record<string, Array<string | boolean>> = { '/waitForCompletion': [true] };
+	if (field.name === 'pollInterval') show['/waitMode'] = ['poll'];
+	if (field.name === 'outputBinaryPropertyName') show['/downloadResult'] = [true];
+	return { ...field, displayOptions: { show } };
+}
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['audioIsolation'], operation: ['isolate'] } },
@@ -189,16 +200,11 @@ function jobOf(ctx: IExecuteFunctions, plan: IsolatePlan): TaskJob<RequestBody> 
 		: { kind: 'createOnly', itemIndex, body, requestHash };
 }
 
-/** Resume on Webhook: the task calls this execution back instead of being polled. */
+/**
+ * Resume on Webhook: the task calls this execution back instead of being polled. The Webhook URL
+ * option is hidden in this mode; a value left from Poll mode gives way to the execution's URL.
+ */
 function callbackJobOf(ctx: IExecuteFunctions, plan: IsolatePlan, webhookUrl: string): CallbackJob {
-	if (plan.fields.webhook_url !== undefined) {
-		invalid(
-			ctx,
-			plan.itemIndex,
-			'Webhook URL',
-			'must be empty with Wait Mode "Resume on Webhook": Freepik calls this execution back instead',
-		);
-	}
 	plan.fields.webhook_url = webhookUrl;
 	return {
 		job: {
@@ -226,5 +232,5 @@ export async function execute(
 	const output = await runTaskOperation(this, items.length, tuning, (i) =>
 		jobOf(this, planItem(this, i)),
 	);
-	return isToolMode(this) ? noteTemporaryLinks(output) : output;
+	return isToolMode(this) ? noteTemporaryLinks(output) : nameResultsAfterInputs(this, output);
 }

@@ -3,6 +3,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { RequestHash, WaitSettings } from '../../engine/types';
 import {
 	jsonBodyWithBase64File,
+	SUPPORTED_FORMATS,
 	unsupportedFormatReason,
 	type InputType,
 } from '../../helpers/binary';
@@ -150,8 +151,12 @@ function readPredictSpans(ctx: IExecuteFunctions, i: number, raw: unknown): bool
 
 function readInput(ctx: IExecuteFunctions, i: number, inputType: InputType): IsolatePlan['input'] {
 	const source = ctx.getNodeParameter('inputSource', i) as string;
-	if (source === 'url')
-		return { value: checkHttpsUrl(ctx, i, 'File URL', ctx.getNodeParameter('url', i)) };
+	if (source === 'url') {
+		const url = checkHttpsUrl(ctx, i, 'File URL', ctx.getNodeParameter('url', i));
+		const reason = urlContradictsInputType(inputType, url);
+		if (reason) invalid(ctx, i, 'File URL', reason, 'set Input Type to match the file');
+		return { value: url };
+	}
 	if (source === 'base64') {
 		const { base64, mimeType } = checkBase64(ctx, i, ctx.getNodeParameter('base64Data', i));
 		const reason = mimeType ? unsupportedFormatReason(inputType, mimeType, undefined) : null;
@@ -160,6 +165,19 @@ function readInput(ctx: IExecuteFunctions, i: number, inputType: InputType): Iso
 	}
 	if (source === 'binary') return readBinaryInput(ctx, i, inputType);
 	return invalid(ctx, i, 'Input Source', 'must be Binary File, URL or Base64');
+}
+
+/**
+ * A link whose file extension belongs to the other input type (`.mp4` with Audio). Links without
+ * a known extension pass: many serve files from paths without one.
+ */
+function urlContradictsInputType(inputType: InputType, url: string): string | null {
+	const extension = new URL(url).pathname.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+	const other: InputType = inputType === 'audio' ? 'video' : 'audio';
+	if (!extension || !SUPPORTED_FORMATS[other].extensions.includes(extension)) return null;
+	const article = other === 'audio' ? 'an' : 'a';
+	const label = inputType === 'audio' ? 'Audio' : 'Video';
+	return `the link ends in .${extension}, ${article} ${other} format, but Input Type is ${label}`;
 }
 
 function readBinaryInput(

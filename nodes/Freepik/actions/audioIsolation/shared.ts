@@ -63,15 +63,39 @@ export const waitOptionFields: INodeProperties[] = [
 			'later with Get',
 	},
 	{
-		displayName: 'Output Binary Field',
+		displayName: 'Put Output File in Field',
 		name: 'outputBinaryPropertyName',
 		type: 'string',
 		default: 'data', // DEFAULTS.outputBinaryPropertyName (literal for lint; a test checks)
 		description:
-			'Binary field that receives the isolated WAV; further results go to &lt;name&gt;_1, ' +
-			'&lt;name&gt;_2, …',
+			'Binary field for the isolated WAV; further files go to &lt;field&gt;_1, &lt;field&gt;_2, …',
 	},
 ];
+
+/** Options and settings in the order n8n's panel lists them: alphabetical. */
+export const alphabetical = (fields: INodeProperties[]): INodeProperties[] =>
+	[...fields].sort((a, b) => a.displayName.localeCompare(b.displayName));
+
+/** The everyday choices; the rate, concurrency and timeout settings live in `tuningCollection`. */
+export const optionsCollection = (options: INodeProperties[]): INodeProperties => ({
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: alphabetical(options),
+});
+
+/** Rate limits, concurrency and timeouts, kept apart from the everyday Options. */
+export const tuningCollection = (settings: INodeProperties[]): INodeProperties => ({
+	displayName: 'Tuning',
+	name: 'tuning',
+	type: 'collection',
+	placeholder: 'Add Setting',
+	default: {},
+	description: "Rate limits, concurrency and timeouts; the defaults suit Freepik's standard plan",
+	options: alphabetical(settings),
+});
 
 export const batchOptionFields: INodeProperties[] = [
 	{
@@ -151,7 +175,7 @@ export function readWaitSettings(
 		options.outputBinaryPropertyName ?? DEFAULTS.outputBinaryPropertyName,
 	).trim();
 	if (download && !outputBinaryPropertyName)
-		invalid(ctx, itemIndex, 'Output Binary Field', 'must not be empty');
+		invalid(ctx, itemIndex, 'Put Output File in Field', 'must not be empty');
 	return {
 		pollIntervalMs,
 		maxWaitMs,
@@ -160,10 +184,10 @@ export function readWaitSettings(
 }
 
 /**
- * Batch-wide settings come from the first item's options (one client and one loop serve the batch).
+ * Batch-wide settings come from the first item's Tuning (one client and one loop serve the batch).
  */
 export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
-	const options = readOptions(ctx, 0);
+	const options = ctx.getNodeParameter('tuning', 0, {}) as IDataObject;
 	const average = readNumberOption(ctx, 0, options, 'averageRequestsPerSecond');
 	const burst = readNumberOption(ctx, 0, options, 'burstRequestsPerSecond');
 	const signal = ctx.getExecutionCancelSignal?.();

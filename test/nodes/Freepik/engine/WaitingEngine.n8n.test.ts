@@ -8,7 +8,10 @@ import { waitFor } from '../../../simulator/helpers';
 const itemsWith = (hints: string[]) =>
 	hints.map((hint, i) => ({ json: { description: `Voice ${i} ${hint}` } }));
 
-const batchParams = (options: Record<string, unknown> = {}) => ({
+const batchParams = (
+	options: Record<string, unknown> = {},
+	tuning: Record<string, unknown> = {},
+) => ({
 	operation: 'isolate',
 	description: '={{ $json.description }}',
 	inputType: 'audio',
@@ -17,6 +20,7 @@ const batchParams = (options: Record<string, unknown> = {}) => ({
 	waitForCompletion: true,
 	downloadResult: true,
 	options: { pollInterval: 1, maxWaitTime: 30, ...options },
+	tuning,
 });
 
 const descriptionOf = (sim: Simulator, taskId: string) =>
@@ -44,7 +48,7 @@ describe('waiting engine (a whole batch at once)', () => {
 			expect(descriptionOf(sim, item.json.task_id)).toBe(
 				`Voice ${i} [sim:duration=${durations[i]}]`,
 			);
-			expect(item.binary?.data.fileName).toBe(`${item.json.task_id}.wav`);
+			expect(item.binary?.data.fileName).toBe('episode-isolated.wav');
 		});
 		expect(sim.stats().creates).toBe(durations.length);
 		expect(sim.requestsTo('create')).toHaveLength(durations.length);
@@ -106,7 +110,7 @@ describe('waiting engine (a whole batch at once)', () => {
 		sim.addFault({ route: 'download', kind: 'delay', ms: 100_000, times: 'Infinity' });
 		const { status, logs } = await runFreepik(
 			sim,
-			batchParams({ pollInterval: 1, maxWaitTime: 3600, maxTasksInFlight: 3 }),
+			batchParams({ pollInterval: 1, maxWaitTime: 3600 }, { maxTasksInFlight: 3 }),
 			{
 				items: itemsWith(['[sim:never]', '[sim:never]', '[sim:duration=200]', '[sim:never]']),
 				cancelAfterMs: 1500,

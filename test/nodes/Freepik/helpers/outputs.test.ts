@@ -60,7 +60,7 @@ describe('batches', () => {
 			const id = taskIdOf(description);
 			expect(items[i].pairedItem).toEqual({ item: i });
 			expect(items[i].json).toMatchObject({ task_id: id, status: 'COMPLETED' });
-			expect(items[i].binary!.data.fileName).toBe(`${id}.wav`);
+			expect(items[i].binary!.data.fileName).toBe('interview-isolated.wav');
 		});
 		// The scenario is real: the simulator finished them out of input order.
 		const finishOrder = [...sim.tasks.values()]
@@ -116,7 +116,7 @@ describe('batches', () => {
 			isolateFromUrl({
 				description: perItemDescription,
 				downloadResult: false,
-				options: { maxTasksInFlight: 2 },
+				tuning: { maxTasksInFlight: 2 },
 			}),
 			{ items: itemsWith(...descriptions) },
 		);
@@ -172,7 +172,7 @@ describe('batches', () => {
 			isolateFromUrl({
 				description: perItemDescription,
 				downloadResult: false,
-				options: { maxTasksInFlight: 1 },
+				tuning: { maxTasksInFlight: 1 },
 			}),
 			{ items: itemsWith('first', 'second', 'third'), continueOnFail: true },
 		);

@@ -81,7 +81,7 @@ describe('tool mode (node type ending in "Tool")', () => {
 	it('an over-long description: the message alone names the field, the limit, that nothing was sent and the fix', async () => {
 		const { error } = await callTool(sim, { ...speech, Sound_to_Isolate: 'x'.repeat(2600) });
 		expect(error?.message).toBe(
-			'Invalid "Sound to Isolate" (description): is 2600 characters long; the limit is 2500. Nothing was sent to Freepik; shorten it to at most 2500 characters (name just the sound to keep) and call again.',
+			'Invalid "Sound to Isolate": is 2600 characters long; the limit is 2500. Nothing was sent to Freepik; shorten it to at most 2500 characters (name just the sound to keep) and call again.',
 		);
 		expect(sim.requests).toHaveLength(0);
 	});
@@ -92,7 +92,7 @@ describe('tool mode (node type ending in "Tool")', () => {
 			File_URL: 'http://example.com/interview.mp3',
 		});
 		expect(error?.message).toMatch(
-			/^Invalid "File URL" \(audio or video\): .*https:\/\/.*Nothing was sent to Freepik; .*https:\/\/.* and call again\.$/,
+			/^Invalid "File URL": .*https:\/\/.*Nothing was sent to Freepik; .*https:\/\/.* and call again\.$/,
 		);
 		expect(sim.requests).toHaveLength(0);
 	});

@@ -64,14 +64,14 @@ describe('uploadTimeoutMs', () => {
 });
 
 /** Isolate from the binary field `data`, without waiting. */
-const binaryIsolate = (options: Record<string, unknown>) => ({
+const binaryIsolate = (tuning: Record<string, unknown>) => ({
 	operation: 'isolate',
 	description: 'A person speaking',
 	inputType: 'audio',
 	inputSource: 'binary',
 	binaryPropertyName: 'data',
 	waitForCompletion: false,
-	options,
+	tuning,
 });
 
 describe('Max Parallel Uploads through n8n-core (6 binary items, slow create answers)', () => {

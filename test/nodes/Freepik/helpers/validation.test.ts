@@ -19,9 +19,6 @@ type Case = [
 	run?: RunOptions,
 ];
 
-/** `Invalid "Sound to Isolate" (description): …` → `Invalid "Sound to Isolate": …`, so cases match on the label. */
-const withoutApiName = (message: string) => message.replace(/^(Invalid "[^"]+") \([^)]+\):/, '$1:');
-
 const video = (options: Record<string, unknown>) =>
 	isolateFromUrl({ inputType: 'video', url: 'https://example.com/clip.mp4', options });
 const binaryCase = (
@@ -75,6 +72,16 @@ const isolateCases: Case[] = [
 		/"File URL": must be a public https:\/\/ URL/,
 	],
 	['not a URL', isolateFromUrl({ url: 'example.com/a.mp3' }), /"File URL": is not a valid URL/],
+	[
+		'a video link (.mp4) with Input Type Audio',
+		isolateFromUrl({ url: 'https://example.com/clips/talk.MP4?sig=1' }),
+		/"File URL": the link ends in \.mp4, a video format, but Input Type is Audio/,
+	],
+	[
+		'an audio link (.wav) with Input Type Video',
+		isolateFromUrl({ inputType: 'video', url: 'https://example.com/talk.wav' }),
+		/"File URL": the link ends in \.wav, an? audio format, but Input Type is Video/,
+	],
 	binaryCase(
 		'text/plain binary',
 		{ data: Buffer.from('hello'), fileName: 'notes.txt', mimeType: 'text/plain' },
@@ -295,10 +302,10 @@ describe('validation', () => {
 				const result = await runFreepik(sim, parameters, run);
 				const error = errorOf(result);
 				expect(error.name).toBe('NodeOperationError');
-				expect(withoutApiName(error.message)).toMatch(expected);
-				// The fix travels in the message itself: an AI Agent never sees the description.
-				expect(error.message).toMatch(/\. Nothing was sent to Freepik; .+ and run again\.$/);
-				expect(error.description).toMatch(/Nothing was sent to Freepik/);
+				expect(error.message).toMatch(expected);
+				// Said once: what is wrong in the message, what to do next in the description.
+				expect(error.message).not.toMatch(/Nothing was sent/);
+				expect(error.description).toMatch(/^Nothing was sent to Freepik; .+ and run again\.$/);
 				expect(result.items).toHaveLength(0);
 				expect(sim.requests).toHaveLength(0);
 			},
@@ -324,7 +331,7 @@ describe('validation', () => {
 			items: itemsWith('A person speaking', 'The guitar', ''),
 		});
 		const error = errorOf(result);
-		expect(withoutApiName(error.message)).toMatch(/"Sound to Isolate": must not be empty/);
+		expect(error.message).toMatch(/"Sound to Isolate": must not be empty/);
 		expect(error.description).toContain('item 2');
 		expect(sim.requests).toHaveLength(0);
 	});
@@ -347,13 +354,14 @@ describe('validation', () => {
 			{ item: 3 },
 		]);
 		expect(items[0].json).toMatchObject({ status: 'CREATED' });
-		expect(withoutApiName(String(items[1].json.error))).toMatch(
-			/"Sound to Isolate": must not be empty/,
-		);
+		expect(String(items[1].json.error)).toMatch(/"Sound to Isolate": must not be empty/);
 		expect(items[1].json.task_id).toBeUndefined();
 		expect(items[2].json).toMatchObject({ status: 'CREATED' });
 		expect(items[3].json.error).toBe(
-			'Invalid "Sound to Isolate" (description): is 2600 characters long; the limit is 2500. Nothing was sent to Freepik; shorten it to at most 2500 characters (name just the sound to keep) and run again.',
+			'Invalid "Sound to Isolate": is 2600 characters long; the limit is 2500',
+		);
+		expect(items[3].json.errorDescription).toBe(
+			'Nothing was sent to Freepik; shorten it to at most 2500 characters (name just the sound to keep) (item 3) and run again.',
 		);
 		expect(sim.stats().creates).toBe(2);
 		expect(

@@ -50,14 +50,17 @@ describe('Resume on Webhook: before any request', () => {
 		expect(sim.stats().creates).toBe(0);
 	});
 
-	it('refuses a Webhook URL option (Freepik calls the execution back instead)', async () => {
+	it('a Webhook URL left from Poll mode (hidden in this mode) gives way to the resume URL', async () => {
 		const result = await submit(
 			sim,
 			receiver,
 			resumeParameters({ options: { webhookUrl: 'https://n8n.example.com/webhook/x' } }),
 		);
-		expect(result.error?.message).toContain('Invalid "Webhook URL"');
-		expect(sim.stats().creates).toBe(0);
+		expect(result.error).toBeUndefined();
+		const [create] = sim.requestsTo('create');
+		expect((create.body as { webhook_url: string }).webhook_url).toMatch(
+			new RegExp(`^${receiver.base}/webhook-waiting/`),
+		);
 	});
 
 	it('refuses per-item output fields (the batch resumes with one setting)', async () => {

@@ -25,14 +25,14 @@ describe('Resume on Webhook: refused or reported before waiting', () => {
 		expect(sim.stats().creates).toBe(0);
 	});
 
-	it('refuses an Output Binary Field longer than the waiting execution can keep', async () => {
+	it('refuses an Put Output File in Field longer than the waiting execution can keep', async () => {
 		const result = await submit(
 			sim,
 			receiver,
 			resumeParameters({ options: { outputBinaryPropertyName: 'f'.repeat(201) } }),
 		);
 		expect(result.error?.message).toBe(
-			'Invalid "Output Binary Field": at most 200 characters with Wait Mode "Resume on Webhook"',
+			'Invalid "Put Output File in Field": at most 200 characters with Wait Mode "Resume on Webhook"',
 		);
 		expect(sim.stats().creates).toBe(0);
 	});

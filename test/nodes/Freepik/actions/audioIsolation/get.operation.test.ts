@@ -228,9 +228,8 @@ describe('Get', () => {
 			expect(items[0].json).toMatchObject({ task_id: ok, status: 'COMPLETED' });
 			expect(items[1].json).toMatchObject({ task_id: bad, status: 'FAILED' });
 			expect(items[1].json.error).toContain(bad);
-			expect(items[2].json.error).toMatch(
-				/"Task ID" \(task_id\): must not be empty.*Nothing was sent to Freepik/,
-			);
+			expect(items[2].json.error).toMatch(/^Invalid "Task ID": must not be empty/);
+			expect(items[2].json.errorDescription).toMatch(/^Nothing was sent to Freepik/);
 			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		});
 	});

@@ -176,7 +176,7 @@ describe('Get Many', () => {
 			const result = await runFreepik(sim, {
 				operation: 'getAll',
 				returnAll: true,
-				options: fast,
+				tuning: fast,
 			});
 			expect(result.error).toBeUndefined();
 			expect(result.items).toHaveLength(100);

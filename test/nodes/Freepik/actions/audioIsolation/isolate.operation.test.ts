@@ -62,7 +62,7 @@ describe('Isolate', () => {
 			expect(item.json.data).toBeUndefined();
 			expect(item.pairedItem).toEqual({ item: 0 });
 			expect(item.binary!.data.mimeType).toBe('audio/wav');
-			expect(item.binary!.data.fileName).toBe(`${item.json.task_id}.wav`);
+			expect(item.binary!.data.fileName).toBe('interview-isolated.wav');
 			const wav = await readBinary(item.binary!.data);
 			expect(describeWav(wav)).not.toBeNull();
 			expect(wav.length).toBe(RESULT_WAV_BYTES);
@@ -277,9 +277,8 @@ describe('Isolate', () => {
 						rerankingCandidates: 1,
 						maxWaitTime: 30,
 						outputBinaryPropertyName: 'isolated',
-						maxTasksInFlight: 3,
-						requestTimeout: 20,
 					},
+					tuning: { maxTasksInFlight: 3, requestTimeout: 20 },
 				}),
 			);
 			expect(error).toBeUndefined();
@@ -370,8 +369,16 @@ describe('Isolate', () => {
 			const binary = items[0].binary!;
 			expect(Object.keys(binary).sort()).toEqual(['data', 'data_1']);
 			expect(sim.stats().downloads).toBe(2);
-			expect(binary.data).toMatchObject({ mimeType: 'audio/wav', fileName: `${id}.wav` });
-			expect(binary.data_1).toMatchObject({ mimeType: 'audio/wav', fileName: `${id}_1.wav` });
+			expect(id).toEqual(expect.any(String));
+			// Named after the input (interview.mp3); helpers/resultNames.test.ts covers the rules.
+			expect(binary.data).toMatchObject({
+				mimeType: 'audio/wav',
+				fileName: 'interview-isolated.wav',
+			});
+			expect(binary.data_1).toMatchObject({
+				mimeType: 'audio/wav',
+				fileName: 'interview-isolated_1.wav',
+			});
 			const [first, second] = await Promise.all([
 				readBinary(binary.data),
 				readBinary(binary.data_1),
@@ -394,7 +401,7 @@ describe('Isolate', () => {
 				}),
 			);
 			expect(Object.keys(items[0].binary!).sort()).toEqual(['isolated', 'isolated_1']);
-			expect(items[0].binary!.isolated.fileName).toBe(`${items[0].json.task_id}.wav`);
+			expect(items[0].binary!.isolated.fileName).toBe('interview-isolated.wav');
 		});
 
 		it('keeps no input binary on the output item', async () => {
