@@ -18,7 +18,7 @@
 //   node scripts/e2e-editor.js [--keep] [--only step,step]
 //   N8N_LINE=1          n8n 1.x instead of 2.x
 //   CHROMIUM=/path      browser binary (default /usr/bin/chromium)
-//   E2E_EDITOR_TIMEOUT_MS  hard limit of the whole run (default 10 min)
+//   E2E_EDITOR_TIMEOUT_MS  hard limit of the whole run (default 15 min)
 const { Suite, ensureDebianPackages } = require('./lib/e2e-suite');
 const { CHROMIUM, openEditor } = require('./lib/editor-browser');
 const { startEnvironment } = require('./lib/editor-env');
@@ -32,7 +32,7 @@ const opts = suite.options(
 	{
 		keep: !!process.env.E2E_KEEP,
 		only: '',
-		timeoutMs: Number(process.env.E2E_EDITOR_TIMEOUT_MS || 10 * 60e3),
+		timeoutMs: Number(process.env.E2E_EDITOR_TIMEOUT_MS || 15 * 60e3),
 	},
 	{ '--keep': ['keep', 'flag'], '--only': ['only', 'string'] },
 	(o) => {

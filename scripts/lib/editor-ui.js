@@ -38,18 +38,24 @@ async function shoot(page, name, log) {
 async function creatorResults(page) {
 	const creator = page.locator(byTest('node-creator')).first();
 	await creator.waitFor({ state: 'visible', timeout: 15e3 });
-	await page.waitForTimeout(700); // the list filters as one types
-	return (await creator.locator(byTest('item-iterator-item')).allInnerTexts()).map((t) =>
-		t.replace(/\s+/g, ' ').trim(),
-	);
+	await page.waitForTimeout(500); // the list filters as one types
+	// Retried once: n8n re-renders the panel when it saves the workflow (its URL changes).
+	const texts = await creator
+		.locator(byTest('item-iterator-item'))
+		.allInnerTexts()
+		.catch(() =>
+			page
+				.waitForTimeout(1000)
+				.then(() => creator.locator(byTest('item-iterator-item')).allInnerTexts()),
+		);
+	return texts.map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
 /** Types `term` into the node creator's search bar (cleared first). */
 async function searchCreator(page, term) {
 	const bar = page.locator(`${byTest('node-creator')} ${byTest('node-creator-search-bar')}`);
 	await bar.first().waitFor({ state: 'visible', timeout: 15e3 });
-	await bar.first().fill('');
-	await bar.first().pressSequentially(term, { delay: 20 });
+	await bar.first().fill(term);
 	return creatorResults(page);
 }
 

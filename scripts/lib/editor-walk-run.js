@@ -15,7 +15,8 @@ async function executeStep(page) {
 	const output = page.locator(U.byTest('output-panel')).first();
 	await output
 		.locator(`${U.byTest('node-run-status-success')}, ${U.byTest('node-run-info')}, .error`)
-		.or(output.getByText(/error|problem/i))
+		.or(output.locator(U.byTest('node-error-message')))
+		.or(page.locator('.el-notification').filter({ hasText: /cannot start|problem/i }))
 		.first()
 		.waitFor({ state: 'visible', timeout: 90e3 });
 	return output;

@@ -6,7 +6,17 @@ const { installStep } = require('./editor-walk-install');
 const { searchStep } = require('./editor-walk-search');
 const { credentialStep } = require('./editor-walk-credential');
 const { isolateStep, resumeStep } = require('./editor-walk-run');
+const { httpStep } = require('./editor-walk-http');
+const { errorsStep } = require('./editor-walk-errors');
 
-const STEPS = [installStep, searchStep, credentialStep, isolateStep, resumeStep];
+const STEPS = [
+	installStep,
+	searchStep,
+	credentialStep,
+	isolateStep,
+	resumeStep,
+	httpStep,
+	errorsStep,
+];
 
 module.exports = { STEPS };
