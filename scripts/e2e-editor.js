@@ -23,6 +23,7 @@ const { Suite, ensureDebianPackages } = require('./lib/e2e-suite');
 const { CHROMIUM, openEditor } = require('./lib/editor-browser');
 const { startEnvironment } = require('./lib/editor-env');
 const { STEPS } = require('./lib/editor-walk');
+const { setShotDir } = require('./lib/editor-ui');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -50,6 +51,8 @@ suite.run(
 			}),
 		);
 		const env = await startEnvironment(s, LINE);
+		// The README's pictures come from n8n 2.x; 1.x's stay with the run (kept with --keep).
+		if (env.runtime.major < 2) setShotDir(path.join(s.root, 'screenshots'));
 		const editor = await openEditor({
 			base: env.base,
 			owner: env.owner,

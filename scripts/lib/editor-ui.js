@@ -25,11 +25,15 @@ async function dismissToasts(page) {
 		await close.click({ timeout: 2000 }).catch(() => {});
 }
 
-/** docs/screenshots/<name>.png, the pointer parked where it shows no tooltip. */
+// docs/screenshots/ for n8n 2.x (the README's pictures); e2e-editor.js sets another for 1.x.
+let shotDir = path.join(REPO, 'docs', 'screenshots');
+const setShotDir = (dir) => (shotDir = dir);
+
+/** <shotDir>/<name>.png, the pointer parked where it shows no tooltip. */
 async function shoot(page, name, log) {
 	await page.mouse.move(1435, 895);
 	await page.waitForTimeout(400);
-	const file = path.join(REPO, 'docs', 'screenshots', `${name}.png`);
+	const file = path.join(shotDir, `${name}.png`);
 	const kb = await saveScreenshot(page, file);
 	log(`wrote ${path.relative(REPO, file)} (${kb} KB)`);
 }
@@ -126,6 +130,7 @@ async function waitValue(input, re, timeoutMs) {
 }
 
 module.exports = {
+	setShotDir,
 	waitValue,
 	selectOption,
 	fillParameter,
