@@ -9,11 +9,12 @@ const R = require('./editor-registry');
 const { DEV_OWNER: OWNER } = require('./dev-account');
 
 // No fetches of n8n's catalogues of vetted community nodes and MCP servers (as e2e-chains.js).
-const N8N_ENV = {
+// n8n 1.x has no mcp-registry module and refuses to start when asked to disable it.
+const n8nEnv = (major) => ({
 	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-	N8N_DISABLED_MODULES: 'mcp-registry',
 	N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-};
+	...(major >= 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
+});
 
 /**
  * Everything but the browser. `line` '2' or '1'. Resolves { base, owner, sim, registry, runtime }.
@@ -42,7 +43,7 @@ async function startEnvironment(suite, line) {
 	await timed('n8n start', () =>
 		n8n.start({
 			port,
-			env: { ...N8N_ENV, ...R.n8nRegistryEnv(registry.proxy.url, registry.certs.ca) },
+			env: { ...n8nEnv(runtime.major), ...R.n8nRegistryEnv(registry.proxy.url, registry.certs.ca) },
 			onOutput: (d) => svc.feed(d),
 		}),
 	);

@@ -100,7 +100,7 @@ function verdaccioConfig(dir, certs) {
 		`  cert: ${certs.cert}`,
 		'server:',
 		'  keepAliveTimeout: 5',
-		'logs: { type: stdout, format: pretty, level: warn }',
+		'log: { type: stdout, format: pretty, level: warn }',
 		'web: { enable: false }',
 		'security: { api: { legacy: true } }',
 		'',
@@ -109,7 +109,7 @@ function verdaccioConfig(dir, certs) {
 
 /** Starts Verdaccio on https://127.0.0.1:<free port> as service "verdaccio". Resolves its URL. */
 async function startVerdaccio(dir, certs, services) {
-	fs.mkdirSync(path.join(dir, 'storage'), { recursive: true });
+	for (const sub of ['storage', 'plugins']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
 	fs.writeFileSync(path.join(dir, 'config.yaml'), verdaccioConfig(dir, certs));
 	const port = await freePort();
 	const url = `https://127.0.0.1:${port}`;
