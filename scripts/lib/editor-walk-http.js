@@ -30,6 +30,8 @@ const httpStep = {
 		const slot = ndv.locator(U.byTest('node-credentials-select')).first();
 		await U.waitValue(slot.locator('input').first().or(slot), /Freepik account/, 10e3);
 		const output = await executeStep(page);
+		await output.locator(U.byTest('radio-button-json')).first().click();
+		await page.waitForTimeout(500);
 		const text = (await output.innerText()).replace(/\s+/g, ' ');
 		check(
 			(await output.locator(U.byTest('node-run-status-success')).count()) > 0,

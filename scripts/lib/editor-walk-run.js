@@ -46,16 +46,21 @@ const isolateStep = {
 	},
 };
 
-/** The names "Add Option" offers in the node's Options collection (the dropdown is closed after). */
+/**
+ * The names every "Add Option"/"Add Field" of the node offers (Options and Tuning collections
+ * alike, whatever their order); each dropdown is closed after.
+ */
 async function optionNames(page, ndv) {
-	await ndv
-		.locator(`${U.byTest('collection-parameter-add')}`)
-		.last()
-		.click();
-	const items = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible');
-	await items.first().waitFor({ timeout: 10e3 });
-	const names = (await items.allInnerTexts()).map((t) => t.trim());
-	await page.keyboard.press('Escape');
+	const names = [];
+	const adds = ndv.locator(U.byTest('collection-parameter-add'));
+	for (let i = 0; i < (await adds.count()); i++) {
+		await adds.nth(i).click();
+		const items = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible');
+		await items.first().waitFor({ timeout: 10e3 });
+		names.push(...(await items.allInnerTexts()).map((t) => t.trim()));
+		await page.keyboard.press('Escape');
+		await page.waitForTimeout(200);
+	}
 	return names;
 }
 
@@ -65,7 +70,11 @@ const resumeStep = {
 	async run({ page, check, log }) {
 		const ndv = ndvOf(page);
 		const pollOptions = await optionNames(page, ndv);
-		check(pollOptions.includes('Webhook URL'), 'Poll offers the Webhook URL option');
+		check(
+			pollOptions.includes('Webhook URL') && pollOptions.some((o) => o.startsWith('Poll Interval')),
+			'Poll offers the Webhook URL and Poll Interval options',
+			JSON.stringify(pollOptions),
+		);
 		await U.selectOption(page, ndv, 'waitMode', 'Resume on Webhook');
 		const options = await optionNames(page, ndv);
 		check(
