@@ -129,8 +129,21 @@ async function waitValue(input, re, timeoutMs) {
 	return value;
 }
 
+/** Closes the node view: the close button on 2.x, "Back to canvas" on 1.x. */
+async function closeNdv(page) {
+	const button = page.locator(`${byTest('ndv-close-button')}, ${byTest('back-to-canvas')}`);
+	if (await button.first().isVisible()) await button.first().click();
+	else await page.keyboard.press('Escape');
+	await page
+		.locator(byTest('ndv'))
+		.first()
+		.waitFor({ state: 'hidden', timeout: 10e3 })
+		.catch(() => {});
+}
+
 module.exports = {
 	setShotDir,
+	closeNdv,
 	waitValue,
 	selectOption,
 	fillParameter,

@@ -21,7 +21,7 @@ const httpStep = {
 	name: 'http',
 	required: false,
 	async run({ page, env, check, log }) {
-		await page.locator(U.byTest('ndv-close-button')).first().click();
+		await U.closeNdv(page);
 		await addNode(page, 'HTTP Request', 'HTTP Request');
 		const ndv = ndvOf(page);
 		await U.fillParameter(ndv, 'url', `${env.sim.apiUrl}/v1/ai/audio-isolation`);
@@ -40,7 +40,7 @@ const httpStep = {
 		);
 		check(/task_id/.test(text), 'it lists the tasks (task_id in the output)', text.slice(0, 200));
 		await U.shoot(page, 'editor-custom-api-call', log);
-		await page.locator(U.byTest('ndv-close-button')).first().click();
+		await U.closeNdv(page);
 	},
 };
 

@@ -61,7 +61,7 @@ const searchStep = {
 		await U.shoot(page, 'editor-search-actions', log);
 		await item(page).filter({ hasText: ISOLATE_ACTION }).first().click();
 		await page.locator(U.byTest('ndv')).first().waitFor({ state: 'visible', timeout: 30e3 });
-		await page.locator(U.byTest('ndv-close-button')).first().click();
+		await U.closeNdv(page);
 		ctx.freepikNode = 'Isolate a sound from audio or video';
 		const nodes = await page.locator(U.byTest('canvas-node')).count();
 		const edges = await page.locator(U.byTest('edge')).count();
