@@ -14,12 +14,12 @@ function repeated(text) {
 	return [...seen].filter(([, n]) => n > 1).map(([s]) => s);
 }
 
-async function errorText(page) {
+/** Runs the node and resolves the output panel's error text once it matches `re` (a new error). */
+async function errorText(page, re) {
 	const output = await executeStep(page);
-	const error = output.locator(`${U.byTest('node-error-message')}, .node-error-view`).first();
-	await error.waitFor({ state: 'visible', timeout: 60e3 });
 	const box = output.locator(U.byTest('ndv-data-container')).first();
-	return (await box.innerText().catch(() => error.innerText())).replace(/[ \t]+/g, ' ');
+	const text = await U.waitText(box, re, 60e3).catch(() => box.innerText().catch(() => ''));
+	return text.replace(/[ \t]+/g, ' ');
 }
 
 const errorsStep = {
@@ -30,7 +30,7 @@ const errorsStep = {
 		await openFreepikNode(page, ctx.freepikNode);
 		const ndv = ndvOf(page);
 		await U.fillParameter(ndv, 'url', 'https://example.com/rehearsal/take-3.mp4');
-		let text = await errorText(page);
+		let text = await errorText(page, /File URL/);
 		check(
 			/File URL/.test(text),
 			'a validation error names the field (File URL)',
@@ -45,7 +45,7 @@ const errorsStep = {
 
 		await U.fillParameter(ndv, 'url', 'https://example.com/podcast/episode-42.mp3');
 		await U.fillParameter(ndv, 'description', 'A person speaking [sim:fail]');
-		text = await errorText(page);
+		text = await errorText(page, /FAILED/);
 		check(/FAILED|failed/.test(text), 'a FAILED task reads as failed', text.slice(0, 200));
 		const ids = text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) || [];
 		check(ids.length > 0, 'the FAILED task names its task id', ids[0] || '');
