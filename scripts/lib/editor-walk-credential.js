@@ -25,13 +25,19 @@ const credentialStep = {
 	async run(ctx) {
 		const { page, env, check, log } = ctx;
 		await openFreepikNode(page, ctx.freepikNode);
-		const slot = page.locator(U.byTest('node-credentials-slot'));
+		// 2.x: a slot with "Connect to Freepik"; 1.x: a "Select Credential" dropdown.
+		const slot = page
+			.locator(`${U.byTest('node-credentials-slot')}, ${U.byTest('node-credentials-select')}`)
+			.first();
 		const empty = slot.locator(`${U.byTest('node-credentials-empty-state')} button`);
 		if (await empty.count()) await empty.first().click();
 		else {
 			// Not a fresh instance (a credential exists already): "Create new credential".
 			await slot.locator('input').first().click();
-			await page.getByText('Create new credential').first().click();
+			await page
+				.getByText(/Create new credential/i)
+				.first()
+				.click();
 		}
 		const modal = page.locator(U.byTest('editCredential-modal'));
 		await modal.locator(U.byTest('parameter-input-apiKey')).first().waitFor({ timeout: 30e3 });
