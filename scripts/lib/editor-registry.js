@@ -194,7 +194,13 @@ async function startRegistryProxy(registryUrl) {
 	const target = new URL(registryUrl);
 	let tunnels = 0;
 	const refused = [];
+	const sockets = new Set(); // destroyed on close: server.close() waits for open tunnels
+	const track = (sock) => {
+		sockets.add(sock);
+		sock.on('close', () => sockets.delete(sock));
+	};
 	const server = net.createServer((client) => {
+		track(client);
 		client.once('data', (head) => {
 			const line = head.toString('latin1').split('\r\n')[0];
 			const m = /^CONNECT ([^\s:]+):(\d+) HTTP/.exec(line);
@@ -209,6 +215,7 @@ async function startRegistryProxy(registryUrl) {
 				upstream.pipe(client);
 				client.pipe(upstream);
 			});
+			track(upstream);
 			upstream.on('error', () => client.destroy());
 			client.on('error', () => upstream.destroy());
 		});
@@ -220,7 +227,11 @@ async function startRegistryProxy(registryUrl) {
 		url,
 		tunnels: () => tunnels,
 		refused: () => refused.slice(),
-		close: () => new Promise((resolve) => server.close(() => resolve())),
+		close: () =>
+			new Promise((resolve) => {
+				server.close(() => resolve());
+				for (const sock of sockets) sock.destroy();
+			}),
 	};
 }
 
