@@ -54,10 +54,8 @@ const credentialStep = {
 		const before = await testedBySimulator(env.sim);
 		await modal.locator(U.byTest('credential-save-button')).click();
 		// n8n tests the credential on Save; it closes the dialog by itself once the test passed.
-		const result = modal
-			.locator('.n8n-callout')
-			.filter({ hasText: /tested successfully|Couldn.t connect|error/i })
-			.first();
+		// A callout on 2.x, a banner on 1.x.
+		const result = modal.getByText(/Connection tested successfully|Couldn.t connect/).first();
 		const outcome = await Promise.race([
 			result.waitFor({ state: 'visible', timeout: 60e3 }).then(() => 'callout'),
 			modal.waitFor({ state: 'hidden', timeout: 60e3 }).then(() => 'closed'),
