@@ -169,7 +169,8 @@ async function checkEmailChain(check, f, { chain, url, smtp, apiKey }) {
 	const wav = await simulatorWav(f.simTask(taskId));
 	check(
 		mail?.mail.attachments.length === 1 &&
-			attachment.filename === `${taskId}.wav` &&
+			// Named after the input: episode-7.mp3 -> episode-7-isolated.wav.
+			attachment.filename === `${path.basename(url).replace(/\.[^.]*$/, '')}-isolated.wav` &&
 			attachment.contentType === 'audio/wav' &&
 			attachment.size === wav?.length &&
 			same(attachment.content, wav),

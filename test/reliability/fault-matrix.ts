@@ -664,8 +664,9 @@ function parametersFor(
 	scenario: Scenario,
 	taskId: string | undefined,
 	tuning: Record<string, unknown> = {},
+	optionsOverride: Record<string, unknown> = {},
 ) {
-	const options = { pollInterval: 1, maxWaitTime: 2 };
+	const options = { pollInterval: 1, maxWaitTime: 2, ...optionsOverride };
 	const get = { operation: 'get', taskId, options, tuning };
 	switch (scenario) {
 		case 'isolate':
@@ -941,7 +942,7 @@ export function faultMatrix(part: 'throw' | 'continueOnFail'): void {
 					const logsBefore = capturedLogs.length;
 					const result = await runFreepik(
 						sim,
-						parametersFor('getWait', taskId, { maxWaitTime: 300 }),
+						parametersFor('getWait', taskId, {}, { maxWaitTime: 300 }),
 						{ cancelAfterMs: 400, tuning: fastTuning({ maxRetryAfterMs: 120_000 }) },
 					);
 					expect(result.status).toBe('canceled');

@@ -6,7 +6,7 @@ function stem(fileName: string): string {
 	return base.replace(/\.[^.]*$/, '').trim();
 }
 
-/** The name of the file an Isolate item sent: its binary file's name, or the URL path's basename. */
+/** The name of the file an Isolate item sent: its binary file name, or the URL path basename. */
 export function inputStem(ctx: IExecuteFunctions, itemIndex: number): string {
 	const source = ctx.getNodeParameter('inputSource', itemIndex, 'binary') as string;
 	if (source === 'binary') {

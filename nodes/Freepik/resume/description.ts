@@ -28,7 +28,7 @@ export const waitModeField: INodeProperties = {
 	description: 'How to wait for the tasks',
 };
 
-/** What Resume on Webhook needs, shown under Wait Mode once it is chosen (as n8n's Wait node does). */
+/** What Resume on Webhook needs, shown under Wait Mode once chosen (as n8n's Wait node does). */
 export const waitModeNotice: INodeProperties = {
 	displayName:
 		'Resume on Webhook needs n8n 2.x, a Webhook Secret in the credential and an n8n that ' +
