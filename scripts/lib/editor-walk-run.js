@@ -46,13 +46,29 @@ const isolateStep = {
 	},
 };
 
+// 2.x marks each "Add Option"/"Add Field" with a test id; 1.x renders a bare select (its label
+// is only the input's placeholder) in the collection's .param-options.
+const ADD_CONTROLS = [
+	U.byTest('collection-parameter-add'),
+	'.collection-parameter .param-options .el-select',
+];
+
+/** The collections' "Add Option"/"Add Field" controls, by the first selector that finds any. */
+async function addControls(ndv) {
+	for (const selector of ADD_CONTROLS) {
+		const found = ndv.locator(selector);
+		if ((await found.count()) > 0) return found;
+	}
+	return ndv.locator(ADD_CONTROLS[0]);
+}
+
 /**
  * The names every "Add Option"/"Add Field" of the node offers (Options and Tuning collections
  * alike, whatever their order); each dropdown is closed after.
  */
 async function optionNames(page, ndv) {
 	const names = [];
-	const adds = ndv.locator(U.byTest('collection-parameter-add'));
+	const adds = await addControls(ndv);
 	for (let i = 0; i < (await adds.count()); i++) {
 		await adds.nth(i).click();
 		const items = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible');
