@@ -42,8 +42,9 @@ export const MAX_WAIT_S = 30;
 export const secondPassSize = (items: number) => Math.max(1, Math.floor(items / 3));
 /** The item the faults that hit one item hit: the middle one. */
 export const faultyItem = (items: number) => Math.floor(items / 2);
+export const MAX_TRIES = 3;
 /** Retry On Fail as the row sets it: n8n's node settings. */
-export const RETRY_SETTINGS = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
+export const RETRY_SETTINGS = { retryOnFail: true, maxTries: MAX_TRIES, waitBetweenTries: 10 };
 
 /** Why a combination is not run, or undefined when it is meaningful. */
 export function pruned(row: Row): string | undefined {

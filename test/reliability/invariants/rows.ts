@@ -145,7 +145,12 @@ async function runRowOn(
 		nodeType,
 		credentialTypes: { freepikApi: new FreepikApi() },
 		credentials: {
-			freepikApi: { apiKey: API_KEY, apiHost: 'custom', baseUrl: sim.apiUrl, webhookSecret: WEBHOOK_SECRET },
+			freepikApi: {
+				apiKey: API_KEY,
+				apiHost: 'custom',
+				baseUrl: sim.apiUrl,
+				webhookSecret: WEBHOOK_SECRET,
+			},
 		},
 		parameters: firstPassParameters(row),
 		items: inputItems(row, tag),
