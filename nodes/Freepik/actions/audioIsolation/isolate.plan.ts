@@ -1,11 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { RequestHash, WaitSettings } from '../../engine/types';
-import {
-	SUPPORTED_FORMATS,
-	unsupportedFormatReason,
-	type InputType,
-} from '../../helpers/binary';
+import { SUPPORTED_FORMATS, unsupportedFormatReason, type InputType } from '../../helpers/binary';
 import { sha256 } from '../../helpers/hash';
 import { base64Head, checkBinaryHead, mediaMismatchReason } from '../../helpers/mediaSniff';
 import { isToolMode } from '../../helpers/toolMode';
