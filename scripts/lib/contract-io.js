@@ -16,8 +16,10 @@ function makeIo({ baseUrl, key, keyHeader, loopbackOnly, pollMs, maxWaitMs }) {
 		maxWaitMs,
 		log: (line) => console.log(redact(line)),
 		sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+		/** `path` is an API path: it is appended to the base URL (a proxy's /prefix included). */
 		async call(path, init = {}) {
-			const url = new URL(path, baseUrl).href;
+			if (!path.startsWith('/')) throw new Error(`not an API path: ${path}`);
+			const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
 			if (loopbackOnly) assertLoopback(url);
 			const headers = { accept: 'application/json' };
 			const sentKey = init.key === undefined ? key : init.key;

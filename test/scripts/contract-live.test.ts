@@ -3,6 +3,8 @@
  * drift, and that without a key or without --yes nothing is sent anywhere.
  */
 import { execFile } from 'child_process';
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
 import { promisify } from 'util';
 
 import { createSimulator, type Simulator } from '../../simulator';
@@ -98,5 +100,28 @@ describe('contract checks', () => {
 			'refused to reach api.freepik.com',
 		);
 		await expect(io.download('https://cdn.example/a.wav')).rejects.toThrow('refused');
+	});
+
+	it('keep a Base URL path prefix (a proxy) in every API call', async () => {
+		const paths: string[] = [];
+		const server = createServer((req, res) => {
+			paths.push(req.url ?? '');
+			res.setHeader('content-type', 'application/json');
+			res.end('{"data":[]}');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const io = makeIo({
+				baseUrl: `http://127.0.0.1:${port}/freepik-proxy/`,
+				key: 'k',
+				keyHeader: 'x-freepik-api-key',
+				loopbackOnly: true,
+			});
+			expect((await io.call('/v1/ai/audio-isolation')).status).toBe(200);
+			expect(paths).toEqual(['/freepik-proxy/v1/ai/audio-isolation']);
+		} finally {
+			server.close();
+		}
 	});
 });
