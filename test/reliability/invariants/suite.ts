@@ -2,15 +2,17 @@
  * Declares a jest suite over some rows of the matrix. The rows run in a beforeAll, a few at a time
  * (each lane its own simulator, callback receiver and execution id, so nothing is shared between
  * rows in flight), and each row is then one test that checks the four invariants on what its run
- * left. A row marked in KNOWN_FAILING runs as `test.failing`, naming the bug that breaks it.
+ * left. A row an open bug breaks (known.ts) is reported as skipped, naming the bug, and not run.
  */
 import { violations } from './invariants';
-import { KNOWN_FAILING } from './known';
+import { openBugOf } from './known';
 import { allRows, pruned, rowName, type Row } from './matrix';
 import { closeLane, runRow, startLane, type Lane, type Observation } from './rows';
 
 export function matrixSuite(name: string, select: (row: Row) => boolean, laneCount = 3): void {
-	const rows = allRows().filter((row) => !pruned(row) && select(row));
+	const selected = allRows().filter((row) => !pruned(row) && select(row));
+	const rows = selected.filter((row) => !openBugOf(row));
+	const open = selected.filter((row) => openBugOf(row));
 	const observations = new Map<number, Observation | Error>();
 	const lanes: Lane[] = [];
 
@@ -35,9 +37,9 @@ export function matrixSuite(name: string, select: (row: Row) => boolean, laneCou
 	});
 
 	describe(`invariant matrix: ${name} (${rows.length} rows)`, () => {
+		for (const row of open) test.skip(`${rowName(row)}: open, ${openBugOf(row)}`, () => {});
 		rows.forEach((row, index) => {
-			const knownBug = KNOWN_FAILING[rowName(row)];
-			(knownBug ? test.failing : test)(rowName(row), () => {
+			test(rowName(row), () => {
 				const observation = observations.get(index);
 				if (observation instanceof Error) throw observation;
 				expect(observation && violations(row, observation)).toEqual({});
