@@ -55,6 +55,18 @@ export function useTuning(tuning: Tuning): () => void {
 	return () => (fileTuning = previous);
 }
 
+/**
+ * The harness's `credentialTypes` and `credentials`: a Freepik API credential (Custom host) that
+ * points at the simulator; no Webhook Secret unless given.
+ */
+export const simulatorCredentials = (
+	sim: Simulator,
+	{ apiKey = API_KEY, webhookSecret = '' }: { apiKey?: string; webhookSecret?: string } = {},
+) => ({
+	credentialTypes: { freepikApi: new FreepikApi() },
+	credentials: { freepikApi: { apiKey, apiHost: 'custom', baseUrl: sim.apiUrl, webhookSecret } },
+});
+
 /** Runs the Freepik node through n8n's execution engine against the simulator. */
 export async function runFreepik(
 	sim: Simulator,
@@ -63,15 +75,7 @@ export async function runFreepik(
 ) {
 	const result = await harness.runNode({
 		nodeType: freepikNode(options.tuning ?? fileTuning, options.asTool),
-		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: {
-			freepikApi: {
-				apiKey: options.apiKey ?? API_KEY,
-				apiHost: 'custom',
-				baseUrl: sim.apiUrl,
-				webhookSecret: '',
-			},
-		},
+		...simulatorCredentials(sim, { apiKey: options.apiKey }),
 		parameters: { resource: 'audioIsolation', ...parameters },
 		items: options.items,
 		continueOnFail: options.continueOnFail,

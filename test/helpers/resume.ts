@@ -11,12 +11,11 @@ import type {
 	Workflow,
 } from 'n8n-workflow';
 
-import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
 import type { Tuning } from '../../nodes/Freepik/helpers/batch';
 import type { Simulator } from '../../simulator';
 import type { FakeResponse } from './fakeResponse';
-import { API_KEY, startSimulator } from './freepik';
+import { simulatorCredentials, startSimulator } from './freepik';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const harness = require('../../harness/n8n-harness') as typeof import('../../harness/n8n-harness');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -93,15 +92,7 @@ export async function submit(
 	const nodeType = new Freepik(options.tuning ?? {});
 	const result = await harness.runNode({
 		nodeType,
-		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: {
-			freepikApi: {
-				apiKey: API_KEY,
-				apiHost: 'custom',
-				baseUrl: sim.apiUrl,
-				webhookSecret: options.webhookSecret ?? WEBHOOK_SECRET,
-			},
-		},
+		...simulatorCredentials(sim, { webhookSecret: options.webhookSecret ?? WEBHOOK_SECRET }),
 		parameters: { resource: 'audioIsolation', ...parameters },
 		items: options.items,
 		continueOnFail: options.continueOnFail,

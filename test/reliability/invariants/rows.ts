@@ -5,11 +5,10 @@
  */
 import * as os from 'os';
 
-import { FreepikApi } from '../../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../../nodes/Freepik/Freepik.node';
 import type { Simulator } from '../../../simulator';
 import { FastClock } from '../../helpers/fastClock';
-import { API_KEY, startSimulator } from '../../helpers/freepik';
+import { simulatorCredentials, startSimulator } from '../../helpers/freepik';
 import {
 	RESUME_TOKEN,
 	startCallbackReceiver,
@@ -143,15 +142,7 @@ async function runRowOn(
 	const delivered = new Set<Callback>();
 	let outcome: Outcome = await harness.runNode({
 		nodeType,
-		credentialTypes: { freepikApi: new FreepikApi() },
-		credentials: {
-			freepikApi: {
-				apiKey: API_KEY,
-				apiHost: 'custom',
-				baseUrl: sim.apiUrl,
-				webhookSecret: WEBHOOK_SECRET,
-			},
-		},
+		...simulatorCredentials(sim, { webhookSecret: WEBHOOK_SECRET }),
 		parameters: firstPassParameters(row),
 		items: inputItems(row, tag),
 		onError: row.onError,
