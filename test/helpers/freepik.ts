@@ -110,3 +110,14 @@ export const isolateFromUrl = (extra: Record<string, unknown> = {}) => ({
 	...extra,
 	options: { pollInterval: 1, ...((extra.options as object) ?? {}) },
 });
+
+/** Isolate from the binary field `data`, without waiting for the result. */
+export const isolateFromBinary = (extra: Record<string, unknown> = {}) => ({
+	operation: 'isolate',
+	description: 'A person speaking',
+	inputType: 'audio',
+	inputSource: 'binary',
+	binaryPropertyName: 'data',
+	waitForCompletion: false,
+	...extra,
+});

@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 
 import type { Simulator } from '../../simulator';
-import { runFreepik, startSimulator } from '../helpers/freepik';
+import { isolateFromBinary, runFreepik, startSimulator } from '../helpers/freepik';
 import { sleep, useFastRetries, waitUntil } from './support';
 
 const FILE = crypto.randomBytes(16 * 1024 * 1024);
@@ -20,14 +20,7 @@ const uploadFile = (options: { cancelAfterMs?: number } = {}) => ({
 	binaryMode: 'filesystem' as const,
 	...options,
 });
-const isolate = {
-	operation: 'isolate',
-	description: 'A person speaking',
-	inputType: 'audio',
-	inputSource: 'binary',
-	binaryPropertyName: 'data',
-	waitForCompletion: false,
-};
+const isolate = isolateFromBinary();
 
 /** Descriptors of this process open on files of n8n's binary store (the harness's temp folder). */
 function openStoreFiles(): number {

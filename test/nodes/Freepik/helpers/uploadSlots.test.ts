@@ -1,7 +1,7 @@
 import { UploadSlots, uploadTimeoutMs } from '../../../../nodes/Freepik/helpers/uploadSlots';
 import { DEFAULTS } from '../../../../nodes/Freepik/helpers/limits';
 import type { Simulator } from '../../../../simulator';
-import { runFreepik, startSimulator } from '../../../helpers/freepik';
+import { isolateFromBinary, runFreepik, startSimulator } from '../../../helpers/freepik';
 
 /** A promise with its resolve function, to hold work open until the test lets it finish. */
 function gate() {
@@ -63,17 +63,6 @@ describe('uploadTimeoutMs', () => {
 	});
 });
 
-/** Isolate from the binary field `data`, without waiting. */
-const binaryIsolate = (tuning: Record<string, unknown>) => ({
-	operation: 'isolate',
-	description: 'A person speaking',
-	inputType: 'audio',
-	inputSource: 'binary',
-	binaryPropertyName: 'data',
-	waitForCompletion: false,
-	tuning,
-});
-
 describe('Max Parallel Uploads through n8n-core (6 binary items, slow create answers)', () => {
 	let sim: Simulator;
 	beforeAll(async () => {
@@ -97,7 +86,7 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 			mostPending = Math.max(mostPending, pending);
 		}, 20);
 		try {
-			const result = await runFreepik(sim, binaryIsolate(options), { items });
+			const result = await runFreepik(sim, isolateFromBinary({ tuning: options }), { items });
 			return { result, mostPending, creates: sim.requestsTo('create') };
 		} finally {
 			clearInterval(watch);
@@ -123,7 +112,7 @@ describe('Max Parallel Uploads through n8n-core (6 binary items, slow create ans
 
 	it('refuses an invalid value naming the field, before any request', async () => {
 		sim.reset();
-		const result = await runFreepik(sim, binaryIsolate({ maxParallelUploads: 0 }), {
+		const result = await runFreepik(sim, isolateFromBinary({ tuning: { maxParallelUploads: 0 } }), {
 			items: [
 				{
 					json: {},
