@@ -461,7 +461,10 @@ async function main() {
 			const endedAfterS = ((Date.now() - t0) / 1000).toFixed(1);
 			await sim.config({ dropWebhooks: false });
 			const data = await rest.runData(rec.id);
-			const ids = (await tasksOf(sim)).sort((a, b) => a.index - b.index).map((t) => t.id);
+			const passed = outputOf(data, 'Isolate (resume on webhook)');
+			// Both creates go out at once, so the simulator may see item 1 first: match by input URL.
+			const idByAudio = new Map((await tasksOf(sim)).map((t) => [t.body?.audio, t.id]));
+			const ids = passed.map((it) => idByAudio.get(it.json.url)).filter(Boolean);
 			const dropped = (await deliveries(sim)).filter(
 				(d) => d.error === 'dropped' && ['COMPLETED', 'FAILED'].includes(d.event),
 			);
@@ -470,7 +473,6 @@ async function main() {
 				`deadline: every callback lost, n8n resumes the execution at its deadline (Max Wait Time ${RECOVER_MAX_WAIT_S} s) and it succeeds`,
 				`${status} ${endedAfterS} s after the start; ${dropped.length} final callbacks dropped`,
 			);
-			const passed = outputOf(data, 'Isolate (resume on webhook)');
 			check(
 				passed.length === 2 && passed.every((it) => it.json.task_id === undefined && it.json.url),
 				'deadline: the Isolate node comes out with its input items, unchanged (no task_id)',
