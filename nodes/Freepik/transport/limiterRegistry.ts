@@ -25,27 +25,22 @@ export function apiHostOf(baseUrl: string): string {
 	return URL.canParse(baseUrl) ? new URL(baseUrl).host.toLowerCase() : baseUrl;
 }
 
-function registryKey(baseUrl: string, limits: RateLimits): string {
-	const rules = [
-		limits.burstPerSecond,
-		limits.burstSeconds,
-		limits.averagePerSecond,
-		limits.averageWindowSeconds,
-	];
-	return `${apiHostOf(baseUrl)}\n${rules.join(',')}`;
-}
-
 /**
- * The limiter shared by all clients of this API host and these limits; `now`
- * is used when one is created.
+ * The limiter shared by all clients of this API host; `now` is used when one is created. One per
+ * host whatever the node's *Average / Burst Requests per Second*: Freepik counts one budget per IP,
+ * so a node asking with other limits tightens the shared limiter to the stricter value of each
+ * rule (it never loosens while it lives). A raised setting takes effect once the host has been idle
+ * for its longest window, when the registry lets the limiter go and the next call makes a new one.
  */
 export function sharedLimiter(
 	baseUrl: string,
 	limits: RateLimits,
 	now: () => number = Date.now,
 ): RateLimiter {
-	const key = registryKey(baseUrl, limits);
-	const limiter = limiters.get(key)?.ref.deref() ?? new RateLimiter(limits, now);
+	const key = apiHostOf(baseUrl);
+	const existing = limiters.get(key)?.ref.deref();
+	const limiter = existing ?? new RateLimiter(limits, now);
+	if (existing) limiter.tighten(limits);
 	// Re-insert: the map's order is least recently used first.
 	limiters.delete(key);
 	limiters.set(key, { held: limiter, ref: new WeakRef(limiter) });

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeApiError } from './errors';
 import { apiHostOf } from './limiterRegistry';
-import { PausedPastDeadlineError, type RateLimiter } from './rateLimiter';
+import { PausedPastDeadlineError, QueuedPastDeadlineError, type RateLimiter } from './rateLimiter';
 
 interface Call {
 	baseUrl: string;
@@ -15,8 +15,8 @@ interface Call {
 
 /**
  * A slot from the shared limiter (its grant time), waited for at most until the call's deadline:
- * its Max Wait Time, or one Request Timeout from now. A 429's pause that lasts longer fails the
- * call unsent.
+ * its Max Wait Time, or one Request Timeout from now. A 429's pause or a queue that lasts longer
+ * fails the call unsent.
  */
 export async function acquireBeforeDeadline(
 	limiter: RateLimiter,
@@ -28,10 +28,12 @@ export async function acquireBeforeDeadline(
 	try {
 		return await limiter.acquire(call.signal, deadline);
 	} catch (error) {
-		if (!(error instanceof PausedPastDeadlineError))
-			throw new NodeOperationError(node, error as Error);
 		const limit = deadline < timeoutDeadline ? 'Max Wait Time' : 'Request Timeout';
-		throw pausedError(node, error, call.baseUrl, call.action, call.policy, limit);
+		if (error instanceof PausedPastDeadlineError)
+			throw pausedError(node, error, call.baseUrl, call.action, call.policy, limit);
+		if (error instanceof QueuedPastDeadlineError)
+			throw queuedError(node, error, call.baseUrl, call.action, call.policy, limit);
+		throw new NodeOperationError(node, error as Error);
 	}
 }
 
@@ -63,5 +65,35 @@ export function pausedError(
 			'wait. Every Freepik node in this n8n process pauses for that host (at most ' +
 			`${paused.maxPauseMs / 1000} s), and a ` +
 			`call that cannot be sent before its ${limit} fails at once instead of waiting.`,
+	});
+}
+
+/**
+ * The error of a call that was not sent because the rate limit (shared by every call to the host)
+ * could not let it through before the call's own deadline.
+ */
+export function queuedError(
+	node: INode,
+	queued: QueuedPastDeadlineError,
+	baseUrl: string,
+	action: string,
+	policy: { kind: 'create' | 'read'; itemIndex: number; taskId?: string },
+	limit: 'Max Wait Time' | 'Request Timeout',
+) {
+	const host = apiHostOf(baseUrl);
+	const notSent = policy.kind === 'create' ? 'not sent, so no task was created' : 'not sent';
+	const slowed =
+		queued.rate === Infinity ? '' : `, slowed to ${queued.rate.toFixed(2)} requests/s by 429s`;
+	return toNodeApiError(node, { statusCode: 429 }, action, {
+		itemIndex: policy.itemIndex,
+		taskId: policy.taskId,
+		messageNote:
+			`${notSent}: the rate limit for ${host} holds it behind ${queued.ahead} earlier ` +
+			`requests${slowed}, past this call's ${limit}`,
+		extraDescription:
+			'Every Freepik node in this n8n process shares one rate limiter per API host (Freepik ' +
+			'counts its limits per IP address), and a call that cannot be sent before its ' +
+			`${limit} fails at once instead of waiting. Send fewer requests at once, or raise the ` +
+			`${limit}.`,
 	});
 }

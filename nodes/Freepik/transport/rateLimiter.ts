@@ -1,6 +1,10 @@
 import { sleep as n8nSleep } from 'n8n-workflow';
 
 import { DEFAULTS } from '../helpers/limits';
+import { PausedPastDeadlineError, QueuedPastDeadlineError } from './limiterErrors';
+import { deriveRules, type Rules, stricterLimits, stricterRules } from './rateRules';
+
+export { PausedPastDeadlineError, QueuedPastDeadlineError };
 
 /**
  * Freepik's documented limits, per IP address: bursts of up to 50 requests/s lasting at most 5 s,
@@ -28,29 +32,13 @@ export const FREEPIK_RATE_LIMITS: RateLimits = {
 	averageWindowSeconds: 120,
 };
 
-/**
- * Thrown by `acquire` when a 429's pause holds requests past the caller's deadline: nothing could
- * be sent before it, so the caller fails now instead of at its deadline (or later).
- */
-export class PausedPastDeadlineError extends Error {
-	constructor(
-		readonly pausedUntil: number,
-		readonly deadline: number,
-		readonly maxPauseMs: number,
-	) {
-		super("requests are paused past this request's deadline");
-	}
-}
-
 interface Waiter {
 	deadline: number;
 	/** Gave up (refused or cancelled): when its turn comes it takes no slot. */
 	dropped: boolean;
-	refuse: (error: PausedPastDeadlineError) => void;
+	refuse: (error: PausedPastDeadlineError | QueuedPastDeadlineError) => void;
 }
 
-/** Clock skew and network jitter between us and the server: keep a little under each limit. */
-const SAFETY_MARGIN = 0.9;
 const MIN_ADAPTIVE_RATE = 0.5;
 /**
  * Requests/s won back per second of successes. Small, so that several executions sharing one
@@ -60,18 +48,7 @@ const ADDITIVE_INCREASE = 0.25;
 
 export class RateLimiter {
 	private readonly sent: number[] = [];
-	private readonly windowMs: number;
-	private readonly windowMax: number;
-	private readonly secondMax: number;
-	private readonly bucketCapacity: number;
-	private readonly refillPerSecond: number;
-	/**
-	 * Requests sent in the same instant reach the server spread over the next few hundred ms, so a
-	 * full instant burst can land in the server's next 1 s window too. Once half of the 1 s window
-	 * is used, sends are paced at the burst rate, which keeps the server's view of every window
-	 * the same as ours while small batches still go out at once.
-	 */
-	private readonly minSpacingMs: number;
+	private rules: Rules;
 	private bucket: number;
 	private bucketUpdatedAt: number;
 	/**
@@ -92,30 +69,38 @@ export class RateLimiter {
 	 * (600 s, a day) is not the account's state as the limits describe it; the call that got it
 	 * fails and says when to try again, and nobody else is held longer than this.
 	 */
-	readonly maxPauseMs: number;
+	get maxPauseMs(): number {
+		return this.rules.windowMs;
+	}
 	rateLimitedResponses = 0;
+	private currentLimits: RateLimits;
 
 	constructor(
-		readonly limits: RateLimits = FREEPIK_RATE_LIMITS,
+		limits: RateLimits = FREEPIK_RATE_LIMITS,
 		private readonly now: () => number = Date.now,
 		private readonly sleep: (ms: number) => Promise<void> = n8nSleep,
 	) {
-		this.maxPauseMs = limits.averageWindowSeconds * 1000;
-		this.secondMax = Math.max(1, Math.floor(limits.burstPerSecond * SAFETY_MARGIN));
-		this.minSpacingMs = 1000 / this.secondMax;
-		this.windowMs = limits.averageWindowSeconds * 1000;
-		this.windowMax = Math.max(
-			1,
-			Math.floor(limits.averagePerSecond * limits.averageWindowSeconds * SAFETY_MARGIN),
-		);
-		this.refillPerSecond = limits.averagePerSecond * SAFETY_MARGIN;
-		this.bucketCapacity = Math.max(
-			1,
-			(limits.burstPerSecond - limits.averagePerSecond) * limits.burstSeconds * SAFETY_MARGIN,
-		);
-		this.bucket = this.bucketCapacity;
+		this.currentLimits = limits;
+		this.rules = deriveRules(limits);
+		this.bucket = this.rules.bucketCapacity;
 		this.bucketUpdatedAt = this.now();
 		this.lastUsedAt = this.bucketUpdatedAt;
+	}
+
+	/** The limits in force: the stricter value of each one this limiter was asked with. */
+	get limits(): RateLimits {
+		return this.currentLimits;
+	}
+
+	/**
+	 * Applies the stricter value of each rule of `limits` and the limits in force, from now on
+	 * (never looser: see the registry for when a raised setting takes effect).
+	 */
+	tighten(limits: RateLimits): void {
+		this.refill(this.now());
+		this.currentLimits = stricterLimits(this.currentLimits, limits);
+		this.rules = stricterRules(this.rules, deriveRules(this.currentLimits));
+		this.bucket = Math.min(this.bucket, this.rules.bucketCapacity);
 	}
 
 	/** Marks the limiter as in use (the shared registry keeps limiters in use). */
@@ -129,20 +114,23 @@ export class RateLimiter {
 	 */
 	isIdle(): boolean {
 		const t = this.now();
-		return this.waiters.size === 0 && t >= this.pausedUntil && t - this.lastUsedAt >= this.windowMs;
+		const quiet = t - this.lastUsedAt >= this.rules.windowMs;
+		return this.waiters.size === 0 && t >= this.pausedUntil && quiet;
 	}
 
 	/**
 	 * Resolves with the moment the request may be sent (undefined once `signal` aborted); requests
 	 * are granted in call order. Throws PausedPastDeadlineError at once, or as soon as a later 429
-	 * makes it so, when a pause holds requests past `deadline`.
+	 * makes it so, when a pause holds requests past `deadline`; QueuedPastDeadlineError when the
+	 * limits or the callers ahead hold it past `deadline`. Nobody sleeps longer than 1 s at a time
+	 * (only the caller whose turn it is sleeps), so a waiting caller holds no long timer.
 	 */
 	async acquire(signal?: AbortSignal, deadline = Infinity): Promise<number | undefined> {
 		let refuse: Waiter['refuse'] = () => undefined;
 		const refused = new Promise<never>((_, reject) => (refuse = reject));
 		const waiter: Waiter = { deadline, dropped: false, refuse };
 		this.waiters.add(waiter);
-		this.refusePausedPast();
+		this.refusePastDeadline(this.delayUntilAllowed());
 		const turn = this.queue.then(async () => await this.waitForSlot(waiter, signal));
 		this.queue = turn.then(() => undefined).catch(() => undefined);
 		try {
@@ -164,6 +152,24 @@ export class RateLimiter {
 		if (index < 0) return;
 		this.sent.splice(index, 1);
 		this.sent.push(Math.max(grantedAt, this.now()));
+	}
+
+	/**
+	 * Refuses every waiter that cannot be granted by its deadline: the current pause ends after it,
+	 * or the earliest possible grant (`delay` from now, for whoever is first in line) comes after it.
+	 * Both only move later while waiters wait, so a refused waiter could not have been served.
+	 */
+	private refusePastDeadline(delay: number): void {
+		this.refusePausedPast();
+		const earliest = this.now() + delay;
+		let ahead = 0;
+		for (const waiter of this.waiters) {
+			if (waiter.dropped) continue;
+			if (waiter.deadline < earliest) {
+				waiter.dropped = true;
+				waiter.refuse(new QueuedPastDeadlineError(waiter.deadline, ahead, this.adaptiveRate));
+			} else ahead++;
+		}
 	}
 
 	/** Refuses every waiter that the current pause would hold past its deadline. */
@@ -231,7 +237,8 @@ export class RateLimiter {
 		const t = this.now();
 		this.bucket -= 1;
 		this.sent.push(t);
-		const pace = this.countSince(t - 1000) >= this.secondMax / 2 ? this.minSpacingMs : 0;
+		const { secondMax, minSpacingMs } = this.rules;
+		const pace = this.countSince(t - 1000) >= secondMax / 2 ? minSpacingMs : 0;
 		this.nextSlot = t + Math.max(pace, 1000 / this.adaptiveRate);
 		return 0;
 	}
@@ -241,35 +248,46 @@ export class RateLimiter {
 			if (signal?.aborted || waiter.dropped) return undefined;
 			const delay = this.tryAcquire();
 			if (delay <= 0) return this.sent[this.sent.length - 1];
-			await this.sleep(Math.min(delay, 1000));
+			this.refusePastDeadline(delay);
+			if (waiter.dropped) return undefined;
+			await this.sleep(Math.max(1, Math.min(delay, 1000, this.nextDeadline() - this.now())));
 		}
 	}
 
+	/** The earliest deadline of anyone still waiting: the next moment a waiter may be refused. */
+	private nextDeadline(): number {
+		let next = Infinity;
+		for (const waiter of this.waiters) if (!waiter.dropped) next = Math.min(next, waiter.deadline);
+		return next;
+	}
+
 	private delayUntilAllowed(): number {
+		const { secondMax, windowMax, windowMs, refillPerSecond } = this.rules;
 		const t = this.now();
 		this.prune(t);
 		this.refill(t);
 		let wait = Math.max(this.pausedUntil - t, this.nextSlot - t, 0);
 		const lastSecond = this.countSince(t - 1000);
-		if (lastSecond >= this.secondMax) {
-			wait = Math.max(wait, this.sent[this.sent.length - this.secondMax] + 1000 - t + 1);
+		if (lastSecond >= secondMax) {
+			wait = Math.max(wait, this.sent[this.sent.length - secondMax] + 1000 - t + 1);
 		}
-		if (this.sent.length >= this.windowMax) {
-			wait = Math.max(wait, this.sent[this.sent.length - this.windowMax] + this.windowMs - t + 1);
+		if (this.sent.length >= windowMax) {
+			wait = Math.max(wait, this.sent[this.sent.length - windowMax] + windowMs - t + 1);
 		}
-		if (this.bucket < 1) wait = Math.max(wait, ((1 - this.bucket) / this.refillPerSecond) * 1000);
+		if (this.bucket < 1) wait = Math.max(wait, ((1 - this.bucket) / refillPerSecond) * 1000);
 		return wait;
 	}
 
 	private refill(t: number): void {
 		const elapsed = (t - this.bucketUpdatedAt) / 1000;
-		this.bucket = Math.min(this.bucketCapacity, this.bucket + elapsed * this.refillPerSecond);
+		const { bucketCapacity, refillPerSecond } = this.rules;
+		this.bucket = Math.min(bucketCapacity, this.bucket + elapsed * refillPerSecond);
 		this.bucketUpdatedAt = t;
 	}
 
 	private prune(t: number): void {
 		let drop = 0;
-		while (drop < this.sent.length && this.sent[drop] <= t - this.windowMs) drop++;
+		while (drop < this.sent.length && this.sent[drop] <= t - this.rules.windowMs) drop++;
 		if (drop) this.sent.splice(0, drop);
 	}
 

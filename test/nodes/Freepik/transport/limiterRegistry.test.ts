@@ -7,6 +7,7 @@ import {
 import {
 	FREEPIK_RATE_LIMITS,
 	type RateLimiter,
+	type RateLimits,
 } from '../../../../nodes/Freepik/transport/rateLimiter';
 // The simulator's server-side model of Freepik's limits, used here as the referee.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,8 +28,13 @@ function virtualClock() {
  * Executions that each take their limiter from the registry (as FreepikClient.create does) and
  * send whenever it allows, round-robin, on a virtual clock; the server model judges every request.
  */
-function executionsSendingFlatOut(limiters: RateLimiter[], clock: { t: number }, seconds: number) {
-	const server = new ServerModel(DEFAULT_RATE_LIMIT, () => clock.t);
+function executionsSendingFlatOut(
+	limiters: RateLimiter[],
+	clock: { t: number },
+	seconds: number,
+	serverLimits: Partial<RateLimits> = {},
+) {
+	const server = new ServerModel({ ...DEFAULT_RATE_LIMIT, ...serverLimits }, () => clock.t);
 	let rejected = 0;
 	let sent = 0;
 	const end = clock.t + seconds * 1000;
@@ -72,14 +78,43 @@ describe('shared rate limiter per API host in one process (Freepik counts limits
 		expect(executionsSendingFlatOut(separate, clock, 10).rejected).toBeGreaterThan(20);
 	});
 
-	it('keeps hosts apart: another host, another port or other configured limits get their own limiter; a path or letter case does not', () => {
+	it('keeps hosts apart: another host or another port gets its own limiter; a path, letter case or other configured limits do not', () => {
 		const base = sharedLimiter(API, FREEPIK_RATE_LIMITS);
 		expect(sharedLimiter('https://api.magnific.com', FREEPIK_RATE_LIMITS)).not.toBe(base);
 		expect(sharedLimiter('http://127.0.0.1:9999', FREEPIK_RATE_LIMITS)).not.toBe(base);
-		expect(sharedLimiter(API, { ...FREEPIK_RATE_LIMITS, averagePerSecond: 5 })).not.toBe(base);
+		expect(sharedLimiter(API, { ...FREEPIK_RATE_LIMITS, averagePerSecond: 5 })).toBe(base);
 		expect(sharedLimiter(API, { ...FREEPIK_RATE_LIMITS })).toBe(base);
 		expect(sharedLimiter('https://API.freepik.com/proxy/v1', FREEPIK_RATE_LIMITS)).toBe(base);
 		expect(sharedLimiter('https://api.freepik.com:443', FREEPIK_RATE_LIMITS)).toBe(base);
+	});
+
+	it('nodes with other Average / Burst Requests per Second on one host share one budget: the stricter value of each rule, and one 429 pauses them all', () => {
+		const clock = virtualClock();
+		const strict = { ...FREEPIK_RATE_LIMITS, burstPerSecond: 20, averagePerSecond: 9 };
+		const loose = sharedLimiter(API, FREEPIK_RATE_LIMITS, clock.now);
+		const tight = sharedLimiter(API, strict, clock.now);
+		expect(tight).toBe(loose);
+		expect(loose.limits).toEqual(strict);
+		// Asking again with the looser settings does not loosen it while it lives.
+		sharedLimiter(API, { ...FREEPIK_RATE_LIMITS, burstPerSecond: 50, averagePerSecond: 10 });
+		expect(loose.limits).toEqual(strict);
+		// Judged by a server that enforces the stricter settings, both together never overshoot.
+		const { sent, rejected } = executionsSendingFlatOut([loose, tight], clock, 30, strict);
+		expect(rejected).toBe(0);
+		expect(sent).toBeGreaterThan(200);
+		// A 429 seen by one node pauses the other.
+		clock.t += 120_000;
+		loose.onRateLimited(5000);
+		expect(tight.tryAcquire()).toBeGreaterThanOrEqual(4999);
+	});
+
+	it('a tighter setting asked for later applies at once to the limiter already in use', () => {
+		const clock = virtualClock();
+		const limiter = sharedLimiter(API, FREEPIK_RATE_LIMITS, clock.now);
+		const tenPerSecond = { ...FREEPIK_RATE_LIMITS, burstPerSecond: 10, averagePerSecond: 10 };
+		sharedLimiter(API, tenPerSecond, clock.now);
+		const { rejected } = executionsSendingFlatOut([limiter], clock, 20, tenPerSecond);
+		expect(rejected).toBe(0);
 	});
 
 	it('shares what a 429 taught: a later execution starts at the lowered rate', () => {
