@@ -1,6 +1,7 @@
 import {
 	FREEPIK_RATE_LIMITS,
 	PausedPastDeadlineError,
+	QueuedPastDeadlineError,
 	RateLimiter,
 } from '../../../../nodes/Freepik/transport/rateLimiter';
 import { VirtualClock } from '../engine/virtualClock';
@@ -181,5 +182,66 @@ describe('a long Retry-After (one 429 must not freeze every request to the host)
 		const { clock, limiter } = virtualLimiter();
 		limiter.onRateLimited(2000);
 		expect(await clock.run(limiter.acquire())).toBe(2000);
+	});
+});
+
+describe("a call's deadline bounds its wait in the limiter's queue, not only a 429's pause", () => {
+	/** A limiter on a virtual clock that records every sleep it asks for. */
+	const recordingLimiter = (limits = FREEPIK_RATE_LIMITS) => {
+		const clock = new VirtualClock();
+		const sleeps: number[] = [];
+		const sleep = async (ms: number) => {
+			sleeps.push(ms);
+			await clock.sleep(ms);
+		};
+		return { clock, sleeps, limiter: new RateLimiter(limits, clock.now, sleep) };
+	};
+
+	it('after 429s slowed it to 0.5/s, a caller behind 200 others is refused by its 30 s deadline, unsent, and no sleep outlasts 1 s', async () => {
+		const { clock, sleeps, limiter } = recordingLimiter();
+		limiter.onRateLimited(10);
+		clock.at(1000, () => limiter.onRateLimited(10));
+		const grants: number[] = [];
+		for (let i = 0; i < 200; i++) void limiter.acquire().then((at) => grants.push(at!));
+		await clock.run(clock.sleep(1001));
+		expect(limiter.currentRate).toBe(0.5);
+		const refused = await clock
+			.run(limiter.acquire(undefined, clock.now() + 30_000))
+			.catch((error: unknown) => error);
+		expect(refused).toBeInstanceOf(QueuedPastDeadlineError);
+		expect(refused).toMatchObject({ ahead: 200 - grants.length, rate: 0.5 });
+		// Refused no later than its deadline (it used to be granted after 400 s).
+		expect(clock.now()).toBeLessThanOrEqual(1001 + 30_000);
+		expect(grants.length).toBeLessThan(20);
+		expect(Math.max(...sleeps)).toBeLessThanOrEqual(1000);
+		// It took no slot: the callers ahead go on at the same pace.
+		const before = grants.length;
+		await clock.run(clock.sleep(10_000));
+		expect(grants.length - before).toBeGreaterThanOrEqual(4);
+		expect(grants.length - before).toBeLessThanOrEqual(6);
+	});
+
+	it('is refused at once, at its turn, when the limits alone delay it past its deadline; the next caller gets the slot', async () => {
+		const limits = { ...FREEPIK_RATE_LIMITS, burstPerSecond: 1, averagePerSecond: 1 };
+		const { clock, limiter } = recordingLimiter(limits);
+		expect(limiter.tryAcquire()).toBe(0);
+		const refused = await clock
+			.run(limiter.acquire(undefined, 500))
+			.catch((error: unknown) => error);
+		expect(refused).toBeInstanceOf(QueuedPastDeadlineError);
+		expect(refused).toMatchObject({ ahead: 0, rate: Infinity });
+		expect(clock.now()).toBe(0);
+		const grantedAt = await clock.run(limiter.acquire(undefined, 5000));
+		expect(grantedAt).toBeGreaterThanOrEqual(1000);
+		expect(grantedAt).toBeLessThan(1200);
+	});
+
+	it('a caller whose deadline leaves room is served as before', async () => {
+		const limits = { ...FREEPIK_RATE_LIMITS, burstPerSecond: 1, averagePerSecond: 1 };
+		const { clock, limiter } = recordingLimiter(limits);
+		const granted = [0, 1, 2].map(async () => await limiter.acquire(undefined, 10_000));
+		const times = await clock.run(Promise.all(granted));
+		expect(times[0]).toBe(0);
+		expect(times[2]).toBeLessThanOrEqual(10_000);
 	});
 });
