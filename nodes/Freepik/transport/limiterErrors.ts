@@ -13,9 +13,9 @@ export class PausedPastDeadlineError extends Error {
 }
 
 /**
- * Thrown by `acquire` when the requests ahead in line (or the limits themselves) hold a caller past
- * its deadline: refused as soon as that is certain (the earliest grant for anyone in line is already
- * later), or when the deadline comes while it still waits.
+ * Thrown by `acquire` when the requests ahead in line (or the limits themselves) hold a caller
+ * past its deadline: refused as soon as that is certain (the earliest grant for anyone in line is
+ * already later), or when the deadline comes while it still waits.
  */
 export class QueuedPastDeadlineError extends Error {
 	constructor(

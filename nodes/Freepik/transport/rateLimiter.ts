@@ -3,7 +3,6 @@ import { sleep as n8nSleep } from 'n8n-workflow';
 import { DEFAULTS } from '../helpers/limits';
 import { PausedPastDeadlineError, QueuedPastDeadlineError } from './limiterErrors';
 import { deriveRules, type Rules, stricterLimits, stricterRules } from './rateRules';
-
 export { PausedPastDeadlineError, QueuedPastDeadlineError };
 
 /**
@@ -37,6 +36,7 @@ interface Waiter {
 	/** Gave up (refused or cancelled): when its turn comes it takes no slot. */
 	dropped: boolean;
 	refuse: (error: PausedPastDeadlineError | QueuedPastDeadlineError) => void;
+	signal?: AbortSignal;
 }
 
 const MIN_ADAPTIVE_RATE = 0.5;
@@ -92,10 +92,7 @@ export class RateLimiter {
 		return this.currentLimits;
 	}
 
-	/**
-	 * Applies the stricter value of each rule of `limits` and the limits in force, from now on
-	 * (never looser: see the registry for when a raised setting takes effect).
-	 */
+	/** From now on, the stricter value of each rule of `limits` and those in force. */
 	tighten(limits: RateLimits): void {
 		this.refill(this.now());
 		this.currentLimits = stricterLimits(this.currentLimits, limits);
@@ -114,8 +111,9 @@ export class RateLimiter {
 	 */
 	isIdle(): boolean {
 		const t = this.now();
-		const quiet = t - this.lastUsedAt >= this.rules.windowMs;
-		return this.waiters.size === 0 && t >= this.pausedUntil && quiet;
+		return (
+			!this.waiters.size && t >= this.pausedUntil && t - this.lastUsedAt >= this.rules.windowMs
+		);
 	}
 
 	/**
@@ -128,7 +126,7 @@ export class RateLimiter {
 	async acquire(signal?: AbortSignal, deadline = Infinity): Promise<number | undefined> {
 		let refuse: Waiter['refuse'] = () => undefined;
 		const refused = new Promise<never>((_, reject) => (refuse = reject));
-		const waiter: Waiter = { deadline, dropped: false, refuse };
+		const waiter: Waiter = { deadline, dropped: false, refuse, signal };
 		this.waiters.add(waiter);
 		this.refusePastDeadline(this.delayUntilAllowed());
 		const turn = this.queue.then(async () => await this.waitForSlot(waiter, signal));
@@ -164,7 +162,7 @@ export class RateLimiter {
 		const earliest = this.now() + delay;
 		let ahead = 0;
 		for (const waiter of this.waiters) {
-			if (waiter.dropped) continue;
+			if (waiter.dropped || waiter.signal?.aborted) continue;
 			if (waiter.deadline < earliest) {
 				waiter.dropped = true;
 				waiter.refuse(new QueuedPastDeadlineError(waiter.deadline, ahead, this.adaptiveRate));
