@@ -10,6 +10,7 @@ import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from '../../Freepik
 import { parseWebhookTask } from '../../FreepikTrigger/payload';
 import { header, readDelivery, readWebhookSecrets } from '../../FreepikTrigger/webhookSteps';
 import type { TaskClient, TaskOutcome } from '../engine/types';
+import { readCallbackClientSettings } from '../actions/audioIsolation/shared';
 import { taskClient, type Tuning } from '../helpers/batch';
 import { DEFAULTS } from '../helpers/limits';
 import { toOutputItems } from '../helpers/outputs';
@@ -157,7 +158,10 @@ async function handleCallback(
 	answer(ctx, 200, `Task ${task.task_id} is ${task.status}`);
 	if (progress.resuming) return { noWebhookResponse: true };
 
-	const client = await FreepikClient.create(asExecuteContext(ctx), tuning.client);
+	const client = await FreepikClient.create(asExecuteContext(ctx), {
+		...tuning.client,
+		...readCallbackClientSettings(ctx),
+	});
 	// A process that has not seen this batch before may have missed callbacks (a restart, another
 	// webhook process): look the unfinished tasks up once. Otherwise their own callbacks will come.
 	if (!progress.lookedUp) {

@@ -1,3 +1,5 @@
+import type { RateLimits } from './rateLimiter';
+
 /**
  * Thrown by `acquire` when a 429's pause holds requests past the caller's deadline: nothing could
  * be sent before it, so the caller fails now instead of at its deadline (or later).
@@ -24,6 +26,8 @@ export class QueuedPastDeadlineError extends Error {
 		readonly ahead: number,
 		/** Requests/s the adaptive layer allowed (Infinity when no 429 lowered it). */
 		readonly rate: number,
+		/** The limits in force: the stricter of those every node on this host asked for. */
+		readonly limits: RateLimits,
 	) {
 		super("the rate limiter's queue holds this request past its deadline");
 	}

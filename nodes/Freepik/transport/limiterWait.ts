@@ -14,6 +14,13 @@ interface Call {
 }
 
 /**
+ * How long a call asked at (or a moment past) its deadline may still wait, as the engine's last
+ * poll at the Max Wait Time is: sent a few ms late (pacing, a busy event loop) it sees the task's
+ * final state, where refusing it would blame a rate limit that held nothing.
+ */
+const LAST_LOOK_MS = 1000;
+
+/**
  * A slot from the shared limiter (its grant time), waited for at most until the call's deadline:
  * its Max Wait Time, or one Request Timeout from now. A 429's pause or a queue that lasts longer
  * fails the call unsent.
@@ -23,8 +30,10 @@ export async function acquireBeforeDeadline(
 	node: INode,
 	call: Call,
 ): Promise<number | undefined> {
-	const timeoutDeadline = Date.now() + call.timeoutMs;
-	const deadline = Math.min(call.policy.deadline ?? Infinity, timeoutDeadline);
+	const now = Date.now();
+	const timeoutDeadline = now + call.timeoutMs;
+	const lastLook = Math.max(call.policy.deadline ?? Infinity, now + LAST_LOOK_MS);
+	const deadline = Math.min(lastLook, timeoutDeadline);
 	try {
 		return await limiter.acquire(call.signal, deadline);
 	} catch (error) {
@@ -80,19 +89,22 @@ export function queuedError(
 	policy: { kind: 'create' | 'read'; itemIndex: number; taskId?: string },
 	limit: 'Max Wait Time' | 'Request Timeout',
 ) {
-	const host = apiHostOf(baseUrl);
 	const notSent = policy.kind === 'create' ? 'not sent, so no task was created' : 'not sent';
+	const { averagePerSecond, burstPerSecond } = queued.limits;
 	const slowed =
 		queued.rate === Infinity ? '' : `, slowed to ${queued.rate.toFixed(2)} requests/s by 429s`;
+	const behind = queued.ahead ? ` behind ${queued.ahead} earlier requests` : '';
 	return toNodeApiError(node, { statusCode: 429 }, action, {
 		itemIndex: policy.itemIndex,
 		taskId: policy.taskId,
 		messageNote:
-			`${notSent}: the rate limit for ${host} holds it behind ${queued.ahead} earlier ` +
-			`requests${slowed}, past this call's ${limit}`,
+			`${notSent}: the rate limit for ${apiHostOf(baseUrl)} (${averagePerSecond} requests/s ` +
+			`on average, ${burstPerSecond}/s in bursts${slowed}) holds it${behind} past this ` +
+			`call's ${limit}`,
 		extraDescription:
 			'Every Freepik node in this n8n process shares one rate limiter per API host (Freepik ' +
-			'counts its limits per IP address), and a call that cannot be sent before its ' +
+			'counts its limits per IP address), which applies the lowest Average / Burst Requests ' +
+			'per Second any of them asked for; a call that cannot be sent before its ' +
 			`${limit} fails at once instead of waiting. Send fewer requests at once, or raise the ` +
 			`${limit}.`,
 	});

@@ -165,7 +165,10 @@ export class RateLimiter {
 			if (waiter.dropped || waiter.signal?.aborted) continue;
 			if (waiter.deadline < earliest) {
 				waiter.dropped = true;
-				waiter.refuse(new QueuedPastDeadlineError(waiter.deadline, ahead, this.adaptiveRate));
+				const { adaptiveRate, currentLimits } = this;
+				waiter.refuse(
+					new QueuedPastDeadlineError(waiter.deadline, ahead, adaptiveRate, currentLimits),
+				);
 			} else ahead++;
 		}
 	}

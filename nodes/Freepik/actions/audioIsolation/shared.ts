@@ -3,6 +3,7 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import type { TaskJob, WaitSettings } from '../../engine/types';
@@ -11,7 +12,7 @@ import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';
 import { checkRange, invalid, LIMITS } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
-import { FREEPIK_RATE_LIMITS } from '../../transport/rateLimiter';
+import { FREEPIK_RATE_LIMITS, type RateLimits } from '../../transport/rateLimiter';
 
 /** Fields shared by Isolate and Get: whether to wait, whether to download, and how. */
 export function waitFields(waitDefault: boolean): INodeProperties[] {
@@ -184,23 +185,50 @@ export function readWaitSettings(
 }
 
 /**
+ * The Tuning fields every request of the node obeys: Request Timeout and the rate limits (the
+ * resumed execution's callback reads them too: its look-ups share the host's limiter).
+ */
+export function clientSettings(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+): { timeoutMs: number; rateLimits: RateLimits } {
+	const average = readNumberOption(ctx, 0, options, 'averageRequestsPerSecond');
+	const burst = readNumberOption(ctx, 0, options, 'burstRequestsPerSecond');
+	return {
+		timeoutMs: readNumberOption(ctx, 0, options, 'requestTimeout') * 1000,
+		rateLimits: {
+			...FREEPIK_RATE_LIMITS,
+			averagePerSecond: average,
+			burstPerSecond: Math.max(burst, average),
+		},
+	};
+}
+
+/**
+ * The same fields in the node's webhook() (a resumed execution's callback): without them its
+ * look-ups would tighten the host's shared limiter to the defaults and wait by the default Request
+ * Timeout. Values the submit accepted are read again; should they fail here, the defaults serve.
+ */
+export function readCallbackClientSettings(ctx: IWebhookFunctions) {
+	const asExecute = ctx as unknown as IExecuteFunctions;
+	try {
+		return clientSettings(asExecute, (ctx.getNodeParameter('tuning', {}) ?? {}) as IDataObject);
+	} catch (error) {
+		ctx.logger.warn(
+			`Freepik: Tuning unreadable in the callback, defaults used: ${(error as Error).message}`,
+		);
+		return {};
+	}
+}
+
+/**
  * Batch-wide settings come from the first item's Tuning (one client and one loop serve the batch).
  */
 export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 	const options = ctx.getNodeParameter('tuning', 0, {}) as IDataObject;
-	const average = readNumberOption(ctx, 0, options, 'averageRequestsPerSecond');
-	const burst = readNumberOption(ctx, 0, options, 'burstRequestsPerSecond');
 	const signal = ctx.getExecutionCancelSignal?.();
 	return {
-		client: {
-			timeoutMs: readNumberOption(ctx, 0, options, 'requestTimeout') * 1000,
-			rateLimits: {
-				...FREEPIK_RATE_LIMITS,
-				averagePerSecond: average,
-				burstPerSecond: Math.max(burst, average),
-			},
-			signal,
-		},
+		client: { ...clientSettings(ctx, options), signal },
 		engine: {
 			maxInFlight: readNumberOption(ctx, 0, options, 'maxTasksInFlight', true),
 			downloadConcurrency: DEFAULTS.downloadConcurrency,

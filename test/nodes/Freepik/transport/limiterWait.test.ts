@@ -13,10 +13,10 @@ const node: INode = {
 	parameters: {},
 };
 
-/** One request per second, its slot already taken: the next one waits about 1 s. */
-function busyLimiter() {
-	const limits = { ...FREEPIK_RATE_LIMITS, burstPerSecond: 1, averagePerSecond: 1 };
-	const limiter = new RateLimiter(limits, Date.now, async () => await Promise.resolve());
+/** `perSecond` requests per second, one slot already taken: the next one waits about 1 / rate. */
+function busyLimiter(perSecond = 0.1) {
+	const limits = { ...FREEPIK_RATE_LIMITS, burstPerSecond: perSecond, averagePerSecond: perSecond };
+	const limiter = new RateLimiter(limits);
 	expect(limiter.tryAcquire()).toBe(0);
 	return limiter;
 }
@@ -36,8 +36,18 @@ describe('a call the rate limiter cannot send before its deadline', () => {
 			call('create', Date.now() + 100, 300_000),
 		).catch((e: Error) => e);
 		expect((error as Error).message).toMatch(
-			/while creating the isolation task \(not sent, so no task was created: the rate limit for api\.freepik\.com holds it behind 0 earlier requests, past this call's Max Wait Time\)/,
+			/while creating the isolation task \(not sent, so no task was created: the rate limit for api\.freepik\.com \(0\.1 requests\/s on average, 0\.1\/s in bursts\) holds it past this call's Max Wait Time\)/,
 		);
+	});
+
+	it("is sent when asked a moment past its Max Wait Time (the engine's last poll) and held only briefly", async () => {
+		// The last poll of a wait is asked at its deadline, a few ms late on a busy event loop.
+		const idle = new RateLimiter(FREEPIK_RATE_LIMITS);
+		const late = call('read', Date.now() - 5, 300_000);
+		expect(await acquireBeforeDeadline(idle, node, late)).toEqual(expect.any(Number));
+		// Paced: 4 requests/s, one just sent, so this one waits about 280 ms.
+		const paced = busyLimiter(4);
+		expect(await acquireBeforeDeadline(paced, node, late)).toEqual(expect.any(Number));
 	});
 
 	it("a read past its Request Timeout says 'not sent' and names the Request Timeout", async () => {
