@@ -18,6 +18,11 @@ import {
 	useResumeServers,
 } from '../../../helpers/resume';
 import { unpackBatch } from '../../../../nodes/Freepik/resume/packing';
+import {
+	clearSharedLimiters,
+	sharedLimiter,
+} from '../../../../nodes/Freepik/transport/limiterRegistry';
+import { FREEPIK_RATE_LIMITS } from '../../../../nodes/Freepik/transport/rateLimiter';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { capturedLogs } = require('../../../../harness/n8n-harness') as {
 	capturedLogs: Array<{ level: string; message: string }>;
@@ -209,6 +214,34 @@ describe('Resume on Webhook: a process that has not seen the batch yet', () => {
 			[second, 'COMPLETED'],
 		]);
 		expect(sim.requestsTo('get').map((r) => r.taskId)).toEqual([second]);
+	});
+});
+
+describe("Resume on Webhook: a callback's look-ups obey the node's Tuning", () => {
+	it('share the host limiter at its rates (not the defaults) and give up by its Request Timeout', async () => {
+		const tuning = {
+			averageRequestsPerSecond: 100,
+			burstRequestsPerSecond: 200,
+			requestTimeout: 7,
+		};
+		const waiting = await waitFor(resumeParameters({ tuning }), ['done', 'slow [sim:never]']);
+		const [done, slow] = taskIdsOf(waiting);
+		// Another process took the callback; a 429 there pauses the host for 60 s.
+		clearSharedLimiters();
+		const loosest = { ...FREEPIK_RATE_LIMITS, burstPerSecond: 1000, averagePerSecond: 1000 };
+		sharedLimiter(sim.apiUrl, loosest).onRateLimited(60_000);
+		const logsFrom = capturedLogs.length;
+		const { result } = await deliver(waiting, signed({ task_id: done, status: 'COMPLETED' }));
+		expect(result.workflowData).toBeUndefined();
+		expect(warningsSince(logsFrom)).toEqual([
+			expect.stringMatching(
+				new RegExp(`looking up task ${slow} failed.*past this call's Request Timeout`),
+			),
+		]);
+		expect(sharedLimiter(sim.apiUrl, loosest).limits).toMatchObject({
+			averagePerSecond: 100,
+			burstPerSecond: 200,
+		});
 	});
 });
 
