@@ -115,7 +115,9 @@ export const batchOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: LIMITS.requestTimeout.min, maxValue: LIMITS.requestTimeout.max },
 		default: 120, // DEFAULTS.requestTimeout (literal for lint; Freepik.node.test.ts checks)
-		description: 'How long one HTTP request to Freepik may take before it is abandoned',
+		description:
+			'How long one HTTP request to Freepik may take before it is abandoned, and how long it ' +
+			'may wait for the rate limiter before it fails unsent',
 	},
 	{
 		displayName: 'Average Requests per Second',
@@ -125,7 +127,8 @@ export const batchOptionFields: INodeProperties[] = [
 		default: 10, // FREEPIK_RATE_LIMITS.averagePerSecond (n8n's lint wants a literal)
 		description:
 			"Your account's average rate limit (Freepik's default: 10/s over 2 minutes). The node " +
-			'stays under it by itself.',
+			'stays under it by itself; Freepik nodes calling one API host share one limiter, which ' +
+			'keeps under the lowest value any of them sets.',
 	},
 	{
 		displayName: 'Burst Requests per Second',
@@ -133,7 +136,9 @@ export const batchOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: LIMITS.burstRequestsPerSecond.min, numberPrecision: 1 },
 		default: 50, // FREEPIK_RATE_LIMITS.burstPerSecond
-		description: "Your account's burst limit (Freepik's default: 50/s for at most 5 s)",
+		description:
+			"Your account's burst limit (Freepik's default: 50/s for at most 5 s). As with the " +
+			'average, the lowest value set by any node on one API host applies.',
 	},
 ];
 
