@@ -248,6 +248,38 @@ describe('executions through n8n-core sharing one host (the simulator allows 50 
 		}
 	});
 
+	it('a batch the limits cannot send within its Request Timeout: each queued create fails unsent on its own item, and no task exists for it', async () => {
+		const sim = await startSimulator();
+		try {
+			// 0.1 requests/s: after the first create the next grant is 11 s away, past the 5 s.
+			const slow = {
+				averageRequestsPerSecond: 0.1,
+				burstRequestsPerSecond: 0.1,
+				requestTimeout: 5,
+			};
+			const items = [0, 1, 2].map((n) => ({ json: { d: `clip ${n}` } }));
+			const out = await runFreepik(
+				sim,
+				isolateFromUrl({ waitForCompletion: false, description: '={{ $json.d }}', tuning: slow }),
+				{ items, onError: 'continueErrorOutput' },
+			);
+			const created = [...sim.tasks.values()];
+			expect(created.map((task) => task.body.description)).toEqual(['clip 0']);
+			expect(out.items.map((item) => [item.json.task_id, item.pairedItem])).toEqual([
+				[created[0].id, { item: 0 }],
+			]);
+			expect(out.errorItems.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
+			for (const { json } of out.errorItems) {
+				expect(json.error).toMatch(
+					/not sent, so no task was created: the rate limit for 127\.0\.0\.1:\d+ \(0\.1 requests\/s on average, 0\.1\/s in bursts\) holds it (behind \d earlier requests )?past this call's Request Timeout/,
+				);
+				expect(json.details?.task_id).toBeUndefined();
+			}
+		} finally {
+			await sim.close();
+		}
+	});
+
 	it('shares one budget: at most 2 answers 429 and every task is created exactly once', async () => {
 		const sim = await startSimulator({ rateLimit: true, taskDurationMs: 500 });
 		try {
