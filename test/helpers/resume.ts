@@ -80,6 +80,8 @@ export interface SubmitOptions {
 	customData?: Record<string, string>;
 	/** The waiting node's id (another node of the same execution has another). */
 	nodeId?: string;
+	/** Another execution of the same workflow has another (default 'exec-1'). */
+	executionId?: string;
 }
 
 /** Runs Source → Freepik (Isolate, Resume on Webhook) until the execution waits (or fails). */
@@ -99,6 +101,7 @@ export async function submit(
 		onError: options.onError,
 		customData: options.customData,
 		nodeId: options.nodeId,
+		executionId: options.executionId,
 		nodeSettings: options.nodeSettings,
 		resumeToken: options.resumeToken === null ? undefined : (options.resumeToken ?? RESUME_TOKEN),
 		additionalData: {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Failure, TaskOutcome } from '../engine/types';
+import { factsOf, FreepikOperationError, restated } from '../transport/errors';
 import { failedTaskMessage } from './messages';
 import { isToolMode } from './toolMode';
 import type { FreepikTask } from './types';
@@ -12,7 +13,7 @@ import type { FreepikTask } from './types';
  * with their input items. Errors that happen after a task exists always name it.
  */
 
-type Described = Error & { description?: string | null; context?: IDataObject };
+type Described = Error & { description?: string | null };
 
 export { isToolMode } from './toolMode';
 
@@ -20,45 +21,38 @@ export { isToolMode } from './toolMode';
  * Marks an error whose message already says everything (what, why,
  * whether anything was sent, the fix).
  */
-export function standsAlone<E extends Error>(error: E): E {
-	const described = error as Described;
-	described.context = { ...(described.context ?? {}), standsAlone: true };
-	return error;
-}
+export const standsAlone = (error: NodeOperationError) =>
+	restated(error.node, error, { facts: { standsAlone: true } });
 
 /**
  * Last touch before an error leaves the node. A model only reads the message, so in tool mode the
  * message carries the fix that people find in the description.
  */
 export function presentError(ctx: IExecuteFunctions, error: Error): Error {
-	const { description, context } = error as Described;
+	const { description } = error as Described;
 	if (
-		isToolMode(ctx) &&
-		description &&
-		!context?.standsAlone &&
-		!error.message.endsWith(description)
-	) {
-		error.message = `${error.message} ${description}`;
-	}
-	return error;
+		!isToolMode(ctx) ||
+		!description ||
+		factsOf(error).standsAlone ||
+		error.message.endsWith(description)
+	)
+		return error;
+	return restated(ctx.getNode(), error, { message: `${error.message} ${description}` });
 }
 
 /** Marks an error as naming its task, so nothing has to look for the id in the text. */
-export function namesTask<E extends Error>(error: E, taskId: string): E {
-	const described = error as Described;
-	described.context = { ...(described.context ?? {}), taskId };
-	return error;
-}
-
-const nameOf = (error: Error) => (error as Described).context?.taskId;
+export const namesTask = (error: NodeOperationError, taskId: string) =>
+	restated(error.node, error, { facts: { taskId } });
 
 function taskError(
 	ctx: IExecuteFunctions,
 	task: FreepikTask,
 	message: string,
 	description: string,
+	standsAlone = false,
 ) {
-	return namesTask(new NodeOperationError(ctx.getNode(), message, { description }), task.task_id);
+	const facts = { taskId: task.task_id, ...(standsAlone ? { standsAlone } : {}) };
+	return new FreepikOperationError(ctx.getNode(), message, { description }, facts);
 }
 
 function failureError(
@@ -70,7 +64,7 @@ function failureError(
 	switch (failure.kind) {
 		case 'failed':
 			if (isToolMode(ctx))
-				return standsAlone(taskError(ctx, task, failedTaskMessage(id), `Task ID: ${id}`));
+				return taskError(ctx, task, failedTaskMessage(id), `Task ID: ${id}`, true);
 			return taskError(
 				ctx,
 				task,
@@ -115,20 +109,18 @@ function failureError(
 }
 
 function withTaskId(ctx: IExecuteFunctions, error: Error, task: FreepikTask): Error {
-	if (nameOf(error) === task.task_id) return error;
-	const described = error as Described;
+	if (factsOf(error).taskId === task.task_id) return error;
 	const description = [
-		described.description,
+		(error as Described).description,
 		`Task ID: ${task.task_id} (last status ${task.status})`,
 	]
 		.filter(Boolean)
 		.join('\n');
-	if (error instanceof NodeOperationError || 'description' in described) {
-		error.message = `${error.message} [task_id ${task.task_id}]`;
-		described.description = description;
-		return namesTask(error, task.task_id);
-	}
-	return taskError(ctx, task, `${error.message} [task_id ${task.task_id}]`, description);
+	return restated(ctx.getNode(), error, {
+		message: `${error.message} [task_id ${task.task_id}]`,
+		description,
+		facts: { taskId: task.task_id },
+	});
 }
 
 /** The n8n error for a failed outcome (a task's error always names the task). */
@@ -140,8 +132,9 @@ export function outcomeError(
 	const earlier = outcome.earlierTaskIds ?? [];
 	const note = `earlier tries created: ${earlier.join(', ')}`;
 	// Retry On Fail: the tasks of earlier tries are named too, so none is lost.
-	if (earlier.length) error.message = `${error.message} (${note})`;
-	return error;
+	return earlier.length
+		? restated(ctx.getNode(), error, { message: `${error.message} (${note})` })
+		: error;
 }
 
 function errorOf(ctx: IExecuteFunctions, outcome: Extract<TaskOutcome, { ok: false }>): Error {
@@ -182,7 +175,8 @@ export function toOutputItems(
 		// Throw the error that stopped the batch, not an item that was merely stopped because of it.
 		const failed = ordered.filter((o): o is Extract<TaskOutcome, { ok: false }> => !o.ok);
 		const cause = failed.find((o) => o.failure.kind !== 'notFinished') ?? failed[0];
-		if (cause) throw presentError(ctx, withBatchSummary(outcomeError(ctx, cause), cause, ordered));
+		if (cause)
+			throw presentError(ctx, withBatchSummary(ctx, outcomeError(ctx, cause), cause, ordered));
 	}
 	return ordered.map((outcome) => {
 		const pairedItem = { item: outcome.itemIndex };
@@ -227,15 +221,22 @@ export function errorItemJson(error: Error, task?: FreepikTask): IDataObject {
 }
 
 /** Adds every other task of the batch to the thrown error's description, so none is lost. */
-function withBatchSummary(error: Error, cause: TaskOutcome, all: TaskOutcome[]): Error {
+function withBatchSummary(
+	ctx: IExecuteFunctions,
+	error: Error,
+	cause: TaskOutcome,
+	all: TaskOutcome[],
+): Error {
 	const others = all.filter((o) => o !== cause && (o.task || o.earlierTaskIds?.length));
 	if (!others.length) return error;
 	const list = others.map(summaryOf).join(', ');
-	const described = error as Described;
-	described.description = [described.description, `Other tasks created by this batch: ${list}`]
+	const description = [
+		(error as Described).description,
+		`Other tasks created by this batch: ${list}`,
+	]
 		.filter(Boolean)
 		.join('\n');
-	return error;
+	return restated(ctx.getNode(), error, { description });
 }
 
 function summaryOf(o: TaskOutcome): string {

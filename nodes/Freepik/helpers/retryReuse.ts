@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskJob, TaskOutcome } from '../engine/types';
+import { factsOf, FreepikOperationError } from '../transport/errors';
 import {
 	countTry,
 	forgetRun,
@@ -53,20 +54,15 @@ function reuseJob<Body>(job: CreateJob<Body>, taskId: string): TaskJob<Body> {
 
 function notSentAgain(ctx: IExecuteFunctions, itemIndex: number, record: ItemRecord): Error {
 	const { message, description } = record.ambiguous!;
-	const error = new NodeOperationError(ctx.getNode(), message, {
-		itemIndex,
-		description: [
-			description,
-			'An earlier try of this node sent this create and its answer was lost, ' +
-				'so the retry did not send it again.',
-		]
-			.filter(Boolean)
-			.join('\n'),
-	});
-	// n8n swaps a message naming a network code (ECONNRESET…) for a generic one: keep the original.
-	error.message = message;
-	error.context.mayHaveCreated = true;
-	return error;
+	const notSent =
+		'An earlier try of this node sent this create and its answer was lost, ' +
+		'so the retry did not send it again.';
+	return new FreepikOperationError(
+		ctx.getNode(),
+		message,
+		{ itemIndex, description: [description, notSent].filter(Boolean).join('\n') },
+		{ mayHaveCreated: true },
+	);
 }
 
 /** A create whose answer was lost (or still in flight): a task may exist, its id is unknown. */
@@ -74,10 +70,7 @@ export function isAmbiguous(outcome: TaskOutcome): boolean {
 	if (outcome.ok || outcome.task) return false;
 	if (outcome.createInFlight) return true;
 	const { failure } = outcome;
-	return (
-		failure.kind === 'error' &&
-		(failure.error as NodeOperationError).context?.mayHaveCreated === true
-	);
+	return failure.kind === 'error' && factsOf(failure.error).mayHaveCreated === true;
 }
 
 /** The record after a try: the task it ended with, or a create whose outcome is unknown. */

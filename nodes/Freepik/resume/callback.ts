@@ -184,8 +184,15 @@ async function handleCallback(
 	return { noWebhookResponse: true, workflowData: [outputItems(ctx, outcomes)] };
 }
 
+/**
+ * Items the batch still waits for: a task that is not final yet, and an item whose create's answer
+ * was lost until a final callback names its task (a task may exist and call back later: resuming
+ * without it would leave that task in no output; if none exists, the wait ends at its deadline).
+ */
 const unfinishedItems = (batch: ResumeBatch, progress: BatchProgress) =>
-	batch.taskIds.flatMap((id, index) => (id !== null && !progress.final.has(index) ? [index] : []));
+	batch.taskIds.flatMap((id, index) =>
+		(id !== null || batch.uncertain?.includes(index)) && !progress.final.has(index) ? [index] : [],
+	);
 
 const allFinal = (batch: ResumeBatch, progress: BatchProgress) =>
 	unfinishedItems(batch, progress).length === 0;
@@ -196,8 +203,9 @@ async function lookUpUnfinished(
 	progress: BatchProgress,
 	client: FreepikClient,
 ) {
+	const known = unfinishedItems(batch, progress).filter((index) => batch.taskIds[index] !== null);
 	await Promise.all(
-		unfinishedItems(batch, progress).map(async (index) => {
+		known.map(async (index) => {
 			try {
 				const task = await client.getTask(batch.taskIds[index]!, index);
 				if (isFinal(task)) progress.final.set(index, task);
@@ -217,17 +225,6 @@ const noTaskError = (ctx: IWebhookFunctions) =>
 			'Its parameters were invalid or Freepik refused it before the execution waited ' +
 			'(Continue On Fail); the reason is in the n8n log of that run.',
 	});
-
-const mayExistError = (ctx: IWebhookFunctions) =>
-	new NodeOperationError(
-		ctx.getNode(),
-		"A task may have been created for this item: the create's answer was lost",
-		{
-			description:
-				'No callback named its task before the other tasks of the batch were final. Check ' +
-				'Get Many (or the Freepik dashboard) before running this item again.',
-		},
-	);
 
 /** Each item's outcome, results downloaded a few at a time. */
 async function outcomesOf(
@@ -254,10 +251,9 @@ async function outcomeOf(
 	known: FreepikTask | undefined,
 	client: TaskClient<unknown>,
 ): Promise<TaskOutcome> {
-	if (!known) {
-		const error = batch.uncertain?.includes(itemIndex) ? mayExistError(ctx) : noTaskError(ctx);
-		return { itemIndex, ok: false, failure: { kind: 'error', error } };
-	}
+	// Only an item without a task gets here: the batch resumes once every task and every item whose
+	// create's answer was lost (unfinishedItems) is final.
+	if (!known) return { itemIndex, ok: false, failure: { kind: 'error', error: noTaskError(ctx) } };
 	let task = known;
 	if (hasStatus(task, 'FAILED')) return { itemIndex, ok: false, failure: { kind: 'failed' }, task };
 	if (batch.downloadTo === undefined) return { itemIndex, ok: true, task };

@@ -6,8 +6,11 @@ import type { FreepikTask } from '../helpers/types';
  * whether a callback already resumes the execution.
  *
  * Process memory, on purpose: webhook() cannot save anything into the waiting execution (workflow
- * static data and custom data written there are not stored). Losing it (restart, another webhook
- * process) costs one look-up of the unfinished tasks at the next final callback, nothing more.
+ * static data and custom data written there are not stored). Keyed by the batch's wait id, which
+ * names the execution, so no other execution's batch ever reads it. Losing it (restart, another
+ * webhook process) costs one look-up of the known unfinished tasks at the next final callback; a
+ * task adopted from a callback only that process saw cannot be looked up (no id), so its batch then
+ * waits until its Max Wait Time.
  */
 export interface BatchProgress {
 	final: Map<number, FreepikTask>;

@@ -131,10 +131,15 @@ function batchOf(itemCount: number, outcomes: TaskOutcome[]): ResumeBatch {
 	return { taskIds, ...(uncertain.length ? { uncertain: uncertain.sort((a, b) => a - b) } : {}) };
 }
 
-/** This wait among the waits of one execution: a loop runs the node again, or two nodes wait. */
-function waitIdOf(ctx: IExecuteFunctions): string {
+/**
+ * This wait among all waits: of this execution (a loop runs the node again, or two nodes wait) and
+ * of every other execution of the workflow, whose node and run index are the same. The same in
+ * every try of a run (Retry On Fail), so a rerun's batch still adopts an earlier try's lost create.
+ */
+export function waitIdOf(ctx: IExecuteFunctions): string {
 	const node = ctx.getNode();
-	return sha256(`${node.id || node.name}|${runIndexOf(ctx)}`).slice(0, 12);
+	const executionId = ctx.getExecutionId?.() ?? '';
+	return sha256(`${executionId}|${node.id || node.name}|${runIndexOf(ctx)}`).slice(0, 12);
 }
 
 const sameBatch = (a: ResumeBatch | undefined, b: ResumeBatch) =>
@@ -173,7 +178,7 @@ function warnUnfinished(ctx: IExecuteFunctions, outcomes: TaskOutcome[]): void {
 		ctx.logger.warn(
 			isAmbiguous(outcome)
 				? `Freepik: item ${outcome.itemIndex}: the create's answer was lost, a task may exist; ` +
-						'a callback naming it gives the item its task'
+						'the batch waits for a callback naming it (until Max Wait Time)'
 				: `Freepik: item ${outcome.itemIndex} has no task and resumes as an error item`,
 		);
 	}

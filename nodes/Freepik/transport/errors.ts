@@ -1,5 +1,107 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/**
+ * Every error the node makes is built here, complete: n8n's own classes (what users see), with
+ * the message kept as written and the facts the node's code acts on as typed fields. An error is
+ * never patched afterwards; restated() builds a new one.
+ */
+
+/** What the node's own code reads from an error it made; never shown to users. */
+export interface ErrorFacts {
+	/** The message or description already names this task. */
+	taskId?: string;
+	/** A create that may have reached Freepik: a task may exist that no id names. */
+	mayHaveCreated?: boolean;
+	/** The message says everything (what, why, whether anything was sent, the fix). */
+	standsAlone?: boolean;
+}
+
+type Messages = [string, string[]];
+
+/**
+ * n8n swaps a message that mentions a network code (ECONNRESET, ETIMEDOUT, …) for a generic
+ * sentence, which would drop what was being done and the task id: these keep the message.
+ */
+export class FreepikApiError extends NodeApiError {
+	readonly facts: ErrorFacts;
+
+	constructor(
+		node: INode,
+		errorResponse: JsonObject,
+		options: ConstructorParameters<typeof NodeApiError>[2],
+		facts: ErrorFacts = {},
+	) {
+		super(node, errorResponse, options);
+		// Users see n8n's class name (ExecutionBaseError takes the constructor's).
+		this.name = NodeApiError.name;
+		this.facts = facts;
+	}
+
+	protected setDescriptiveErrorMessage(message: string, messages: string[]): Messages {
+		return [message, messages];
+	}
+}
+
+/** NodeOperationError with the message kept as written and typed facts (see FreepikApiError). */
+export class FreepikOperationError extends NodeOperationError {
+	readonly facts: ErrorFacts;
+
+	constructor(
+		node: INode,
+		message: string,
+		options: ConstructorParameters<typeof NodeOperationError>[2] = {},
+		facts: ErrorFacts = {},
+	) {
+		super(node, message, options);
+		this.name = NodeOperationError.name;
+		this.facts = facts;
+	}
+
+	protected setDescriptiveErrorMessage(message: string, messages: string[]): Messages {
+		return [message, messages];
+	}
+}
+
+/** The facts of an error (none for an error the node did not build here). */
+export const factsOf = (error: Error): ErrorFacts =>
+	error instanceof FreepikApiError || error instanceof FreepikOperationError ? error.facts : {};
+
+type Described = Error & { description?: string | null };
+
+/**
+ * A new error like `error` with a longer message or description, or more facts: n8n's class, item
+ * and HTTP code stay. A plain Error becomes a NodeOperationError of `node`.
+ */
+export function restated(
+	node: INode,
+	error: Error,
+	change: { message?: string; description?: string; facts?: ErrorFacts },
+): Error {
+	const message = change.message ?? error.message;
+	const description = change.description ?? (error as Described).description ?? undefined;
+	const facts = { ...factsOf(error), ...change.facts };
+	if (error instanceof NodeApiError) {
+		const { httpCode, context } = error;
+		return new FreepikApiError(
+			error.node,
+			{ message, ...(httpCode ? { httpCode } : {}) },
+			{ message, description, httpCode: httpCode ?? undefined, itemIndex: itemOf(context) },
+			facts,
+		);
+	}
+	const context = error instanceof NodeOperationError ? error.context : {};
+	const owner = error instanceof NodeOperationError ? error.node : node;
+	return new FreepikOperationError(
+		owner,
+		message,
+		{ description, itemIndex: itemOf(context) },
+		facts,
+	);
+}
+
+const itemOf = (context: { itemIndex?: unknown }) =>
+	typeof context.itemIndex === 'number' ? context.itemIndex : undefined;
 
 /**
  * What went wrong on the wire, reduced to facts that are safe to show (never headers or the key).
@@ -56,7 +158,6 @@ export interface ErrorContext {
 	taskId?: string;
 	extraDescription?: string;
 	messageNote?: string;
-	/** A create that may have reached Freepik: a task may exist that no id names. */
 	mayHaveCreated?: boolean;
 }
 
@@ -105,25 +206,26 @@ export function toNodeApiError(
 	// The refused fields travel in the message: an AI Agent and an error item's `error` see only it.
 	const refused = details.length ? ` (${details.join('; ')})` : '';
 	const message = `${headline}${apiMessage ? `: ${apiMessage}` : ''}${refused}${note}${taskPart}`;
-	const error = new NodeApiError(node, errorObject, {
-		message,
-		description: descriptionParts.join('\n'),
-		httpCode: status ? String(status) : undefined,
-		itemIndex: context.itemIndex,
-	});
-	// NodeApiError swaps any message that mentions a network code (ECONNRESET, ETIMEDOUT, …) for a
-	// generic sentence, which would drop what was being done and the task id: keep ours.
-	error.message = message;
-	// Read by helpers/outputs.ts: this error already names its task.
-	if (context.taskId) error.context.taskId = context.taskId;
-	if (context.mayHaveCreated) error.context.mayHaveCreated = true;
-	return error;
+	return new FreepikApiError(
+		node,
+		errorObject,
+		{
+			message,
+			description: descriptionParts.join('\n'),
+			httpCode: status ? String(status) : undefined,
+			itemIndex: context.itemIndex,
+		},
+		{
+			...(context.taskId ? { taskId: context.taskId } : {}),
+			...(context.mayHaveCreated ? { mayHaveCreated: true } : {}),
+		},
+	);
 }
 
 /** An unknown task id: said once, with what to do, instead of Freepik's bare "Not found". */
 function taskNotFound(node: INode, taskId: string, context: ErrorContext): NodeApiError {
 	const message = `Task ${taskId} not found: check the Task ID`;
-	const error = new NodeApiError(
+	return new FreepikApiError(
 		node,
 		{ message, httpCode: '404', task_id: taskId },
 		{
@@ -132,8 +234,6 @@ function taskNotFound(node: INode, taskId: string, context: ErrorContext): NodeA
 			httpCode: '404',
 			itemIndex: context.itemIndex,
 		},
+		{ taskId },
 	);
-	error.message = message;
-	error.context.taskId = taskId;
-	return error;
 }

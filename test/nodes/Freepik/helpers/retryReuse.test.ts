@@ -5,6 +5,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import type { TaskJob, TaskOutcome } from '../../../../nodes/Freepik/engine/types';
+import { FreepikOperationError } from '../../../../nodes/Freepik/transport/errors';
 import {
 	recall,
 	RECORD_TTL_MS,
@@ -96,9 +97,7 @@ describe('EarlierTries', () => {
 	it('a create cut off by a cancel, or whose answer was lost, is never sent again', () => {
 		const tries = new EarlierTries<string>(ctx, scope);
 		tries.plan([job(6), job(7)]);
-		const lost = Object.assign(new Error('socket hang up'), {
-			context: { mayHaveCreated: true },
-		});
+		const lost = new FreepikOperationError(node, 'socket hang up', {}, { mayHaveCreated: true });
 		tries.record([
 			{ itemIndex: 6, ok: false, failure: { kind: 'cancelled' }, createInFlight: true },
 			{ itemIndex: 7, ok: false, failure: { kind: 'error', error: lost } },

@@ -1,7 +1,8 @@
 /**
  * Resume on Webhook + Continue On Fail + a create whose answer was lost (the connection reset
  * after Freepik created the task): the item is kept as "may have been created", never as "no task
- * was created", and the signed callback for its resume URL gives it its task.
+ * was created"; the batch waits for it like for a known task, in either order of the callbacks,
+ * and the signed callback for its resume URL (its execution, node, run and item) gives it its task.
  */
 import type { Simulator } from '../../../../simulator';
 import { unpackBatch } from '../../../../nodes/Freepik/resume/packing';
@@ -60,22 +61,64 @@ describe('Resume on Webhook: a create whose answer was lost (Continue On Fail)',
 		expect(sim.tasks.size).toBe(2);
 	});
 
-	it('says "may have been created" (never "no task was created") when no callback named it', async () => {
+	it('holds the batch when the other task is final first, and resumes on its callback', async () => {
 		const from = receiver.received.length;
-		const { waiting, lostItem, knownTask } = await waitWithLostAnswer(from);
-		const { items: resumed } = await deliver(waiting, await completed(knownTask, from));
+		const { waiting, lostItem, knownItem, lostTask, knownTask } = await waitWithLostAnswer(from);
+		// The known task's final callback comes first: the batch still waits for the lost one.
+		const early = await deliver(waiting, await completed(knownTask, from));
+		expect(early.response.statusCode).toBe(200);
+		expect(early.result.workflowData).toBeUndefined();
+		const { items: resumed } = await deliver(waiting, await completed(lostTask, from));
 		expect(resumed).toHaveLength(2);
-		expect(resumed[lostItem].json.error).toMatch(/may have been created/);
-		expect(JSON.stringify(resumed[lostItem].json)).not.toMatch(/No task was created/i);
+		expect(resumed[lostItem].json).toMatchObject({ task_id: lostTask, status: 'COMPLETED' });
+		expect(resumed[knownItem].json).toMatchObject({ task_id: knownTask, status: 'COMPLETED' });
 		expect(resumed[lostItem].pairedItem).toEqual({ item: lostItem });
+		expect(JSON.stringify(resumed)).not.toMatch(/No task was created/i);
 	});
 
-	it('On Error "Continue (using error output)": resumes it in the shape n8n moves there', async () => {
+	it('On Error "Continue (using error output)": the lost task resumes on its item', async () => {
 		const from = receiver.received.length;
-		const { waiting, lostItem, knownItem, knownTask } = await waitWithLostAnswer(from, true);
-		const { items: resumed } = await deliver(waiting, await completed(knownTask, from));
-		expect(Object.keys(resumed[lostItem].json).sort()).toEqual(['details', 'error']);
-		expect(resumed[lostItem].json.error).toMatch(/may have been created/);
+		const { waiting, lostItem, knownItem, lostTask, knownTask } = await waitWithLostAnswer(
+			from,
+			true,
+		);
+		expect((await deliver(waiting, await completed(knownTask, from))).items).toEqual([]);
+		const { items: resumed } = await deliver(waiting, await completed(lostTask, from));
+		expect(resumed[lostItem].json).toMatchObject({ task_id: lostTask, status: 'COMPLETED' });
 		expect(resumed[knownItem].json).toMatchObject({ task_id: knownTask, status: 'COMPLETED' });
+	});
+
+	it('adopts in every execution of the workflow, and only the callback of its own execution', async () => {
+		// One item whose create's answer is lost, in two executions of the same workflow: the same
+		// node and run index, so only the execution tells the two waits apart.
+		const lostIn = async (executionId: string) => {
+			const from = receiver.received.length;
+			sim.addFault({ route: 'create', kind: 'resetAfterCreate' });
+			const before = new Set(sim.tasks.keys());
+			const waiting: WaitingRun = await submit(sim, receiver, resumeParameters(), {
+				items: [{ json: { d: executionId } }],
+				continueOnFail: true,
+				executionId,
+			});
+			expect(unpackBatch(waiting.run.data.resultData.metadata ?? {})).toMatchObject({
+				taskIds: [null],
+				uncertain: [0],
+			});
+			const task = [...sim.tasks.keys()].find((id) => !before.has(id))!;
+			return { waiting, task, callback: await completed(task, from) };
+		};
+		const first = await lostIn('exec-a');
+		const second = await lostIn('exec-b');
+		expect(first.callback.query.wait).not.toBe(second.callback.query.wait);
+		// A's callback at B's resume URL (item 0 too) is not B's task.
+		const foreign = await deliver(second.waiting, first.callback);
+		expect(foreign.result.workflowData).toBeUndefined();
+		expect(foreign.response.body).toEqual({ message: 'Not a task of this execution: ignored' });
+		for (const { waiting, task, callback } of [first, second]) {
+			const { items: resumed } = await deliver(waiting, callback);
+			expect(resumed).toEqual([
+				expect.objectContaining({ json: expect.objectContaining({ task_id: task }) }),
+			]);
+		}
 	});
 });
