@@ -39,8 +39,10 @@ class LargeString {
 		if (text.includes('\\')) text = this.unescape(last ? text : this.holdSplitEscape(text));
 		this.length += text.length;
 		if (this.head.length < HEAD) this.head += text.slice(0, HEAD - this.head.length);
-		if (!this.hasScheme) this.hasScheme = (this.lastTwo + text).includes('://');
-		this.lastTwo = (this.lastTwo + text).slice(-2);
+		// Small joins only: `lastTwo + text` would copy every piece of a 1 GB string once more.
+		const seam = this.lastTwo + text.slice(0, 2);
+		if (!this.hasScheme) this.hasScheme = seam.includes('://') || text.includes('://');
+		this.lastTwo = text.length >= 2 ? text.slice(-2) : seam.slice(-2);
 		this.base64.update(text);
 	}
 
