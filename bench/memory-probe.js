@@ -55,7 +55,7 @@ function inputItems(mode, itemCount, file) {
  * before the baseline. Kept, it could die mid-run and hide up to the file's size of growth.
  */
 function dropSourceBuffers(items) {
-	for (const item of items) item.binary.data.data = undefined;
+	for (const item of items) if (item.binary) item.binary.data.data = undefined;
 }
 
 /**

@@ -361,6 +361,7 @@ async function memory() {
 			inputs[mb] = { file, sha256: writeInput(file, mb) };
 		}
 		const download = await memoryProbe('download', sim, scratch);
+		if (download.error) throw new Error(`download: ${download.error}`);
 		const uploadFs = [];
 		for (const mb of [50, 200, 1024])
 			uploadFs.push(await uploadProbe(sim, scratch, inputs, mb, 'upload-filesystem'));
