@@ -50,15 +50,33 @@ function inputItems(mode, itemCount, file) {
 	}));
 }
 
-/** Runs `items` and returns the peak RSS growth (MB) from the Freepik node's start, and the run. */
-async function measured(run, items) {
+/**
+ * The bench's own Buffer of the file (memory mode) once n8n has taken its base64 copy: dropped
+ * before the baseline. Kept, it could die mid-run and hide up to the file's size of growth.
+ */
+function dropSourceBuffers(items) {
+	for (const item of items) if (item.binary) item.binary.data.data = undefined;
+}
+
+/**
+ * Runs `items` and returns the peak RSS growth (MB) from the Freepik node's start and the tasks
+ * created. With `collectYoung`, each sample is taken after a young-generation GC: spent chunk
+ * buffers then count only until V8 could free them, not until V8 chooses to (see README).
+ */
+async function measured(run, items, collectYoung = false) {
 	peak = 0;
-	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+	const sample = () => {
+		if (collectYoung) global.gc({ type: 'minor' });
+		peak = Math.max(peak, process.memoryUsage().rss);
+	};
+	const sampler = setInterval(sample, collectYoung ? 20 : 5);
 	try {
 		const result = await run(items);
-		peak = Math.max(peak, process.memoryUsage().rss);
+		sample();
 		if (result.error) throw new Error(result.error.message);
-		return { result, growthMB: (peak - baseline) / MB };
+		const tasksCreated = result.items.filter((item) => item.json.task_id).length;
+		const downloadedBytes = result.items[0]?.binary?.data?.bytes;
+		return { growthMB: (peak - baseline) / MB, tasksCreated, downloadedBytes };
 	} finally {
 		clearInterval(sampler);
 	}
@@ -71,9 +89,11 @@ async function probe() {
 	await useBinaryMode(mode);
 	const nodeType = new Freepik();
 	const execute = nodeType.execute;
+	let current = [];
 	// The baseline is taken as the Freepik node starts: the input is then already in n8n's store
 	// (filesystem mode) or on the item as base64 (memory mode), as when an upstream node made it.
 	nodeType.execute = async function (...args) {
+		dropSourceBuffers(current);
 		global.gc();
 		baseline = peak = process.memoryUsage().rss;
 		return await execute.apply(this, args);
@@ -85,26 +105,33 @@ async function probe() {
 			credentials: { freepikApi: { apiKey, apiHost: 'custom', baseUrl: apiUrl } },
 			binaryMode: mode,
 			parameters: isolateParameters(upload, items.length),
-			items,
+			items: (current = items),
 		});
+	const itemsOf = (file, n) => (upload ? inputItems(mode, n, file) : [{ json: {} }]);
 	// Warm-up: one upload of the file at warmUpPath first, measured apart (`coldGrowthMB`): code
 	// loaded on first use and V8's young generation growing to its working size happen once per
 	// process, not per upload. A running n8n has done both long before.
-	const cold = upload ? await measured(run, inputItems(mode, 1, warmUpPath)) : undefined;
-	const items = upload ? inputItems(mode, itemCount, inputPath) : [{ json: {} }];
+	const cold = upload ? await measured(run, itemsOf(warmUpPath, 1)) : undefined;
 	const started = Date.now();
-	const { result, growthMB: growth } = await measured(run, items);
+	const measuredRun = await measured(run, itemsOf(inputPath, itemCount));
+	const wallMs = Date.now() - started;
+	// Memory mode: the same upload again, spent chunks collected as the samples are taken.
+	const live = mode === 'default' ? await measured(run, itemsOf(inputPath, 1), true) : undefined;
 	const fileBytes = upload ? fs.statSync(inputPath).size : 0;
+	const growth = live ? live.growthMB : measuredRun.growthMB;
+	const mb = (value) => (value === undefined ? undefined : +value.toFixed(1));
 	return {
 		scenario,
 		fileMB: upload ? +(fileBytes / MB).toFixed(1) : undefined,
 		items: itemCount,
-		wallMs: Date.now() - started,
-		peakGrowthMB: +growth.toFixed(1),
-		coldGrowthMB: cold ? +cold.growthMB.toFixed(1) : undefined,
+		wallMs,
+		peakGrowthMB: mb(growth),
+		rawPeakGrowthMB: live ? mb(measuredRun.growthMB) : undefined,
+		coldGrowthMB: mb(cold?.growthMB),
 		ratioToFile: upload ? +(growth / (fileBytes / MB)).toFixed(3) : undefined,
-		tasksCreated: result.items.filter((item) => item.json.task_id).length,
-		downloadedBytes: upload ? undefined : result.items[0].binary?.data?.bytes,
+		rawRatioToFile: live ? +(measuredRun.growthMB / (fileBytes / MB)).toFixed(3) : undefined,
+		tasksCreated: measuredRun.tasksCreated + (live ? live.tasksCreated : 0),
+		downloadedBytes: upload ? undefined : measuredRun.downloadedBytes,
 	};
 }
 

@@ -2,8 +2,9 @@
 'use strict';
 
 const crypto = require('crypto');
-const { sendJson, sendText, readBody, delay, resetConnection, HttpError } = require('./http-util');
-const { parseJsonBody, isLargeString, JsonSyntaxError } = require('./json-body');
+const { sendJson, sendText, delay, resetConnection, HttpError } = require('./http-util');
+const { isLargeString, JsonSyntaxError } = require('./json-body');
+const { readCreateBody, parseCreateBody } = require('./create-body');
 const { validateCreateBody } = require('./validate');
 const { createTask, transitions } = require('./tasks');
 const { applyPreFault, MALFORMED_BODY } = require('./fault-responses');
@@ -129,11 +130,11 @@ function createApiHandler(core) {
 
 	/** @param {IncomingMessage} req @param {ServerResponse} res @param {RecordedRequest} entry */
 	async function handleCreate(req, res, entry) {
-		const buf = await readBody(req, options.maxBodyBytes);
-		entry.bodyBytes = buf.length;
+		const read = await readCreateBody(req, options.maxBodyBytes, options.recordStringLimit);
+		entry.bodyBytes = read.bytes;
 		let body;
 		try {
-			body = parseJsonBody(buf, options.recordStringLimit);
+			body = parseCreateBody(read);
 		} catch (err) {
 			if (!(err instanceof JsonSyntaxError)) throw err;
 			entry.body = { invalidJson: true };

@@ -47,51 +47,57 @@ function sendText(res, status, body, contentType, headers = {}) {
 }
 
 /**
- * Reads a request body into ONE Buffer. When Content-Length is known the buffer is allocated once
- * and filled in place, so a 300 MB upload costs 300 MB, not twice that.
+ * Reads a request body, handing each chunk to `onChunk` as it arrives.
  * @param {import('http').IncomingMessage} req
- * @param {number} limit maximum number of bytes
- * @returns {Promise<Buffer>}
+ * @param {number} limit maximum number of bytes (larger: HttpError 413, the rest is drained)
+ * @param {(chunk: Buffer) => void} onChunk may throw to refuse the body
+ * @returns {Promise<number>} the number of bytes received
  */
-function readBody(req, limit) {
+function receiveBody(req, limit, onChunk) {
 	return new Promise((resolve, reject) => {
 		const declared =
 			req.headers['content-length'] === undefined ? NaN : Number(req.headers['content-length']);
-		if (declared > limit) {
-			req.resume();
-			reject(new HttpError(413, 'Request entity too large'));
-			return;
-		}
-		const preallocated = Number.isSafeInteger(declared) ? Buffer.allocUnsafe(declared) : null;
-		/** @type {Buffer[]} */
-		const chunks = [];
+		const max = Number.isSafeInteger(declared) ? declared : limit;
 		let received = 0;
 		let failed = false;
+		/** @param {Error} err */
+		const fail = (err) => {
+			failed = true;
+			req.resume();
+			reject(err);
+		};
+		if (declared > limit) return fail(new HttpError(413, 'Request entity too large'));
 		req.on('data', (/** @type {Buffer} */ chunk) => {
 			if (failed) return;
-			if (received + chunk.length > (preallocated ? preallocated.length : limit)) {
-				failed = true;
-				req.resume();
-				reject(new HttpError(413, 'Request entity too large'));
-				return;
-			}
-			if (preallocated) chunk.copy(preallocated, received);
-			else chunks.push(chunk);
 			received += chunk.length;
+			if (received > max) return fail(new HttpError(413, 'Request entity too large'));
+			try {
+				onChunk(chunk);
+			} catch (err) {
+				fail(/** @type {Error} */ (err));
+			}
 		});
 		req.on('end', () => {
-			if (failed) return;
-			if (preallocated)
-				resolve(
-					received === preallocated.length ? preallocated : preallocated.subarray(0, received),
-				);
-			else resolve(Buffer.concat(chunks, received));
+			if (!failed) resolve(received);
 		});
 		req.on('error', (err) => {
 			if (!failed) reject(err);
 			failed = true;
 		});
 	});
+}
+
+/**
+ * Reads a (small) request body into one Buffer.
+ * @param {import('http').IncomingMessage} req
+ * @param {number} limit maximum number of bytes
+ * @returns {Promise<Buffer>}
+ */
+async function readBody(req, limit) {
+	/** @type {Buffer[]} */
+	const chunks = [];
+	const received = await receiveBody(req, limit, (chunk) => chunks.push(chunk));
+	return Buffer.concat(chunks, received);
 }
 
 /**
@@ -116,4 +122,4 @@ function resetConnection(res) {
 	res.socket?.resetAndDestroy?.() ?? res.socket?.destroy();
 }
 
-module.exports = { HttpError, sendJson, sendText, readBody, delay, resetConnection };
+module.exports = { HttpError, sendJson, sendText, receiveBody, readBody, delay, resetConnection };

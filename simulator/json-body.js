@@ -1,43 +1,86 @@
 // @ts-check
 'use strict';
 
+const { Base64Hasher } = require('./base64');
+
 /**
- * JSON parsing for create bodies that may carry a 300 MB base64 string.
+ * The parts of a create body, which may carry a 1 GB base64 string.
  *
- * Small bodies go through JSON.parse. For large ones the top-level object is scanned in the Buffer,
- * and every string member longer than `threshold` bytes becomes a LargeString that points into the
- * buffer instead of a JS string: no 300 MB string is ever created on the V8 heap.
+ * create-body.js reads the body as it arrives and hands every top-level string member longer than
+ * a threshold to a LargeString piece by piece, keeping only the rest of the body, which is then
+ * parsed here with JSON.parse: no copy of the file is ever held, as a string or as a Buffer.
  */
 
+/** Characters kept from a large string's start (enough for the prefixes the validator checks). */
+const HEAD = 64;
+const ESCAPE = /\\(?:u[0-9a-fA-F]{4}|["\\/bfnrt])|\\/g;
+
 class LargeString {
+	constructor() {
+		/** Characters after JSON unescaping (bytes, for the ASCII content expected here). */
+		this.length = 0;
+		this.head = '';
+		this.hasScheme = false;
+		/** An escape split between two pieces waits for the next one. */
+		this.carry = '';
+		this.lastTwo = '';
+		/** Set when the string holds an escape JSON does not allow: the body is not valid JSON. */
+		this.invalidJson = false;
+		this.base64 = new Base64Hasher();
+	}
+
 	/**
-	 * @param {Buffer} buf
-	 * @param {number} start first byte of the string contents (after the opening quote)
-	 * @param {number} end index of the closing quote
+	 * @param {string} raw the string's next characters as sent (latin1), JSON escapes included
+	 * @param {boolean} [last] the string ends here: nothing is held for the next piece
 	 */
-	constructor(buf, start, end) {
-		this.buf = buf;
-		this.start = start;
-		this.end = end;
+	append(raw, last = false) {
+		let text = this.carry + raw;
+		this.carry = '';
+		if (text.includes('\\')) text = this.unescape(last ? text : this.holdSplitEscape(text));
+		this.length += text.length;
+		if (this.head.length < HEAD) this.head += text.slice(0, HEAD - this.head.length);
+		// Small joins only: `lastTwo + text` would copy every piece of a 1 GB string once more.
+		const seam = this.lastTwo + text.slice(0, 2);
+		if (!this.hasScheme) this.hasScheme = seam.includes('://') || text.includes('://');
+		this.lastTwo = text.length >= 2 ? text.slice(-2) : seam.slice(-2);
+		this.base64.update(text);
 	}
 
-	/** Length in bytes (equals characters for the ASCII content expected here). */
-	get length() {
-		return this.end - this.start;
+	/** Called at the closing quote. */
+	end() {
+		if (this.carry) this.append('', true);
 	}
 
-	/** @param {string} prefix */
+	/** @param {string} prefix at most 64 characters */
 	startsWith(prefix) {
-		return (
-			this.buf.toString('utf8', this.start, Math.min(this.end, this.start + prefix.length)) ===
-			prefix
-		);
+		return this.head.startsWith(prefix);
 	}
 
-	/** @param {string} needle */
+	/** @param {string} needle only '://' is tracked (all the validator asks) */
 	includes(needle) {
-		const at = this.buf.indexOf(needle, this.start, 'utf8');
-		return at >= 0 && at + Buffer.byteLength(needle) <= this.end;
+		if (needle !== '://') throw new Error(`LargeString tracks only '://', not ${needle}`);
+		return this.hasScheme;
+	}
+
+	/** @param {string} text */
+	holdSplitEscape(text) {
+		const cut = text.lastIndexOf('\\');
+		if (cut < text.length - 6) return text;
+		let run = 0;
+		while (cut - run >= 0 && text[cut - run] === '\\') run++;
+		if (run % 2 === 0) return text;
+		this.carry = text.slice(cut);
+		return text.slice(0, cut);
+	}
+
+	/** `\/` is what some encoders make of `/`; any other escape cannot be base64. @param {string} text */
+	unescape(text) {
+		return text.replace(ESCAPE, (escape) => {
+			if (escape === '\\/') return '/';
+			this.base64.reject();
+			if (escape === '\\') this.invalidJson = true;
+			return escape === '\\' ? '' : JSON.parse(`"${escape}"`);
+		});
 	}
 }
 
@@ -49,113 +92,15 @@ function isLargeString(value) {
 class JsonSyntaxError extends Error {}
 
 /**
- * @param {Buffer} buf
- * @param {number} threshold
- * @returns {unknown} the parsed value (only top-level string members can be LargeString)
+ * @param {Buffer} buf the body without its large strings
+ * @returns {unknown}
  */
-function parseJsonBody(buf, threshold) {
-	if (buf.length <= threshold) return parseSlice(buf, 0, buf.length);
-	return scanObject(buf, threshold);
-}
-
-/** @param {Buffer} buf @param {number} start @param {number} end */
-function parseSlice(buf, start, end) {
+function parseJsonBody(buf) {
 	try {
-		return JSON.parse(buf.toString('utf8', start, end));
+		return JSON.parse(buf.toString('utf8'));
 	} catch (err) {
-		throw new JsonSyntaxError(err.message);
+		throw new JsonSyntaxError(/** @type {Error} */ (err).message);
 	}
-}
-
-/** @param {Buffer} buf @param {number} threshold */
-function scanObject(buf, threshold) {
-	/** @type {Record<string, unknown>} */
-	const out = {};
-	let i = skipSpace(buf, 0);
-	expect(buf, i, 0x7b /* { */);
-	i = skipSpace(buf, i + 1);
-	if (buf[i] === 0x7d /* } */) return finish(buf, i, out);
-	for (;;) {
-		expect(buf, i, 0x22 /* " */);
-		const keyEnd = stringEnd(buf, i);
-		const key = /** @type {string} */ (parseSlice(buf, i, keyEnd));
-		i = skipSpace(buf, keyEnd);
-		expect(buf, i, 0x3a /* : */);
-		i = skipSpace(buf, i + 1);
-		const valueEnd = buf[i] === 0x22 ? stringEnd(buf, i) : compositeEnd(buf, i);
-		const isBig = buf[i] === 0x22 && valueEnd - i - 2 > threshold;
-		// A big string with escapes (e.g. "\/") is rare; decode it normally to stay correct.
-		const backslash = isBig ? buf.indexOf(0x5c /* \ */, i + 1) : -1;
-		const hasEscape = backslash !== -1 && backslash < valueEnd;
-		out[key] =
-			isBig && !hasEscape
-				? new LargeString(buf, i + 1, valueEnd - 1)
-				: parseSlice(buf, i, valueEnd);
-		i = skipSpace(buf, valueEnd);
-		if (buf[i] === 0x2c /* , */) {
-			i = skipSpace(buf, i + 1);
-			continue;
-		}
-		expect(buf, i, 0x7d);
-		return finish(buf, i, out);
-	}
-}
-
-/** @param {Buffer} buf @param {number} closeBrace @param {Record<string, unknown>} out */
-function finish(buf, closeBrace, out) {
-	if (skipSpace(buf, closeBrace + 1) !== buf.length)
-		throw new JsonSyntaxError('Unexpected data after JSON object');
-	return out;
-}
-
-/** @param {Buffer} buf @param {number} i @param {number} byte */
-function expect(buf, i, byte) {
-	if (buf[i] !== byte) {
-		throw new JsonSyntaxError(`Expected '${String.fromCharCode(byte)}' at position ${i}`);
-	}
-}
-
-/** @param {Buffer} buf @param {number} i */
-function skipSpace(buf, i) {
-	while (
-		i < buf.length &&
-		(buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)
-	)
-		i++;
-	return i;
-}
-
-/** @param {Buffer} buf @param {number} i @returns {number} index just after the closing quote of the string opening at `i` */
-function stringEnd(buf, i) {
-	let from = i + 1;
-	for (;;) {
-		const quote = buf.indexOf(0x22, from);
-		if (quote === -1) throw new JsonSyntaxError('Unterminated string');
-		let backslashes = 0;
-		for (let k = quote - 1; k > i && buf[k] === 0x5c; k--) backslashes++;
-		if (backslashes % 2 === 0) return quote + 1;
-		from = quote + 1;
-	}
-}
-
-/** @param {Buffer} buf @param {number} i @returns {number} index just after a number/literal/array/object starting at `i` */
-function compositeEnd(buf, i) {
-	let depth = 0;
-	while (i < buf.length) {
-		const c = buf[i];
-		if (c === 0x22) {
-			i = stringEnd(buf, i);
-			continue;
-		}
-		if (c === 0x7b || c === 0x5b) depth++;
-		else if (c === 0x7d || c === 0x5d) {
-			if (depth === 0) return i;
-			depth--;
-			if (depth === 0) return i + 1;
-		} else if (c === 0x2c && depth === 0) return i;
-		i++;
-	}
-	throw new JsonSyntaxError('Unexpected end of JSON input');
 }
 
 module.exports = { parseJsonBody, isLargeString, LargeString, JsonSyntaxError };

@@ -118,9 +118,7 @@ function inspectMedia(value) {
 			: { reason: 'is not a valid URL' };
 	}
 	const result =
-		typeof text === 'string'
-			? inspectBase64(Buffer.from(text, 'utf8'))
-			: inspectBase64(text.buf, text.start, text.end);
+		typeof text === 'string' ? inspectBase64(Buffer.from(text, 'utf8')) : text.base64.result();
 	if (!result.valid) return { reason: result.reason };
 	return { kind: 'base64', length: text.length, bytes: result.bytes, sha256: result.sha256 };
 }
