@@ -2,12 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskJob, TaskOutcome, WaitSettings } from '../engine/types';
-import { eachItem, runJobs, type Tuning } from '../helpers/batch';
+import { eachItem, runJobs, type BatchSettings } from '../helpers/batch';
 import { sha256 } from '../helpers/hash';
 import { isAmbiguous, runIndexOf } from '../helpers/retryReuse';
 import { isToolMode, toOutputItems } from '../helpers/outputs';
 import type { RequestBody } from '../transport';
-import { readBatchSettings } from '../actions/audioIsolation/shared';
 import {
 	CUSTOM_DATA_KEY_LIMIT,
 	isOwnKey,
@@ -187,12 +186,11 @@ function warnUnfinished(ctx: IExecuteFunctions, outcomes: TaskOutcome[]): void {
 export async function submitForCallbacks(
 	ctx: IExecuteFunctions,
 	itemCount: number,
-	tuning: Tuning,
+	settings: BatchSettings,
 	jobOf: (itemIndex: number, webhookUrl: string) => CallbackJob | Promise<CallbackJob>,
 ): Promise<INodeExecutionData[]> {
 	const { customData, resumeUrl } = await checkPrerequisites(ctx);
 	const freeKeys = checkCapacity(ctx, customData, itemCount);
-	const settings = readBatchSettings(ctx);
 	const continueOnFail = ctx.continueOnFail();
 	const waitId = waitIdOf(ctx);
 	const { done, failed } = await eachItem(ctx, itemCount, (i) =>
@@ -211,7 +209,6 @@ export async function submitForCallbacks(
 		...failed,
 		...(await runJobs(
 			ctx,
-			tuning,
 			settings,
 			jobs.map(({ job }) => job),
 		)),
