@@ -80,6 +80,9 @@ export const FIELDS = {
 
 export type FieldName = keyof typeof FIELDS;
 
+/** The panel's `typeOptions` bounds of a number field. */
+export const bounds = (field: NumberField) => ({ minValue: field.min, maxValue: field.max });
+
 /** The label of one bounding-box coordinate, e.g. "Bounding Box X1". */
 export const boxLabel = (coordinate: string): string =>
 	`${FIELDS.boundingBox.label} ${coordinate.toUpperCase()}`;

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { FIELDS } from './fields';
+import { bounds, FIELDS } from './fields';
 
 /**
  * Freepik takes files as base64 inside the JSON body. The body is streamed (helpers/uploadBody.ts),
@@ -12,7 +12,7 @@ export const maxParallelUploadsField: INodeProperties = {
 	displayName: FIELDS.maxParallelUploads.label,
 	name: 'maxParallelUploads',
 	type: 'number',
-	typeOptions: { minValue: FIELDS.maxParallelUploads.min, maxValue: FIELDS.maxParallelUploads.max },
+	typeOptions: bounds(FIELDS.maxParallelUploads),
 	default: 2,
 	description:
 		'For binary inputs: how many files are encoded and sent at once. Each is streamed, so ' +

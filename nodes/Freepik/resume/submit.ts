@@ -3,9 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskJob, TaskOutcome, WaitSettings } from '../engine/types';
 import { eachItem, runJobs, type BatchSettings } from '../helpers/batch';
+import { FIELDS } from '../helpers/fields';
 import { sha256 } from '../helpers/hash';
 import { isAmbiguous, runIndexOf } from '../helpers/retryReuse';
 import { isToolMode, toOutputItems } from '../helpers/outputs';
+import { invalidMessage } from '../helpers/validation';
 import type { RequestBody } from '../transport';
 import {
 	CUSTOM_DATA_KEY_LIMIT,
@@ -115,7 +117,10 @@ function sameDownloadField(ctx: IExecuteFunctions, jobs: CallbackJob[]): string 
 	if (field !== undefined && field.length > MAX_FIELD_NAME_LENGTH) {
 		fail(
 			ctx,
-			`Invalid "Put Output File in Field": at most ${MAX_FIELD_NAME_LENGTH} characters with ${MODE}`,
+			invalidMessage(
+				FIELDS.outputBinaryPropertyName.label,
+				`at most ${MAX_FIELD_NAME_LENGTH} characters with ${MODE}`,
+			),
 			'The field name is kept with the waiting execution.',
 		);
 	}

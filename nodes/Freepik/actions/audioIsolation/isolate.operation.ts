@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { TaskJob } from '../../engine/types';
 import type { BatchSettings } from '../../helpers/batch';
-import { boxLabel, FIELDS } from '../../helpers/fields';
+import { bounds, boxLabel, FIELDS } from '../../helpers/fields';
 import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
 import { nameResultsAfterInputs } from '../../helpers/resultNames';
 import { maxParallelUploadsField } from '../../helpers/uploadSlots';
@@ -19,7 +19,6 @@ import {
 } from './isolate.plan';
 import {
 	batchOptionFields,
-	bounds,
 	optionsCollection,
 	runTaskOperation,
 	tuningCollection,

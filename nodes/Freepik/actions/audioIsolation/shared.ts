@@ -7,15 +7,12 @@ import type {
 
 import type { TaskJob, WaitSettings } from '../../engine/types';
 import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../helpers/batch';
-import { FIELDS, type FieldName, type NumberField } from '../../helpers/fields';
+import { bounds, FIELDS, type FieldName, type NumberField } from '../../helpers/fields';
 import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';
 import { checkRange, invalid } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
 import { FREEPIK_RATE_LIMITS } from '../../transport/rateLimiter';
-
-/** The panel's bounds for a number field, from its limits. */
-export const bounds = (field: NumberField) => ({ minValue: field.min, maxValue: field.max });
 
 /** Fields shared by Isolate and Get: whether to wait, whether to download, and how. */
 export function waitFields(waitDefault: boolean): INodeProperties[] {
