@@ -112,9 +112,9 @@ export class FreepikApi implements ICredentialType {
 	// go to any other host.
 	authenticate: IAuthenticate = authenticateRequest;
 
-	// Listing tasks is free: it proves the key without creating (and paying for) a task. authenticate
-	// resolves this relative URL against the chosen host (the
-	// node's fallback) and turns redirects off.
+	// Listing tasks is free: it proves the key without creating (and paying for) a task.
+	// `authenticate` resolves this relative URL against the chosen host (the node's fallback) and
+	// turns redirects off.
 	test: ICredentialTestRequest = {
 		request: {
 			url: '/v1/ai/audio-isolation',

@@ -177,9 +177,8 @@ function isHttpUrl(text: string): boolean {
 }
 
 /**
- * Downloads the results of a signed COMPLETED event into the item (after acknowledging, so
- * Freepik is not kept waiting). Unsigned events are never fetched:
- * anyone could have chosen the URLs.
+ * Downloads the results of a signed COMPLETED event into the item (after acknowledging, so Freepik
+ * is not kept waiting). Unsigned events are never fetched: anyone could have chosen the URLs.
  */
 export async function attachResults(
 	ctx: IWebhookFunctions,

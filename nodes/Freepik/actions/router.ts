@@ -1,15 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Tuning } from '../helpers/batch';
+import type { BatchSettings, Tuning } from '../helpers/batch';
 import { endTry, startTry } from '../helpers/retryReuse';
 import * as audioIsolation from './audioIsolation';
+import { readBatchSettings } from './audioIsolation/shared';
 
 type OperationModule = {
 	execute(
 		this: IExecuteFunctions,
 		items: INodeExecutionData[],
-		tuning: Tuning,
+		settings: BatchSettings,
 	): Promise<INodeExecutionData[]>;
 };
 
@@ -22,7 +23,8 @@ const resources: Record<string, Record<string, OperationModule>> = {
 };
 
 /**
- * Hands the whole batch of input items to one operation (operations wait for all items at once).
+ * Hands the whole batch of input items to one operation (operations wait for all items at once),
+ * with the batch's settings read once.
  */
 export async function router(
 	this: IExecuteFunctions,
@@ -41,7 +43,7 @@ export async function router(
 	startTry(this);
 	let output: INodeExecutionData[][] | undefined;
 	try {
-		output = [await handler.execute.call(this, items, tuning)];
+		output = [await handler.execute.call(this, items, readBatchSettings(this, tuning))];
 		return output;
 	} finally {
 		endTry(this, output);

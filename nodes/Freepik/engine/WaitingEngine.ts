@@ -52,10 +52,9 @@ function planOf(job: TaskJob<unknown>): Plan {
 
 /**
  * The waiting engine: runs a whole batch of tasks at once. Submissions are capped by `maxInFlight`,
- * every unfinished task is polled on its own schedule from one
- * shared loop (finished ones drop out),
- * results are downloaded with bounded concurrency. Outcomes come back in input order and always
- * carry the task once it exists.
+ * every unfinished task is polled on its own schedule from one shared loop (finished ones drop
+ * out), results are downloaded with bounded concurrency. Outcomes come back in input order and
+ * always carry the task once it exists.
  */
 export class WaitingEngine<Body = unknown> {
 	private readonly slots: Array<Slot<Body>>;

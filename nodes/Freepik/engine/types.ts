@@ -2,10 +2,7 @@ import type { IBinaryKeyData } from 'n8n-workflow';
 
 import type { FreepikTask } from '../helpers/types';
 
-/**
- * Time as the engine sees it: real in n8n, virtual in tests.
- * `sleep` returns early once `signal` aborts.
- */
+/** Time as the engine sees it: real in n8n, virtual in tests; `sleep` ends early on `signal`. */
 export interface Clock {
 	now(): number;
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;

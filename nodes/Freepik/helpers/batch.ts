@@ -13,6 +13,7 @@ import { isUpload, UploadSlots } from './uploadSlots';
 /**
  * Settings a caller can change without parameters: the node's constructor takes them (tests pass
  * short retry waits or a virtual clock); n8n constructs the node without, so the defaults apply.
+ * They are merged into the batch's settings once, with the node's Tuning collection.
  */
 export interface Tuning {
 	client?: Partial<ClientOptions>;
@@ -76,9 +77,12 @@ export function taskClient(
 	};
 }
 
+/** Everything one batch runs with: the node's Tuning collection over the constructor's Tuning. */
 export interface BatchSettings {
 	client: Partial<ClientOptions>;
-	engine: Pick<EngineOptions, 'maxInFlight' | 'downloadConcurrency' | 'signal'>;
+	engine: NonNullable<Tuning['engine']> &
+		Pick<EngineOptions, 'maxInFlight' | 'downloadConcurrency' | 'signal'>;
+	download: NonNullable<Tuning['download']>;
 	/** Creates that inline a file, sent at once (each holds its body in memory while in flight). */
 	maxParallelUploads: number;
 }
@@ -89,19 +93,17 @@ export interface BatchSettings {
  */
 export async function runJobs(
 	ctx: IExecuteFunctions,
-	tuning: Tuning,
 	settings: BatchSettings,
 	jobs: Array<TaskJob<RequestBody>>,
 ): Promise<TaskOutcome[]> {
 	const earlierTries = new EarlierTries<RequestBody>(ctx, retryScope(ctx));
 	const planned = earlierTries.plan(jobs);
 	if (!planned.jobs.length) return [...planned.answered, ...earlierTries.record([])];
-	const client = await FreepikClient.create(ctx, { ...tuning.client, ...settings.client });
+	const client = await FreepikClient.create(ctx, settings.client);
 	const engine = new WaitingEngine(
-		taskClient(client, ctx, tuning.download ?? {}, new UploadSlots(settings.maxParallelUploads)),
+		taskClient(client, ctx, settings.download, new UploadSlots(settings.maxParallelUploads)),
 		planned.jobs,
 		{
-			...tuning.engine,
 			...settings.engine,
 			stopOnFirstError: !ctx.continueOnFail(),
 			log: ctx.logger,

@@ -155,10 +155,7 @@ interface StreamResponse {
 	body: { destroy?: () => void };
 }
 
-/**
- * One download, streamed into n8n's binary store (to disk in
- * filesystem mode, never whole in memory).
- */
+/** One download, streamed into n8n's binary store (to disk in filesystem mode, never in memory). */
 async function downloadOne(
 	ctx: BinaryContext,
 	url: string,

@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { InputType } from './binary';
+import { FIELDS } from './fields';
 import { invalid } from './validation';
 
 /**
@@ -129,7 +130,7 @@ export async function checkBinaryHead(
 	binaryData: IBinaryData,
 ): Promise<void> {
 	const head = await binaryHead(ctx, binaryData);
-	const field = 'Input Binary Field';
+	const field = FIELDS.binaryPropertyName.label;
 	if (!head.length)
 		invalid(
 			ctx,

@@ -31,10 +31,7 @@ function ipv4Reason([a, b]: number[], host: string): string | null {
 	return null;
 }
 
-/**
- * `groups`: the eight 16-bit groups of an IPv6 address as the
- * URL parser writes it (compressed, hex).
- */
+/** The eight 16-bit groups of an IPv6 address as the URL parser writes it (compressed, hex). */
 function ipv6Groups(text: string): number[] | null {
 	const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
 	const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));

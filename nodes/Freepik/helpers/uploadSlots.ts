@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { LIMITS } from './limits';
+import { bounds, FIELDS } from './fields';
 
 /**
  * Freepik takes files as base64 inside the JSON body. The body is streamed (helpers/uploadBody.ts),
@@ -9,20 +9,17 @@ import { LIMITS } from './limits';
  * in Flight), a slot taken just before sending and released with the answer.
  */
 export const maxParallelUploadsField: INodeProperties = {
-	displayName: 'Max Parallel Uploads',
+	displayName: FIELDS.maxParallelUploads.label,
 	name: 'maxParallelUploads',
 	type: 'number',
-	typeOptions: { minValue: LIMITS.maxParallelUploads.min, maxValue: LIMITS.maxParallelUploads.max },
-	default: 2, // DEFAULTS.maxParallelUploads (literal for lint; Freepik.node.test.ts checks)
+	typeOptions: bounds(FIELDS.maxParallelUploads),
+	default: 2,
 	description:
 		'For binary inputs: how many files are encoded and sent at once. Each is streamed, so ' +
 		'memory does not grow with the file size. Read from the first item.',
 };
 
-/**
- * Time a request carrying `bodyBytes` may take: `baseMs` plus one second per
- * MB (a slow 1 MB/s link).
- */
+/** Time a request carrying `bodyBytes` may take: `baseMs` plus one second per MB (a slow link). */
 export const UPLOAD_BYTES_PER_SECOND = 1024 * 1024;
 export function uploadTimeoutMs(bodyBytes: number, baseMs: number): number {
 	return baseMs + Math.ceil((Math.max(0, bodyBytes) / UPLOAD_BYTES_PER_SECOND) * 1000);

@@ -1,17 +1,16 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { MAX_DESCRIPTION_LENGTH } from './limits';
+import { FIELDS, type NumberField } from './fields';
 import { standsAlone } from './outputs';
 import { isToolMode } from './toolMode';
 import { unreachableUrlReason } from './privateHosts';
 
-export { LIMITS, MAX_DESCRIPTION_LENGTH } from './limits';
 export { unreachableUrlReason } from './privateHosts';
 
 /** How to fix a field, where "fix it" says too little. */
 const FIXES: Record<string, string> = {
-	'File URL': 'pass a public https:// link to the audio or video file',
+	[FIELDS.url.label]: 'pass a public https:// link to the audio or video file',
 };
 
 /**
@@ -33,10 +32,7 @@ export function invalidMessage(
 const nextStep = (fix: string, verb: 'run' | 'call', where = '') =>
 	`Nothing was sent to Freepik; ${fix}${where} and ${verb} again.`;
 
-/**
- * Throws a NodeOperationError naming the field and the rule; `itemIndex`
- * lets n8n point at the item.
- */
+/** Throws a NodeOperationError that names the field and the rule, pointing n8n at the item. */
 export function invalid(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -52,55 +48,49 @@ export function invalid(
 	throw standsAlone(error);
 }
 
+/** A number within the field's limits (a whole one where the field says so). */
 export function checkRange(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	field: string,
+	field: NumberField,
 	value: unknown,
-	limits: { min: number; max: number },
-	integer = false,
+	label = field.label,
 ): number {
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isFinite(n))
-		invalid(ctx, itemIndex, field, `must be a number, got ${JSON.stringify(value)}`);
-	if (integer && !Number.isInteger(n))
-		invalid(ctx, itemIndex, field, `must be a whole number, got ${n}`);
-	if (n < limits.min || n > limits.max) {
-		invalid(ctx, itemIndex, field, `must be between ${limits.min} and ${limits.max}, got ${n}`);
-	}
+		invalid(ctx, itemIndex, label, `must be a number, got ${JSON.stringify(value)}`);
+	if (field.integer && !Number.isInteger(n))
+		invalid(ctx, itemIndex, label, `must be a whole number, got ${n}`);
+	if (n < field.min || n > field.max)
+		invalid(ctx, itemIndex, label, `must be between ${field.min} and ${field.max}, got ${n}`);
 	return n;
 }
-
-/**
- * The label users see for the `description` parameter (the name
- * "description" would be ambiguous in n8n).
- */
-export const DESCRIPTION_FIELD = 'Sound to Isolate';
 
 export function checkDescription(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	value: unknown,
 ): string {
+	const { label, maxLength } = FIELDS.description;
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (!text) {
 		invalid(
 			ctx,
 			itemIndex,
-			DESCRIPTION_FIELD,
+			label,
 			'must not be empty',
 			'say which sound to keep, e.g. "A person speaking",',
 		);
 	}
 	// Characters as Freepik counts them (code points), so an emoji counts once.
 	const length = [...text].length;
-	if (length > MAX_DESCRIPTION_LENGTH) {
+	if (length > maxLength) {
 		invalid(
 			ctx,
 			itemIndex,
-			DESCRIPTION_FIELD,
-			`is ${length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH}`,
-			`shorten it to at most ${MAX_DESCRIPTION_LENGTH} characters (name just the sound to keep)`,
+			label,
+			`is ${length} characters long; the limit is ${maxLength}`,
+			`shorten it to at most ${maxLength} characters (name just the sound to keep)`,
 		);
 	}
 	return text;
@@ -137,8 +127,8 @@ export function checkHttpsUrl(
 				'https:// URL',
 		);
 	}
-	// The normalised form: "HTTPS://" becomes "https://" (Freepik's
-	// check is case-sensitive), a space %20.
+	// The normalised form: "HTTPS://" becomes "https://" (Freepik's check is case-sensitive), a
+	// space %20.
 	return url.href;
 }
 
@@ -154,7 +144,7 @@ export function checkWebhookUrl(ctx: IExecuteFunctions, itemIndex: number, value
 		invalid(
 			ctx,
 			itemIndex,
-			'Webhook URL',
+			FIELDS.webhookUrl.label,
 			'must be an http(s) URL, e.g. the production URL of a Freepik Trigger node',
 		);
 	}
@@ -180,7 +170,7 @@ export function checkBase64(
 		text = text.slice(dataUri[0].length);
 	}
 	text = text.replace(/\s+/g, '');
-	if (!text) invalid(ctx, itemIndex, 'Base64 Data', 'must not be empty');
+	if (!text) invalid(ctx, itemIndex, FIELDS.base64Data.label, 'must not be empty');
 	const unpadded = text.replace(/=+$/, '');
 	const padding = text.length - unpadded.length;
 	if (
@@ -192,7 +182,7 @@ export function checkBase64(
 		invalid(
 			ctx,
 			itemIndex,
-			'Base64 Data',
+			FIELDS.base64Data.label,
 			'is not valid base64 (expected the file encoded as base64, optionally as a data: URI)',
 		);
 	}
@@ -206,14 +196,14 @@ export function checkTaskId(ctx: IExecuteFunctions, itemIndex: number, value: un
 		invalid(
 			ctx,
 			itemIndex,
-			'Task ID',
+			FIELDS.taskId.label,
 			'must not be empty: use the task_id returned by the Isolate operation',
 		);
 	if (/[\s/?#]/.test(text))
 		invalid(
 			ctx,
 			itemIndex,
-			'Task ID',
+			FIELDS.taskId.label,
 			`contains characters a task ID never has: ${JSON.stringify(text.slice(0, 80))}`,
 		);
 	return text;

@@ -2,12 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskJob, TaskOutcome, WaitSettings } from '../engine/types';
-import { eachItem, runJobs, type Tuning } from '../helpers/batch';
+import { eachItem, runJobs, type BatchSettings } from '../helpers/batch';
+import { FIELDS } from '../helpers/fields';
 import { sha256 } from '../helpers/hash';
 import { isAmbiguous, runIndexOf } from '../helpers/retryReuse';
 import { isToolMode, toOutputItems } from '../helpers/outputs';
+import { invalidMessage } from '../helpers/validation';
 import type { RequestBody } from '../transport';
-import { readBatchSettings } from '../actions/audioIsolation/shared';
 import {
 	CUSTOM_DATA_KEY_LIMIT,
 	isOwnKey,
@@ -116,7 +117,10 @@ function sameDownloadField(ctx: IExecuteFunctions, jobs: CallbackJob[]): string 
 	if (field !== undefined && field.length > MAX_FIELD_NAME_LENGTH) {
 		fail(
 			ctx,
-			`Invalid "Put Output File in Field": at most ${MAX_FIELD_NAME_LENGTH} characters with ${MODE}`,
+			invalidMessage(
+				FIELDS.outputBinaryPropertyName.label,
+				`at most ${MAX_FIELD_NAME_LENGTH} characters with ${MODE}`,
+			),
 			'The field name is kept with the waiting execution.',
 		);
 	}
@@ -192,12 +196,11 @@ function warnUnfinished(ctx: IExecuteFunctions, outcomes: TaskOutcome[]): void {
 export async function submitForCallbacks(
 	ctx: IExecuteFunctions,
 	itemCount: number,
-	tuning: Tuning,
+	settings: BatchSettings,
 	jobOf: (itemIndex: number, webhookUrl: string) => CallbackJob | Promise<CallbackJob>,
 ): Promise<INodeExecutionData[]> {
 	const { customData, resumeUrl } = await checkPrerequisites(ctx);
 	const freeKeys = checkCapacity(ctx, customData, itemCount);
-	const settings = readBatchSettings(ctx);
 	const continueOnFail = ctx.continueOnFail();
 	const waitId = waitIdOf(ctx);
 	const { done, failed } = await eachItem(ctx, itemCount, (i) =>
@@ -216,7 +219,6 @@ export async function submitForCallbacks(
 		...failed,
 		...(await runJobs(
 			ctx,
-			tuning,
 			settings,
 			jobs.map(({ job }) => job),
 		)),

@@ -49,10 +49,7 @@ export function credentialApiHost(
 
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
-/**
- * A Base URL must be https (plain http only for a test server on
- * this machine) and carry no user:password.
- */
+/** A Base URL: https (plain http only for a test server on this machine), no user:password. */
 export function checkBaseUrl(raw: string): string {
 	const baseUrl = raw.trim().replace(/\/+$/, '');
 	if (!URL.canParse(baseUrl))
@@ -78,8 +75,8 @@ type RequestOptions = IHttpRequestOptions & { uri?: string | URL };
 /**
  * The credential's `authenticate`: puts the key in the chosen host's header and in no other key
  * header, refuses to send it to any other host and turns redirects off. A relative URL (the
- * credential test's request) is resolved against the chosen host, so the
- * test checks what the node uses. Takes both request shapes n8n passes: `url` and legacy `uri`.
+ * credential test's request) is resolved against the chosen host, so the test checks what the node
+ * uses. Takes both request shapes n8n passes: `url` and legacy `uri`.
  */
 export async function authenticateRequest(
 	credentials: ICredentialDataDecryptedObject,

@@ -264,10 +264,7 @@ export class FreepikClient {
 		});
 	}
 
-	/**
-	 * A response as success or failure; the key never leaves inside a body,
-	 * even if a server echoes it.
-	 */
+	/** A response as success or failure; no body carries the key out, even if a server echoes it. */
 	private classify(raw: RawResponse, method: string, path: string): Attempt {
 		raw.body = typeof raw.body === 'string' ? this.redact(raw.body) : raw.body;
 		const parsed = parseJson(raw.body);

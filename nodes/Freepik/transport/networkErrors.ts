@@ -33,9 +33,8 @@ function codeFromMessage(message: string): string | undefined {
 
 /**
  * Which network error code hides in an error thrown by n8n's request helpers: a NodeApiError whose
- * `cause` is the axios error (whose own `cause` may be the socket
- * error). Codes anywhere in the chain
- * win over words in messages, because n8n rewrites messages ("The connection was aborted, …").
+ * `cause` is the axios error (whose own `cause` may be the socket error). Codes anywhere in the
+ * chain win over words in messages, which n8n rewrites ("The connection was aborted, …").
  */
 export function networkCode(error: unknown): string {
 	const innermostFirst = causeChain(error);

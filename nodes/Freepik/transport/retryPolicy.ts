@@ -44,8 +44,7 @@ export function canRetry(kind: CallKind, failure: HttpFailure): boolean {
 /**
  * Whether a failed create may still have created the task: yes after a network error once the
  * request may have been sent, a 5xx other than 503, or a 2xx whose body was unusable; no after an
- * answer that rejects the request (3xx, 4xx), a 503 (Freepik's
- * "try again") or a refused connection.
+ * answer that rejects the request (3xx, 4xx), a 503 (Freepik's "try again"), a refused connection.
  */
 export function createMayHaveSucceeded(failure: HttpFailure): boolean {
 	const status = failure.statusCode;

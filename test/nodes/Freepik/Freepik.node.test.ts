@@ -1,11 +1,12 @@
 /**
- * The node panel's defaults. n8n's lint wants literal defaults in the description, so the values
- * shown in the panel are checked here against the ones the code falls back to.
+ * The node panel against FIELDS (helpers/fields.ts), where each field's label, default and limits
+ * are written once. n8n's lint wants literal defaults in the description, so this is where those
+ * literals are checked against the values the code falls back to.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { Freepik } from '../../../nodes/Freepik/Freepik.node';
-import { DEFAULTS } from '../../../nodes/Freepik/helpers/limits';
+import { boxLabel, FIELDS, type Field } from '../../../nodes/Freepik/helpers/fields';
 import { FREEPIK_RATE_LIMITS } from '../../../nodes/Freepik/transport/rateLimiter';
 
 const properties = new Freepik().description.properties;
@@ -40,36 +41,42 @@ describe('Freepik node panel defaults', () => {
 		);
 	});
 
-	it('shows the defaults the code falls back to, for every field that has one in DEFAULTS', () => {
-		const seen: string[] = [];
+	/** Every parameter (options of collections included) with the FIELDS entry it shows. */
+	function fieldsShown(): Array<{ parameter: INodeProperties; field: Field; name: string }> {
+		const shown: Array<{ parameter: INodeProperties; field: Field; name: string }> = [];
 		const visit = (list: INodeProperties[]) => {
-			for (const p of list) {
-				if (p.name in DEFAULTS) {
-					expect({ field: p.name, default: p.default }).toEqual({
-						field: p.name,
-						default: DEFAULTS[p.name as keyof typeof DEFAULTS],
-					});
-					seen.push(p.name);
-				}
-				if (p.type === 'collection' && Array.isArray(p.options))
-					visit(p.options as INodeProperties[]);
+			for (const parameter of list) {
+				// The four bounding-box coordinates share one entry.
+				const name = /^[xy][12]$/.test(parameter.name) ? 'boundingBox' : parameter.name;
+				const field = (FIELDS as Record<string, Field>)[name];
+				if (field) shown.push({ parameter, field, name });
+				if (parameter.type === 'collection') visit(parameter.options as INodeProperties[]);
 			}
 		};
 		visit(properties);
-		expect(new Set(seen)).toEqual(
-			new Set([
-				'limit',
-				'sampleFps',
-				'rerankingCandidates',
-				'pollInterval',
-				'maxWaitTime',
-				'outputBinaryPropertyName',
-				'maxTasksInFlight',
-				'requestTimeout',
-				'averageRequestsPerSecond',
-				'burstRequestsPerSecond',
-				'maxParallelUploads',
-			]),
-		);
+		return shown;
+	}
+
+	it('shows the label, default and limits of FIELDS on every field, in every operation', () => {
+		const shown = fieldsShown();
+		for (const { parameter, field } of shown) {
+			const { minValue, maxValue } = parameter.typeOptions ?? {};
+			const label = field === FIELDS.boundingBox ? boxLabel(parameter.name) : field.label;
+			expect({ name: parameter.name, label: parameter.displayName }).toEqual({
+				name: parameter.name,
+				label,
+			});
+			if ('default' in field) {
+				expect({ name: parameter.name, default: parameter.default }).toEqual({
+					name: parameter.name,
+					default: field.default,
+				});
+			}
+			if (minValue !== undefined)
+				expect({ [parameter.name]: minValue }).toEqual({ [parameter.name]: field.min });
+			if (maxValue !== undefined)
+				expect({ [parameter.name]: maxValue }).toEqual({ [parameter.name]: field.max });
+		}
+		expect(new Set(shown.map(({ name }) => name))).toEqual(new Set(Object.keys(FIELDS)));
 	});
 });

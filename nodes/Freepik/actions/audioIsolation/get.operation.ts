@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { TaskJob } from '../../engine/types';
-import type { Tuning } from '../../helpers/batch';
+import type { BatchSettings } from '../../helpers/batch';
+import { FIELDS } from '../../helpers/fields';
 import { checkTaskId } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
 import {
@@ -21,7 +22,7 @@ import { FROM_AI_HINTS, fromAi } from './tool';
 const properties: INodeProperties[] = [
 	...withToolVariant(
 		{
-			displayName: 'Task ID',
+			displayName: FIELDS.taskId.label,
 			name: 'taskId',
 			type: 'string',
 			default: '',
@@ -69,8 +70,8 @@ function jobOf(ctx: IExecuteFunctions, i: number): TaskJob<RequestBody> {
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	tuning: Tuning,
+	settings: BatchSettings,
 ): Promise<INodeExecutionData[]> {
-	const output = await runTaskOperation(this, items.length, tuning, (i) => jobOf(this, i));
+	const output = await runTaskOperation(this, items.length, settings, (i) => jobOf(this, i));
 	return isToolMode(this) ? noteTemporaryLinks(output) : output;
 }

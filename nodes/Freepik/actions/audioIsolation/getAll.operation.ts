@@ -6,12 +6,13 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { eachItem, type Tuning } from '../../helpers/batch';
+import { eachItem, type BatchSettings } from '../../helpers/batch';
+import { FIELDS } from '../../helpers/fields';
 import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';
 import { checkRange } from '../../helpers/validation';
 import { FreepikClient } from '../../transport';
-import { batchOptionFields, readBatchSettings, tuningCollection } from './shared';
+import { batchOptionFields, tuningCollection } from './shared';
 
 const properties: INodeProperties[] = [
 	{
@@ -23,11 +24,11 @@ const properties: INodeProperties[] = [
 		hint: `Follows the list's pages, at most ${DEFAULTS.listMaxPages} pages`,
 	},
 	{
-		displayName: 'Limit',
+		displayName: FIELDS.limit.label,
 		name: 'limit',
 		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50, // DEFAULTS.limit (literal for lint; Freepik.node.test.ts checks)
+		typeOptions: { minValue: FIELDS.limit.min },
+		default: 50,
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
@@ -45,12 +46,9 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	tuning: Tuning,
+	settings: BatchSettings,
 ): Promise<INodeExecutionData[]> {
-	const client = await FreepikClient.create(this, {
-		...tuning.client,
-		...readBatchSettings(this).client,
-	});
+	const client = await FreepikClient.create(this, settings.client);
 	const { done, failed } = await eachItem(
 		this,
 		items.length,
@@ -70,14 +68,7 @@ async function listTasks(ctx: IExecuteFunctions, client: FreepikClient, i: numbe
 	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll
 		? Infinity
-		: checkRange(
-				ctx,
-				i,
-				'Limit',
-				ctx.getNodeParameter('limit', i, DEFAULTS.limit),
-				{ min: 1, max: Number.MAX_SAFE_INTEGER },
-				true,
-			);
+		: checkRange(ctx, i, FIELDS.limit, ctx.getNodeParameter('limit', i, FIELDS.limit.default));
 	const { tasks, morePages } = await client.listTasks(i, limit);
 	if (morePages) {
 		ctx.logger.warn(

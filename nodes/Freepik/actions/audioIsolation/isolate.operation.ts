@@ -2,11 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { TaskJob } from '../../engine/types';
-import type { Tuning } from '../../helpers/batch';
+import type { BatchSettings } from '../../helpers/batch';
+import { bounds, boxLabel, FIELDS } from '../../helpers/fields';
 import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
 import { nameResultsAfterInputs } from '../../helpers/resultNames';
 import { maxParallelUploadsField } from '../../helpers/uploadSlots';
-import { LIMITS, MAX_DESCRIPTION_LENGTH } from '../../helpers/validation';
 import { waitModeField, waitModeNotice } from '../../resume/description';
 import { submitForCallbacks, type CallbackJob } from '../../resume/submit';
 import type { RequestBody } from '../../transport';
@@ -30,7 +30,7 @@ import { FROM_AI_HINTS, fromAi } from './tool';
 const properties: INodeProperties[] = [
 	...withToolVariant(
 		{
-			displayName: 'Sound to Isolate',
+			displayName: FIELDS.description.label,
 			name: 'description',
 			type: 'string',
 			typeOptions: { rows: 2 },
@@ -39,12 +39,12 @@ const properties: INodeProperties[] = [
 			placeholder: 'e.g. A person speaking',
 			description:
 				'Describe the sound to keep, e.g. "A person speaking" or "The acoustic guitar"; ' +
-				`everything else is removed. At most ${MAX_DESCRIPTION_LENGTH} characters.`,
+				`everything else is removed. At most ${FIELDS.description.maxLength} characters.`,
 		},
 		{ default: fromAi('Sound_to_Isolate', FROM_AI_HINTS.description) },
 	),
 	{
-		displayName: 'Input Type',
+		displayName: FIELDS.inputType.label,
 		name: 'inputType',
 		type: 'options',
 		options: [
@@ -60,7 +60,7 @@ const properties: INodeProperties[] = [
 	// An AI Agent has no binary files to pass: the tool variant takes a URL by default.
 	...withToolVariant(
 		{
-			displayName: 'Input Source',
+			displayName: FIELDS.inputSource.label,
 			name: 'inputSource',
 			type: 'options',
 			options: [
@@ -78,7 +78,7 @@ const properties: INodeProperties[] = [
 	),
 	...withToolVariant(
 		{
-			displayName: 'File URL',
+			displayName: FIELDS.url.label,
 			name: 'url',
 			type: 'string',
 			default: '',
@@ -92,7 +92,7 @@ const properties: INodeProperties[] = [
 		{ default: fromAi('File_URL', FROM_AI_HINTS.url) },
 	),
 	{
-		displayName: 'Input Binary Field',
+		displayName: FIELDS.binaryPropertyName.label,
 		name: 'binaryPropertyName',
 		type: 'string',
 		default: 'data',
@@ -101,7 +101,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { inputSource: ['binary'] } },
 	},
 	{
-		displayName: 'Base64 Data',
+		displayName: FIELDS.base64Data.label,
 		name: 'base64Data',
 		type: 'string',
 		typeOptions: { rows: 3 },
@@ -116,10 +116,10 @@ const properties: INodeProperties[] = [
 	optionsCollection([
 		...BOUNDING_BOX.map(
 			(name): INodeProperties => ({
-				displayName: `Bounding Box ${name.toUpperCase()}`,
+				displayName: boxLabel(name),
 				name,
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: FIELDS.boundingBox.min },
 				default: 0,
 				description:
 					`Pixel coordinate ${name} of the box around the sound source in the video (set all ` +
@@ -128,39 +128,32 @@ const properties: INodeProperties[] = [
 			}),
 		),
 		{
-			displayName: 'Frame Sample Rate (FPS)',
+			displayName: FIELDS.sampleFps.label,
 			name: 'sampleFps',
 			type: 'number',
-			typeOptions: {
-				minValue: LIMITS.sampleFps.min,
-				maxValue: LIMITS.sampleFps.max,
-				numberPrecision: 0,
-			},
-			default: 2, // DEFAULTS.sampleFps (literal for lint; Freepik.node.test.ts checks)
+			typeOptions: { ...bounds(FIELDS.sampleFps), numberPrecision: 0 },
+			default: 2,
 			description: 'Video frames per second to analyse, a whole number 1–5 (higher: finer, slower)',
 			displayOptions: { show: { '/inputType': ['video'] } },
 		},
 		{
-			displayName: 'Reranking Candidates',
+			displayName: FIELDS.rerankingCandidates.label,
 			name: 'rerankingCandidates',
 			type: 'number',
-			typeOptions: {
-				minValue: LIMITS.rerankingCandidates.min,
-				maxValue: LIMITS.rerankingCandidates.max,
-			},
-			default: 1, // DEFAULTS.rerankingCandidates (literal for lint; Freepik.node.test.ts checks)
+			typeOptions: bounds(FIELDS.rerankingCandidates),
+			default: 1,
 			description:
 				'Quality versus speed (1–8): more candidates give a better result and take longer',
 		},
 		{
-			displayName: 'Predict Spans',
+			displayName: FIELDS.predictSpans.label,
 			name: 'predictSpans',
 			type: 'boolean',
 			default: false,
 			description: 'Whether to improve isolation of non-ambient sounds such as speech or notes',
 		},
 		{
-			displayName: 'Webhook URL',
+			displayName: FIELDS.webhookUrl.label,
 			name: 'webhookUrl',
 			type: 'string',
 			default: '',
@@ -205,7 +198,7 @@ function jobOf(ctx: IExecuteFunctions, plan: IsolatePlan): TaskJob<RequestBody> 
  * option is hidden in this mode; a value left from Poll mode gives way to the execution's URL.
  */
 function callbackJobOf(ctx: IExecuteFunctions, plan: IsolatePlan, webhookUrl: string): CallbackJob {
-	plan.fields.webhook_url = webhookUrl;
+	plan.fields[FIELDS.webhookUrl.api] = webhookUrl;
 	return {
 		job: {
 			kind: 'createOnly',
@@ -220,16 +213,16 @@ function callbackJobOf(ctx: IExecuteFunctions, plan: IsolatePlan, webhookUrl: st
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	tuning: Tuning,
+	settings: BatchSettings,
 ): Promise<INodeExecutionData[]> {
 	const resumes =
 		this.getNodeParameter('waitForCompletion', 0, true) &&
 		this.getNodeParameter('waitMode', 0, 'poll') === 'webhook';
 	if (resumes)
-		return await submitForCallbacks(this, items.length, tuning, async (i, url) =>
+		return await submitForCallbacks(this, items.length, settings, async (i, url) =>
 			callbackJobOf(this, await planItemChecked(this, i), url),
 		);
-	const output = await runTaskOperation(this, items.length, tuning, async (i) =>
+	const output = await runTaskOperation(this, items.length, settings, async (i) =>
 		jobOf(this, await planItemChecked(this, i)),
 	);
 	return isToolMode(this) ? noteTemporaryLinks(output) : nameResultsAfterInputs(this, output);

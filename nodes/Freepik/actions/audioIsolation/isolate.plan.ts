@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { RequestHash, WaitSettings } from '../../engine/types';
 import { SUPPORTED_FORMATS, unsupportedFormatReason, type InputType } from '../../helpers/binary';
+import { boxLabel, FIELDS } from '../../helpers/fields';
 import { sha256 } from '../../helpers/hash';
 import { base64Head, checkBinaryHead, mediaMismatchReason } from '../../helpers/mediaSniff';
 import { isToolMode } from '../../helpers/toolMode';
@@ -14,14 +15,13 @@ import {
 	checkRange,
 	checkWebhookUrl,
 	invalid,
-	LIMITS,
 } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
 import { readOptions, readWaitSettings } from './shared';
 
-/** One item of Isolate, checked and turned into the fields Freepik takes (before any request). */
 export const BOUNDING_BOX = ['x1', 'y1', 'x2', 'y2'] as const;
 
+/** One item of Isolate, checked and turned into the fields Freepik takes (before any request). */
 export interface IsolatePlan {
 	itemIndex: number;
 	inputType: InputType;
@@ -37,10 +37,10 @@ type Box = Record<(typeof BOUNDING_BOX)[number], number>;
 export function planItem(ctx: IExecuteFunctions, i: number): IsolatePlan {
 	const inputType = ctx.getNodeParameter('inputType', i) as InputType;
 	if (inputType !== 'audio' && inputType !== 'video')
-		invalid(ctx, i, 'Input Type', 'must be "audio" or "video"');
+		invalid(ctx, i, FIELDS.inputType.label, 'must be "audio" or "video"');
 	const options = readOptions(ctx, i);
 	const fields: IDataObject = {
-		description: checkDescription(ctx, i, ctx.getNodeParameter('description', i)),
+		[FIELDS.description.api]: checkDescription(ctx, i, ctx.getNodeParameter('description', i)),
 		...readBoundingBox(ctx, i, inputType, options),
 		...readModelOptions(ctx, i, inputType, options),
 	};
@@ -73,42 +73,23 @@ function readBoundingBox(
 	options: IDataObject,
 ): Partial<Box> {
 	const boxSet = BOUNDING_BOX.filter((k) => options[k] !== undefined && options[k] !== '');
+	const { label } = FIELDS.boundingBox;
 	// Freepik: each coordinate defaults to 0, "set all values to 0 (default) to process the full
 	// frame". Zeros are that default, so nothing is sent (whatever the input type).
-	if (boxSet.every((k) => Number(options[k]) === 0)) return {};
+	if (boxSet.every((k) => Number(options[k]) === FIELDS.boundingBox.default)) return {};
 	if (inputType !== 'video')
-		invalid(
-			ctx,
-			i,
-			'Bounding Box',
-			'only applies to video input; remove it or set Input Type to Video',
-		);
+		invalid(ctx, i, label, 'only applies to video input; remove it or set Input Type to Video');
 	if (boxSet.length !== 4) {
 		const missing = BOUNDING_BOX.filter((k) => !boxSet.includes(k)).map((k) => k.toUpperCase());
-		invalid(
-			ctx,
-			i,
-			'Bounding Box',
-			`set all four of X1, Y1, X2, Y2 (missing ${missing.join(', ')})`,
-		);
+		invalid(ctx, i, label, `set all four of X1, Y1, X2, Y2 (missing ${missing.join(', ')})`);
 	}
 	const box = Object.fromEntries(
-		BOUNDING_BOX.map((k) => [
-			k,
-			checkRange(
-				ctx,
-				i,
-				`Bounding Box ${k.toUpperCase()}`,
-				options[k],
-				{ min: 0, max: 1_000_000 },
-				true,
-			),
-		]),
+		BOUNDING_BOX.map((k) => [k, checkRange(ctx, i, FIELDS.boundingBox, options[k], boxLabel(k))]),
 	) as Box;
 	if (box.x2 <= box.x1)
-		invalid(ctx, i, 'Bounding Box X2', `must be greater than X1 (x1=${box.x1}, x2=${box.x2})`);
+		invalid(ctx, i, boxLabel('x2'), `must be greater than X1 (x1=${box.x1}, x2=${box.x2})`);
 	if (box.y2 <= box.y1)
-		invalid(ctx, i, 'Bounding Box Y2', `must be greater than Y1 (y1=${box.y1}, y2=${box.y2})`);
+		invalid(ctx, i, boxLabel('y2'), `must be greater than Y1 (y1=${box.y1}, y2=${box.y2})`);
 	return box;
 }
 
@@ -119,41 +100,30 @@ function readModelOptions(
 	inputType: InputType,
 	options: IDataObject,
 ): IDataObject {
+	const { sampleFps, rerankingCandidates, predictSpans, webhookUrl } = FIELDS;
 	const fields: IDataObject = {};
 	if (options.sampleFps !== undefined) {
-		if (inputType !== 'video')
-			invalid(ctx, i, 'Frame Sample Rate (FPS)', 'only applies to video input');
-		fields.sample_fps = checkRange(
-			ctx,
-			i,
-			'Frame Sample Rate (FPS)',
-			options.sampleFps,
-			LIMITS.sampleFps,
-			true,
-		);
+		if (inputType !== 'video') invalid(ctx, i, sampleFps.label, 'only applies to video input');
+		fields[sampleFps.api] = checkRange(ctx, i, sampleFps, options.sampleFps);
 	}
-	if (options.rerankingCandidates !== undefined) {
-		fields.reranking_candidates = checkRange(
+	if (options.rerankingCandidates !== undefined)
+		fields[rerankingCandidates.api] = checkRange(
 			ctx,
 			i,
-			'Reranking Candidates',
+			rerankingCandidates,
 			options.rerankingCandidates,
-			LIMITS.rerankingCandidates,
-			true,
 		);
-	}
 	if (options.predictSpans !== undefined)
-		fields.predict_spans = readPredictSpans(ctx, i, options.predictSpans);
-	if (options.webhookUrl !== undefined && options.webhookUrl !== '') {
-		fields.webhook_url = checkWebhookUrl(ctx, i, options.webhookUrl);
-	}
+		fields[predictSpans.api] = readPredictSpans(ctx, i, options.predictSpans);
+	if (options.webhookUrl !== undefined && options.webhookUrl !== '')
+		fields[webhookUrl.api] = checkWebhookUrl(ctx, i, options.webhookUrl);
 	return fields;
 }
 
 function readPredictSpans(ctx: IExecuteFunctions, i: number, raw: unknown): boolean {
 	const value = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
 	if (value !== true && value !== false && value !== 'true' && value !== 'false') {
-		invalid(ctx, i, 'Predict Spans', `must be true or false, got ${JSON.stringify(raw)}`);
+		invalid(ctx, i, FIELDS.predictSpans.label, `must be true or false, got ${JSON.stringify(raw)}`);
 	}
 	return value === true || value === 'true';
 }
@@ -161,21 +131,22 @@ function readPredictSpans(ctx: IExecuteFunctions, i: number, raw: unknown): bool
 function readInput(ctx: IExecuteFunctions, i: number, inputType: InputType): IsolatePlan['input'] {
 	const source = ctx.getNodeParameter('inputSource', i) as string;
 	if (source === 'url') {
-		const url = checkHttpsUrl(ctx, i, 'File URL', ctx.getNodeParameter('url', i));
+		const { label } = FIELDS.url;
+		const url = checkHttpsUrl(ctx, i, label, ctx.getNodeParameter('url', i));
 		const reason = urlContradictsInputType(inputType, url);
-		if (reason) invalid(ctx, i, 'File URL', reason, 'set Input Type to match the file');
+		if (reason) invalid(ctx, i, label, reason, 'set Input Type to match the file');
 		return { value: url };
 	}
 	if (source === 'base64') {
 		const { base64, mimeType } = checkBase64(ctx, i, ctx.getNodeParameter('base64Data', i));
 		const reason = mimeType ? unsupportedFormatReason(inputType, mimeType, undefined) : null;
-		if (reason) invalid(ctx, i, 'Base64 Data', reason);
+		if (reason) invalid(ctx, i, FIELDS.base64Data.label, reason);
 		const mismatch = mediaMismatchReason(inputType, base64Head(base64));
-		if (mismatch) invalid(ctx, i, 'Base64 Data', mismatch);
+		if (mismatch) invalid(ctx, i, FIELDS.base64Data.label, mismatch);
 		return { value: base64 };
 	}
 	if (source === 'binary') return readBinaryInput(ctx, i, inputType);
-	return invalid(ctx, i, 'Input Source', 'must be Binary File, URL or Base64');
+	return invalid(ctx, i, FIELDS.inputSource.label, 'must be Binary File, URL or Base64');
 }
 
 /**
@@ -196,31 +167,27 @@ function readBinaryInput(
 	i: number,
 	inputType: InputType,
 ): IsolatePlan['input'] {
+	const { label } = FIELDS.binaryPropertyName;
 	const binaryPropertyName = String(ctx.getNodeParameter('binaryPropertyName', i)).trim();
-	if (!binaryPropertyName) invalid(ctx, i, 'Input Binary Field', 'must not be empty');
+	if (!binaryPropertyName) invalid(ctx, i, label, 'must not be empty');
 	const available = Object.keys(ctx.getInputData()[i]?.binary ?? {});
 	if (!available.includes(binaryPropertyName)) {
 		const has = available.length
 			? ` (it has: ${available.join(', ')})`
 			: ' (it has no binary data)';
-		invalid(
-			ctx,
-			i,
-			'Input Binary Field',
-			`the input item has no binary field "${binaryPropertyName}"${has}`,
-		);
+		invalid(ctx, i, label, `the input item has no binary field "${binaryPropertyName}"${has}`);
 	}
 	const binaryData = ctx.helpers.assertBinaryData(i, binaryPropertyName);
 	const reason = unsupportedFormatReason(inputType, binaryData.mimeType, binaryData.fileName);
-	if (reason) invalid(ctx, i, 'Input Binary Field', `"${binaryPropertyName}": ${reason}`);
+	if (reason) invalid(ctx, i, label, `"${binaryPropertyName}": ${reason}`);
 	return { binaryPropertyName, binaryData };
 }
 
 export function requestBody(ctx: IExecuteFunctions, plan: IsolatePlan): RequestBody {
 	const { input, fields, inputType } = plan;
 	if ('value' in input) return () => ({ ...fields, [inputType]: input.value });
-	// Built when the task is submitted (not during validation) so a batch
-	// never holds every file at once.
+	// Built when the task is submitted (not during validation) so a batch never holds every file at
+	// once.
 	return asUpload(
 		async () =>
 			await uploadBody(

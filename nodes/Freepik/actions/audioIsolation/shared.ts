@@ -8,9 +8,10 @@ import type {
 
 import type { TaskJob, WaitSettings } from '../../engine/types';
 import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../helpers/batch';
+import { bounds, FIELDS, type FieldName, type NumberField } from '../../helpers/fields';
 import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';
-import { checkRange, invalid, LIMITS } from '../../helpers/validation';
+import { checkRange, invalid } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';
 import { FREEPIK_RATE_LIMITS, type RateLimits } from '../../transport/rateLimiter';
 
@@ -26,7 +27,7 @@ export function waitFields(waitDefault: boolean): INodeProperties[] {
 			'Freepik Trigger or Get later). A batch of items is waited for all at once.',
 	};
 	return [
-		// n8n's lint wants a literal boolean default above; Isolate waits by default, Get does not.
+		// Isolate waits by default, Get does not.
 		{ ...waitForCompletion, default: waitDefault },
 		{
 			displayName: 'Download Result',
@@ -44,30 +45,30 @@ export function waitFields(waitDefault: boolean): INodeProperties[] {
 
 export const waitOptionFields: INodeProperties[] = [
 	{
-		displayName: 'Poll Interval (Seconds)',
+		displayName: FIELDS.pollInterval.label,
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: LIMITS.pollInterval.min, maxValue: LIMITS.pollInterval.max },
-		default: 5, // DEFAULTS.pollInterval (literal for lint; Freepik.node.test.ts checks)
+		typeOptions: bounds(FIELDS.pollInterval),
+		default: 5,
 		description:
 			'The longest gap between two checks of a task while waiting. Checks start half a ' +
 			'second after submitting and slow down to this.',
 	},
 	{
-		displayName: 'Max Wait Time (Seconds)',
+		displayName: FIELDS.maxWaitTime.label,
 		name: 'maxWaitTime',
 		type: 'number',
-		typeOptions: { minValue: LIMITS.maxWaitTime.min, maxValue: LIMITS.maxWaitTime.max },
-		default: 600, // DEFAULTS.maxWaitTime (literal for lint; Freepik.node.test.ts checks)
+		typeOptions: bounds(FIELDS.maxWaitTime),
+		default: 600,
 		description:
 			'Give up waiting after this long; the error names the task ID so it can be picked up ' +
 			'later with Get',
 	},
 	{
-		displayName: 'Put Output File in Field',
+		displayName: FIELDS.outputBinaryPropertyName.label,
 		name: 'outputBinaryPropertyName',
 		type: 'string',
-		default: 'data', // DEFAULTS.outputBinaryPropertyName (literal for lint; a test checks)
+		default: 'data',
 		description:
 			'Binary field for the isolated WAV; further files go to &lt;field&gt;_1, &lt;field&gt;_2, …',
 	},
@@ -100,42 +101,42 @@ export const tuningCollection = (settings: INodeProperties[]): INodeProperties =
 
 export const batchOptionFields: INodeProperties[] = [
 	{
-		displayName: 'Max Tasks in Flight',
+		displayName: FIELDS.maxTasksInFlight.label,
 		name: 'maxTasksInFlight',
 		type: 'number',
-		typeOptions: { minValue: LIMITS.maxTasksInFlight.min, maxValue: LIMITS.maxTasksInFlight.max },
-		default: 25, // DEFAULTS.maxTasksInFlight (literal for lint; Freepik.node.test.ts checks)
+		typeOptions: bounds(FIELDS.maxTasksInFlight),
+		default: 25,
 		description:
 			'For batches: how many tasks may be submitted and not yet finished at once. Read from ' +
 			'the first item.',
 	},
 	{
-		displayName: 'Request Timeout (Seconds)',
+		displayName: FIELDS.requestTimeout.label,
 		name: 'requestTimeout',
 		type: 'number',
-		typeOptions: { minValue: LIMITS.requestTimeout.min, maxValue: LIMITS.requestTimeout.max },
-		default: 120, // DEFAULTS.requestTimeout (literal for lint; Freepik.node.test.ts checks)
+		typeOptions: bounds(FIELDS.requestTimeout),
+		default: 120,
 		description:
 			'How long one HTTP request to Freepik may take before it is abandoned, and how long it ' +
 			'may wait for the rate limiter before it fails unsent',
 	},
 	{
-		displayName: 'Average Requests per Second',
+		displayName: FIELDS.averageRequestsPerSecond.label,
 		name: 'averageRequestsPerSecond',
 		type: 'number',
-		typeOptions: { minValue: LIMITS.averageRequestsPerSecond.min, numberPrecision: 1 },
-		default: 10, // FREEPIK_RATE_LIMITS.averagePerSecond (n8n's lint wants a literal)
+		typeOptions: { minValue: FIELDS.averageRequestsPerSecond.min, numberPrecision: 1 },
+		default: 10,
 		description:
 			"Your account's average rate limit (Freepik's default: 10/s over 2 minutes). The node " +
 			'stays under it by itself; Freepik nodes calling one API host share one limiter, which ' +
 			'keeps under the lowest value any of them sets.',
 	},
 	{
-		displayName: 'Burst Requests per Second',
+		displayName: FIELDS.burstRequestsPerSecond.label,
 		name: 'burstRequestsPerSecond',
 		type: 'number',
-		typeOptions: { minValue: LIMITS.burstRequestsPerSecond.min, numberPrecision: 1 },
-		default: 50, // FREEPIK_RATE_LIMITS.burstPerSecond
+		typeOptions: { minValue: FIELDS.burstRequestsPerSecond.min, numberPrecision: 1 },
+		default: 50,
 		description:
 			"Your account's burst limit (Freepik's default: 50/s for at most 5 s). As with the " +
 			'average, the lowest value set by any node on one API host applies.',
@@ -146,27 +147,19 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObj
 	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
-/** The labels that errors about the numeric options name (as the panel shows them). */
-const OPTION_LABELS = {
-	pollInterval: 'Poll Interval (Seconds)',
-	maxWaitTime: 'Max Wait Time (Seconds)',
-	requestTimeout: 'Request Timeout (Seconds)',
-	maxTasksInFlight: 'Max Tasks in Flight',
-	averageRequestsPerSecond: 'Average Requests per Second',
-	burstRequestsPerSecond: 'Burst Requests per Second',
-	maxParallelUploads: 'Max Parallel Uploads',
-} as const;
+type NumberFieldName = {
+	[K in FieldName]: (typeof FIELDS)[K] extends NumberField ? K : never;
+}[FieldName];
 
 /** A numeric option, its default when unset, checked against its limits. */
 function readNumberOption(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	options: IDataObject,
-	name: keyof typeof OPTION_LABELS,
-	integer = false,
+	name: NumberFieldName,
 ): number {
-	const value = options[name] ?? DEFAULTS[name];
-	return checkRange(ctx, itemIndex, OPTION_LABELS[name], value, LIMITS[name], integer);
+	const field = FIELDS[name];
+	return checkRange(ctx, itemIndex, field, options[name] ?? field.default);
 }
 
 export function readWaitSettings(
@@ -177,11 +170,10 @@ export function readWaitSettings(
 ): WaitSettings {
 	const pollIntervalMs = readNumberOption(ctx, itemIndex, options, 'pollInterval') * 1000;
 	const maxWaitMs = readNumberOption(ctx, itemIndex, options, 'maxWaitTime') * 1000;
-	const outputBinaryPropertyName = String(
-		options.outputBinaryPropertyName ?? DEFAULTS.outputBinaryPropertyName,
-	).trim();
+	const field = FIELDS.outputBinaryPropertyName;
+	const outputBinaryPropertyName = String(options.outputBinaryPropertyName ?? field.default).trim();
 	if (download && !outputBinaryPropertyName)
-		invalid(ctx, itemIndex, 'Put Output File in Field', 'must not be empty');
+		invalid(ctx, itemIndex, field.label, 'must not be empty');
 	return {
 		pollIntervalMs,
 		maxWaitMs,
@@ -227,19 +219,22 @@ export function readCallbackClientSettings(ctx: IWebhookFunctions) {
 }
 
 /**
- * Batch-wide settings come from the first item's Tuning (one client and one loop serve the batch).
+ * What one batch runs with, read once: the first item's Tuning collection (one client and one loop
+ * serve the batch) over the settings the node was constructed with (`tuning`, tests' only).
  */
-export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
+export function readBatchSettings(ctx: IExecuteFunctions, tuning: Tuning = {}): BatchSettings {
 	const options = ctx.getNodeParameter('tuning', 0, {}) as IDataObject;
 	const signal = ctx.getExecutionCancelSignal?.();
 	return {
-		client: { ...clientSettings(ctx, options), signal },
+		client: { ...tuning.client, ...clientSettings(ctx, options), signal },
 		engine: {
-			maxInFlight: readNumberOption(ctx, 0, options, 'maxTasksInFlight', true),
+			...tuning.engine,
+			maxInFlight: readNumberOption(ctx, 0, options, 'maxTasksInFlight'),
 			downloadConcurrency: DEFAULTS.downloadConcurrency,
 			signal,
 		},
-		maxParallelUploads: readNumberOption(ctx, 0, options, 'maxParallelUploads', true),
+		download: tuning.download ?? {},
+		maxParallelUploads: readNumberOption(ctx, 0, options, 'maxParallelUploads'),
 	};
 }
 
@@ -250,14 +245,12 @@ export function readBatchSettings(ctx: IExecuteFunctions): BatchSettings {
 export async function runTaskOperation(
 	ctx: IExecuteFunctions,
 	itemCount: number,
-	tuning: Tuning,
+	settings: BatchSettings,
 	jobOf: (itemIndex: number) => TaskJob<RequestBody> | Promise<TaskJob<RequestBody>>,
 ): Promise<INodeExecutionData[]> {
-	const settings = readBatchSettings(ctx);
 	const { done, failed } = await eachItem(ctx, itemCount, jobOf);
 	const outcomes = await runJobs(
 		ctx,
-		tuning,
 		settings,
 		done.map(({ value }) => value),
 	);

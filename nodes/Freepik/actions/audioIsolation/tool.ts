@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MAX_DESCRIPTION_LENGTH } from '../../helpers/validation';
+import { FIELDS } from '../../helpers/fields';
+
+const { maxLength } = FIELDS.description;
 
 /*
  * What an AI Agent reads about this node when it is used as a tool.
@@ -16,7 +18,7 @@ export const ISOLATE_TOOL_DESCRIPTION = [
 	'Isolates one sound (a voice, an instrument, a noise) from an audio or video file with ' +
 		"Freepik's AI Audio Isolation and returns a link to a WAV file that holds only that sound.",
 	'Inputs: the sound to keep, described in a few words such as "A person speaking" or "The ' +
-		`acoustic guitar" (at most ${MAX_DESCRIPTION_LENGTH} characters); and the file's URL, ` +
+		`acoustic guitar" (at most ${maxLength} characters); and the file's URL, ` +
 		'which must be a public https:// link Freepik can download without logging in, to audio ' +
 		'(WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, AVI).',
 	'The call waits until Freepik has finished (usually seconds, up to a few minutes) and ' +
@@ -70,7 +72,7 @@ export const toolDescriptionFields: INodeProperties[] = [
 export const FROM_AI_HINTS = {
 	description:
 		'The sound to keep, in a few words, e.g. A person speaking or The acoustic guitar; at most ' +
-		`${MAX_DESCRIPTION_LENGTH} characters`,
+		`${maxLength} characters`,
 	url:
 		'Public https:// URL of the audio (WAV, MP3, FLAC, OGG, M4A) or video (MP4, MOV, WEBM, ' +
 		'AVI) file; Freepik must be able to download it without a login',
