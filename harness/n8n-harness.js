@@ -218,7 +218,8 @@ function onErrorSetting(opts) {
  *   On Error setting (wins over continueOnFail); with 'continueErrorOutput' n8n moves error items
  *   to the node's last output, returned as `errorItems`
  * @param {'default'|'filesystem'} [opts.binaryMode]
- * @param {number} [opts.cancelAfterMs]  cancel the execution (as the Stop button does) after this long
+ * @param {number | CancelGuard} [opts.cancelAfterMs]  cancel the execution (as the Stop button
+ *   does) after this long, or when a guard says so
  * @param {object} [opts.additionalData]  overrides of n8n's additional data (e.g. webhookWaitingBaseUrl)
  * @param {string} [opts.resumeToken]  the token n8n 2.x puts into `$execution.resumeUrl`
  * @param {{retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number}} [opts.nodeSettings]
@@ -339,10 +340,9 @@ async function execute(setup, runExecutionData, cancelAfterMs) {
 		runExecutionData,
 	).processRunExecutionData(workflow);
 	const started = Date.now();
-	let cancelTimer;
-	if (cancelAfterMs !== undefined) cancelTimer = setTimeout(() => run.cancel(), cancelAfterMs);
+	const disarm = armCancel(cancelAfterMs, () => run.cancel());
 	const result = await done.promise;
-	clearTimeout(cancelTimer);
+	disarm();
 	const outcomeOf = (name) =>
 		nodeOutcome(
 			result,
@@ -380,6 +380,19 @@ function nodeOutcome(result, name, node) {
 		errorItems: hasErrorOutput ? main[main.length - 1] || [] : [],
 		error: nodeRun?.error,
 	};
+}
+
+/**
+ * @typedef {(cancel: () => void) => () => void} CancelGuard  calls `cancel` when the execution
+ *   should be stopped; returns what disarms it once the execution ended
+ */
+
+/** @param {number | CancelGuard | undefined} cancelAfter @param {() => void} cancel */
+function armCancel(cancelAfter, cancel) {
+	if (typeof cancelAfter === 'function') return cancelAfter(cancel);
+	if (cancelAfter === undefined) return () => {};
+	const timer = setTimeout(cancel, cancelAfter);
+	return () => clearTimeout(timer);
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Freepik } from '../../../nodes/Freepik/Freepik.node';
 import type { Simulator } from '../../../simulator';
 import { statusOf, taskIdOf, type Callback, type Receiver } from '../../helpers/resume';
+import { idleWatch } from './guard';
 import type { Outcome } from './rows';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -18,7 +19,9 @@ const isFinal = (status: string | undefined) => status === 'COMPLETED' || status
  * Hands every final callback of this row, once each and in arrival order, to the waiting node
  * until its webhook() resumes the execution; resolves its output, or undefined when every task is
  * final and every callback delivered but the node still waits (n8n would resume it at its deadline,
- * with the node's input items unchanged).
+ * with the node's input items unchanged). It waits for events, not for a time: a callback coming
+ * late on a busy machine still comes before the deadline, as it would for n8n; only IDLE_MS with no
+ * callback and no request gives up (as the deadline would).
  */
 export async function deliverUntilResumed(
 	sim: Simulator,
@@ -27,24 +30,29 @@ export async function deliverUntilResumed(
 	nodeType: Freepik,
 	from: number,
 	delivered: Set<Callback>,
-	maxWaitMs: number,
 ): Promise<unknown[][] | undefined> {
 	const nodeName = waiting.run.data.resultData.lastNodeExecuted;
-	const deadline = Date.now() + maxWaitMs + 5000;
-	while (Date.now() < deadline) {
-		const fresh = receiver.received
-			.slice(from)
-			.filter((cb) => !delivered.has(cb) && sim.tasks.has(taskIdOf(cb)) && isFinal(statusOf(cb)));
-		for (const callback of fresh) {
-			delivered.add(callback);
-			const { result } = await deliverCallback(waiting, nodeType, callback, nodeName);
-			if (result.workflowData) return result.workflowData;
+	const watch = idleWatch(() => receiver.received.length + sim.requests.length);
+	let idle = false;
+	void watch.idle.then(() => (idle = true));
+	try {
+		while (!idle) {
+			const fresh = receiver.received
+				.slice(from)
+				.filter((cb) => !delivered.has(cb) && sim.tasks.has(taskIdOf(cb)) && isFinal(statusOf(cb)));
+			for (const callback of fresh) {
+				delivered.add(callback);
+				const { result } = await deliverCallback(waiting, nodeType, callback, nodeName);
+				if (result.workflowData) return result.workflowData;
+			}
+			const received = receiver.received.slice(from);
+			if (!fresh.length && everyFinalCallbackDelivered(sim, received, delivered)) return undefined;
+			await sleep(10);
 		}
-		if (!fresh.length && everyFinalCallbackDelivered(sim, receiver.received.slice(from), delivered))
-			return undefined;
-		await sleep(10);
+		return undefined;
+	} finally {
+		watch.stop();
 	}
-	return undefined;
 }
 
 function everyFinalCallbackDelivered(

@@ -3,11 +3,8 @@
  * Resume on Webhook rows get the simulator's signed callbacks handed to the waiting node's
  * webhook(), and the execution goes on (to the second pass, and its wait) as n8n would.
  */
-import * as os from 'os';
-
 import { Freepik } from '../../../nodes/Freepik/Freepik.node';
 import type { Simulator } from '../../../simulator';
-import { FastClock } from '../../helpers/fastClock';
 import { simulatorCredentials, startSimulator } from '../../helpers/freepik';
 import {
 	RESUME_TOKEN,
@@ -17,6 +14,8 @@ import {
 	type Receiver,
 } from '../../helpers/resume';
 import { deliverUntilResumed } from './callbacks';
+import { QuietClock } from './clock';
+import { hangGuard } from './guard';
 import {
 	faultSpec,
 	firstPassParameters,
@@ -31,12 +30,10 @@ import {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const harness = require('../../../harness/n8n-harness');
 
-/** The engine's clock runs this many times faster than real time. */
+/** The engine's clock runs at most this many times faster than real time (see QuietClock). */
 export const SPEED = 5;
-/** Real ms a Max Wait Time lasts on the engine's clock. */
-const MAX_WAIT_REAL_MS = (MAX_WAIT_S * 1000) / SPEED;
-/** Real ms after a run during which the simulator must see nothing more (3 poll intervals). */
-const SETTLE_MS = (3 * 1000) / SPEED;
+/** Ms on the engine's clock after a run during which the simulator must see nothing more. */
+const SETTLE_MS = 3 * 1000;
 
 /** A callback receiver that serves one row at a time. */
 export interface Lane {
@@ -94,19 +91,13 @@ export interface Observation {
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A machine busy with other work (load above its core count) gets proportionally more time. */
-const LOAD = Math.max(1, os.loadavg()[0] / os.cpus().length);
-
 /**
- * How long an execution may run before the hang guard stops it (it asserts no time: a run it stops
- * breaks "every wait ends by its Max Wait Time"): each wait's Max Wait Time (a retried run reuses
- * its tasks, so one more) and time for the requests, more on a loaded machine.
+ * How long an execution part may wait on the engine's clock before the hang guard stops it (a run
+ * it stops breaks "every wait ends by its Max Wait Time"): each wait's Max Wait Time (a retried
+ * run reuses its tasks, so one more) and 15 s more. A part stuck without waiting is stopped after
+ * IDLE_MS without progress.
  */
-const guardMs = (row: Row) =>
-	LOAD *
-	(row.wait === 'poll'
-		? row.passes * (row.retry ? 2 : 1) * MAX_WAIT_REAL_MS + 3000
-		: 4000 * row.passes);
+const budgetMs = (row: Row) => row.passes * (row.retry ? 2 : 1) * MAX_WAIT_S * 1000 + 15_000;
 
 /**
  * Runs one row on a simulator of its own: the node shares one rate limiter per API host in the
@@ -127,10 +118,29 @@ async function runRowOn(
 	row: Row,
 	tag: string,
 ): Promise<Observation> {
+	const clock = new QuietClock(
+		[sim.apiUrl, sim.fileUrl].map((url) => new URL(url).host),
+		SPEED,
+	);
+	try {
+		return await observe(sim, receiver, row, tag, clock);
+	} finally {
+		clock.close();
+	}
+}
+
+async function observe(
+	sim: Simulator,
+	receiver: Receiver,
+	row: Row,
+	tag: string,
+	clock: QuietClock,
+): Promise<Observation> {
 	const startedAt = Date.now();
 	const fault = faultSpec(row);
 	if (fault) sim.addFault(fault);
-	const clock = new FastClock(SPEED);
+	const guard = () =>
+		hangGuard(clock, budgetMs(row), () => sim.requests.length + receiver.received.length);
 	const nodeType = new Freepik({
 		engine: { clock, firstPollDelayMs: 200 },
 		client: { retryBaseDelayMs: 20, retryMaxDelayMs: 200, maxRetryAfterMs: 5000 },
@@ -157,7 +167,7 @@ async function runRowOn(
 			webhookWaitingBaseUrl: `${receiver.base}/webhook-waiting`,
 			formWaitingBaseUrl: `${receiver.base}/form-waiting`,
 		},
-		cancelAfterMs: guardMs(row),
+		cancelAfterMs: guard(),
 	});
 	let hung = outcome.status === 'canceled';
 	let deadlineResumes = 0;
@@ -175,18 +185,17 @@ async function runRowOn(
 			nodeType,
 			callbacksBefore,
 			delivered,
-			MAX_WAIT_REAL_MS,
 		);
 		if (!resumedWith) deadlineResumes++;
 		outcome = await harness.continueRun(
 			outcome,
 			resumedWith ?? outcome.run.data.executionData.nodeExecutionStack[0].data.main,
-			guardMs(row),
+			guard(),
 		);
 		endedAt = Date.now();
 		hung ||= outcome.status === 'canceled';
 	}
-	const lateRequests = await requestsAfterTheEnd(sim, tag);
+	const lateRequests = await requestsAfterTheEnd(sim, tag, clock);
 	return {
 		outcome,
 		finalError: outcome.run.data.resultData.error,
@@ -218,10 +227,17 @@ function tasksOf(sim: Simulator): Observation['tasks'] {
 	});
 }
 
-/** Requests that came after the run, and any create or lookup of a task not of this row. */
-async function requestsAfterTheEnd(sim: Simulator, tag: string): Promise<string[]> {
+/**
+ * Requests that came after the run, and any create or lookup of a task not of this row. It waits
+ * SETTLE_MS on the engine's clock (a loop left polling keeps it going) or, when nothing sleeps on
+ * it any more, as long in real time as that would take.
+ */
+async function requestsAfterTheEnd(sim: Simulator, tag: string, clock: QuietClock) {
 	const atEnd = sim.requests.length;
-	await sleep(SETTLE_MS);
+	const until = clock.now() + SETTLE_MS;
+	await sleep(SETTLE_MS / SPEED);
+	for (let waited = 0; clock.pending && clock.now() < until && waited < 100; waited++)
+		await sleep(SETTLE_MS / SPEED / 10);
 	const describe = (r: (typeof sim.requests)[number]) => `${r.method} ${r.path} (${r.status})`;
 	const late = sim.requests.slice(atEnd).map((r) => `after the end: ${describe(r)}`);
 	const foreign = sim.requests
@@ -237,7 +253,7 @@ async function requestsAfterTheEnd(sim: Simulator, tag: string): Promise<string[
 }
 
 /** Per task: from its create to its last poll, on the engine's clock. */
-function pollSpans(sim: Simulator, clock: FastClock): Observation['pollSpans'] {
+function pollSpans(sim: Simulator, clock: QuietClock): Observation['pollSpans'] {
 	return [...sim.tasks.values()].flatMap((task) => {
 		const polls = sim.requests.filter((r) => r.route === 'get' && r.taskId === task.id);
 		if (!polls.length) return [];
