@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as audioIsolation from './actions/audioIsolation';
-import type { Tuning } from './helpers/batch';
+import type { Tuning } from './engine/batch';
 import { toolDescriptionFields } from './actions/audioIsolation/tool';
 import { router } from './actions/router';
 import { resumeOnCallback } from './resume/callback';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Failure, TaskOutcome } from '../engine/types';
+import type { Failure, TaskOutcome } from './jobTypes';
 import { failedTaskMessage } from './messages';
 import { isToolMode } from './toolMode';
 import type { FreepikTask } from './types';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { TaskJob, TaskOutcome } from '../engine/types';
+import type { TaskJob, TaskOutcome } from './jobTypes';
 import {
 	countTry,
 	forgetRun,

@@ -6,11 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from '../../FreepikTrigger/signature';
-import { parseWebhookTask } from '../../FreepikTrigger/payload';
-import { header, readDelivery, readWebhookSecrets } from '../../FreepikTrigger/webhookSteps';
-import type { TaskClient, TaskOutcome } from '../engine/types';
-import { taskClient, type Tuning } from '../helpers/batch';
+import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from '../webhook/signature';
+import { parseWebhookTask } from '../webhook/payload';
+import { header, readDelivery, readWebhookSecrets } from '../trigger/webhookSteps';
+import type { TaskClient, TaskOutcome } from '../helpers/jobTypes';
+import { taskClient, type Tuning } from '../engine/batch';
 import { DEFAULTS } from '../helpers/limits';
 import { toOutputItems } from '../helpers/outputs';
 import { hasStatus, type FreepikTask } from '../helpers/types';

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { TaskJob, TaskOutcome, WaitSettings } from '../engine/types';
-import { eachItem, runJobs, type Tuning } from '../helpers/batch';
+import type { TaskJob, TaskOutcome, WaitSettings } from '../helpers/jobTypes';
+import { eachItem, runJobs, type Tuning } from '../engine/batch';
 import { sha256 } from '../helpers/hash';
 import { isAmbiguous, runIndexOf } from '../helpers/retryReuse';
 import { isToolMode, toOutputItems } from '../helpers/outputs';

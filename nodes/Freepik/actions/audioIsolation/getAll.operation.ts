@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { eachItem, type Tuning } from '../../helpers/batch';
+import { eachItem, type Tuning } from '../../engine/batch';
 import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';
 import { checkRange } from '../../helpers/validation';

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { TaskJob } from '../../engine/types';
-import type { Tuning } from '../../helpers/batch';
+import type { TaskJob } from '../../helpers/jobTypes';
+import type { Tuning } from '../../engine/batch';
 import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
 import { nameResultsAfterInputs } from '../../helpers/resultNames';
 import { maxParallelUploadsField } from '../../helpers/uploadSlots';

@@ -5,8 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { TaskJob, WaitSettings } from '../../engine/types';
-import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../helpers/batch';
+import type { TaskJob, WaitSettings } from '../../helpers/jobTypes';
+import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../engine/batch';
 import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';
 import { checkRange, invalid, LIMITS } from '../../helpers/validation';

@@ -4,7 +4,7 @@
  */
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import type { TaskJob, TaskOutcome } from '../../../../nodes/Freepik/engine/types';
+import type { TaskJob, TaskOutcome } from '../../../../nodes/Freepik/helpers/jobTypes';
 import {
 	recall,
 	RECORD_TTL_MS,

@@ -1,4 +1,4 @@
-import type { FreepikTask } from '../Freepik/helpers/types';
+import type { FreepikTask } from '../helpers/types';
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);

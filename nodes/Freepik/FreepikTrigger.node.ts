@@ -7,8 +7,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DEFAULT_TOLERANCE_SECONDS } from './signature';
-import { acceptTask, attachResults, authenticate, readDelivery, taskItem } from './webhookSteps';
+import { DEFAULT_TOLERANCE_SECONDS } from './webhook/signature';
+import {
+	acceptTask,
+	attachResults,
+	authenticate,
+	readDelivery,
+	taskItem,
+} from './trigger/webhookSteps';
 
 export class FreepikTrigger implements INodeType {
 	description: INodeTypeDescription = {

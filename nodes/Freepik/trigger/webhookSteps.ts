@@ -5,11 +5,15 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { downloadGeneratedFiles } from '../Freepik/helpers/binary';
-import type { FreepikTask } from '../Freepik/helpers/types';
-import { parseWebhookTask } from './payload';
+import { downloadGeneratedFiles } from '../helpers/binary';
+import type { FreepikTask } from '../helpers/types';
+import { parseWebhookTask } from '../webhook/payload';
 import { dedupeScope, rememberWebhookId } from './seenWebhookIds';
-import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature, webhookSecrets } from './signature';
+import {
+	DEFAULT_TOLERANCE_SECONDS,
+	verifyWebhookSignature,
+	webhookSecrets,
+} from '../webhook/signature';
 
 /** The parts of n8n's request object this node reads. */
 export interface RawRequest {
