@@ -2,12 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskJob, TaskOutcome, WaitSettings } from '../helpers/jobTypes';
-import { eachItem, runJobs, type Tuning } from '../engine/batch';
+import { eachItem, runJobs, type BatchSettings, type Tuning } from '../engine/batch';
 import { sha256 } from '../helpers/hash';
 import { isAmbiguous, runIndexOf } from '../helpers/retryReuse';
 import { isToolMode, toOutputItems } from '../helpers/outputs';
 import type { RequestBody } from '../transport';
-import { readBatchSettings } from '../actions/audioIsolation/shared';
 import {
 	CUSTOM_DATA_KEY_LIMIT,
 	isOwnKey,
@@ -183,11 +182,13 @@ function warnUnfinished(ctx: IExecuteFunctions, outcomes: TaskOutcome[]): void {
  * Resume on Webhook: submits every item's task with this execution's resume URL as its
  * `webhook_url`, keeps the task ids in the execution's custom data and puts the execution to wait
  * until the last Max Wait Time. Nothing keeps running meanwhile; the node's webhook() takes over.
+ * The operation passes its `readBatchSettings` in: resume sits below the operations.
  */
 export async function submitForCallbacks(
 	ctx: IExecuteFunctions,
 	itemCount: number,
 	tuning: Tuning,
+	readBatchSettings: (ctx: IExecuteFunctions) => BatchSettings,
 	jobOf: (itemIndex: number, webhookUrl: string) => CallbackJob | Promise<CallbackJob>,
 ): Promise<INodeExecutionData[]> {
 	const { customData, resumeUrl } = await checkPrerequisites(ctx);

@@ -20,6 +20,7 @@ import {
 import {
 	batchOptionFields,
 	optionsCollection,
+	readBatchSettings,
 	runTaskOperation,
 	tuningCollection,
 	waitFields,
@@ -226,7 +227,7 @@ export async function execute(
 		this.getNodeParameter('waitForCompletion', 0, true) &&
 		this.getNodeParameter('waitMode', 0, 'poll') === 'webhook';
 	if (resumes)
-		return await submitForCallbacks(this, items.length, tuning, async (i, url) =>
+		return await submitForCallbacks(this, items.length, tuning, readBatchSettings, async (i, url) =>
 			callbackJobOf(this, await planItemChecked(this, i), url),
 		);
 	const output = await runTaskOperation(this, items.length, tuning, async (i) =>
