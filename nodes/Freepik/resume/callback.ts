@@ -6,9 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from '../webhook/signature';
+import { answer, checkSignature, readDelivery, readWebhookSecrets } from '../webhook/delivery';
 import { parseWebhookTask } from '../webhook/payload';
-import { header, readDelivery, readWebhookSecrets } from '../trigger/webhookSteps';
+import { DEFAULT_TOLERANCE_SECONDS } from '../webhook/signature';
 import type { TaskClient, TaskOutcome } from '../helpers/jobTypes';
 import { taskClient, type Tuning } from '../engine/batch';
 import { DEFAULTS } from '../helpers/limits';
@@ -20,13 +20,6 @@ import { progressOf, type BatchProgress } from './progress';
 import { ITEM_PARAM, WAIT_PARAM } from './urls';
 
 const isFinal = (task: FreepikTask) => hasStatus(task, 'COMPLETED') || hasStatus(task, 'FAILED');
-
-/** Answers the request here; the execution keeps waiting unless workflowData comes with it. */
-function answer(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	const res = ctx.getResponseObject();
-	if (!res.headersSent) res.status(status).json({ message });
-	return { noWebhookResponse: true };
-}
 
 /**
  * The shared helpers (Freepik client, downloads, output items) take an execute context; the
@@ -101,18 +94,10 @@ export async function resumeOnCallback(
 
 /** The raw body of a callback signed with the credential's Webhook Secret; undefined otherwise. */
 async function verifiedBody(ctx: IWebhookFunctions, nodeName: string): Promise<Buffer | undefined> {
-	const { req, rawBody, webhookId } = await readDelivery(ctx);
+	const delivery = await readDelivery(ctx);
 	const secrets = await readWebhookSecrets(ctx);
-	const check = verifyWebhookSignature(
-		{
-			webhookId,
-			timestamp: header(req, 'webhook-timestamp'),
-			signatureHeader: header(req, 'webhook-signature'),
-			rawBody,
-		},
-		{ secrets, toleranceSeconds: DEFAULT_TOLERANCE_SECONDS },
-	);
-	if (secrets.length && check.valid) return rawBody;
+	const check = checkSignature(delivery, secrets, DEFAULT_TOLERANCE_SECONDS);
+	if (secrets.length && check.valid) return delivery.rawBody;
 	ctx.logger.warn(
 		`Freepik "${nodeName}": refused a callback ` +
 			`(${secrets.length ? (check as { reason: string }).reason : 'no Webhook Secret'})`,
