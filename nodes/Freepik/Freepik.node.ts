@@ -9,9 +9,10 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as audioIsolation from './actions/audioIsolation';
-import type { Tuning } from './helpers/batch';
+import type { Tuning } from './engine/batch';
 import { toolDescriptionFields } from './actions/audioIsolation/tool';
 import { router } from './actions/router';
+import { readCallbackClientSettings } from './actions/audioIsolation/shared';
 import { resumeOnCallback } from './resume/callback';
 
 export class Freepik implements INodeType {
@@ -76,7 +77,7 @@ export class Freepik implements INodeType {
 			return await router.call(this, tuning);
 		};
 		this.webhook = async function (this: IWebhookFunctions) {
-			return await resumeOnCallback(this, tuning);
+			return await resumeOnCallback(this, tuning, readCallbackClientSettings);
 		};
 	}
 }

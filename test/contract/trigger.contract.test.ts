@@ -2,9 +2,9 @@
  * The Freepik Trigger (and the check Resume on Webhook shares with it) accepts the docs' signed
  * webhook sample (fixtures/webhook.json) in every documented form, and refuses a forgery.
  */
-import { verifyWebhookSignature } from '../../nodes/FreepikTrigger/signature';
-import { clearSeenWebhookIds } from '../../nodes/FreepikTrigger/seenWebhookIds';
-import { runTriggerWebhook } from '../nodes/FreepikTrigger/webhookHarness';
+import { verifyWebhookSignature } from '../../nodes/Freepik/webhook/signature';
+import { clearSeenWebhookIds } from '../../nodes/Freepik/trigger/seenWebhookIds';
+import { runTriggerWebhook } from '../nodes/Freepik/trigger/webhookHarness';
 import { fixtures } from './fixtures';
 
 const { webhookId, timestamp, body, secrets, samples, base64Secret } = fixtures.webhook;

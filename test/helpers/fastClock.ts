@@ -1,5 +1,5 @@
-import { sleepUnlessAborted } from '../../nodes/Freepik/engine/clock';
-import type { Clock } from '../../nodes/Freepik/engine/types';
+import { sleepUnlessAborted } from '../../nodes/Freepik/helpers/clock';
+import type { Clock } from '../../nodes/Freepik/helpers/jobTypes';
 
 /**
  * The waiting engine's clock for runs against the real simulator: time passes `speed` times faster

@@ -1,6 +1,6 @@
 import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
-import type { Tuning } from '../../nodes/Freepik/helpers/batch';
+import type { Tuning } from '../../nodes/Freepik/engine/batch';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const harness = require('../../harness/n8n-harness') as typeof import('../../harness/n8n-harness');

@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
-import type { Tuning } from '../../nodes/Freepik/helpers/batch';
+import type { Tuning } from '../../nodes/Freepik/engine/batch';
 import type { Simulator } from '../../simulator';
 import type { FakeResponse } from './fakeResponse';
 import { simulatorCredentials, startSimulator } from './freepik';

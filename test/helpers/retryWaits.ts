@@ -1,4 +1,4 @@
-import { sleepUnlessAborted } from '../../nodes/Freepik/engine/clock';
+import { sleepUnlessAborted } from '../../nodes/Freepik/helpers/clock';
 
 /** One retry wait of the transport: what it asked for, and how the wait ended. */
 export interface RetryWait {

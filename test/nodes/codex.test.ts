@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Freepik } from '../../nodes/Freepik/Freepik.node';
-import { FreepikTrigger } from '../../nodes/FreepikTrigger/FreepikTrigger.node';
+import { FreepikTrigger } from '../../nodes/Freepik/FreepikTrigger.node';
 import { FreepikApi } from '../../credentials/FreepikApi.credentials';
 
 interface Codex {
@@ -31,7 +31,7 @@ const NODES = [
 		displayName: new Freepik().description.displayName,
 	},
 	{
-		codex: readCodex('FreepikTrigger/FreepikTrigger.node.json'),
+		codex: readCodex('Freepik/FreepikTrigger.node.json'),
 		displayName: new FreepikTrigger().description.displayName,
 	},
 ];

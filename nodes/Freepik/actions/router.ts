@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BatchSettings, Tuning } from '../helpers/batch';
+import type { BatchSettings, Tuning } from '../engine/batch';
 import { endTry, startTry } from '../helpers/retryReuse';
 import * as audioIsolation from './audioIsolation';
 import { readBatchSettings } from './audioIsolation/shared';

@@ -2,11 +2,18 @@ import type { IBinaryKeyData } from 'n8n-workflow';
 
 import { DEFAULTS } from '../helpers/limits';
 import { hasStatus, type FreepikTask } from '../helpers/types';
-import { realClock } from './clock';
+import { realClock } from '../helpers/clock';
 import { PollSchedule } from './pollSchedule';
 import { cancelLines, progressLine } from './report';
 import { Slots, Wakeup } from './sync';
-import type { Clock, EngineOptions, Failure, TaskClient, TaskJob, TaskOutcome } from './types';
+import type {
+	Clock,
+	EngineOptions,
+	Failure,
+	TaskClient,
+	TaskJob,
+	TaskOutcome,
+} from '../helpers/jobTypes';
 
 /** What a slot does once its task exists: wait or not, how often to poll, where to download. */
 interface Plan {

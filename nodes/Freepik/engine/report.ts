@@ -1,4 +1,4 @@
-import type { TaskOutcome } from './types';
+import type { TaskOutcome } from '../helpers/jobTypes';
 
 export interface SlotView {
 	itemIndex: number;

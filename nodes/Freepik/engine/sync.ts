@@ -1,4 +1,4 @@
-import type { Clock } from './types';
+import type { Clock } from '../helpers/jobTypes';
 
 /**
  * Lets the loop sleep until the next poll is due or until something settles, whichever is first.

@@ -1,7 +1,7 @@
 import type { IBinaryData, IBinaryKeyData, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sleepUnlessAborted } from '../engine/clock';
+import { sleepUnlessAborted } from './clock';
 import { DEFAULTS } from './limits';
 import { namesTask } from './outputs';
 

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Failure, TaskOutcome } from '../engine/types';
-import { factsOf, FreepikOperationError, restated } from '../transport/errors';
+import type { Failure, TaskOutcome } from './jobTypes';
+import { factsOf, FreepikOperationError, restated } from './errors';
 import { failedTaskMessage } from './messages';
 import { isToolMode } from './toolMode';
 import type { FreepikTask } from './types';

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { TaskJob, TaskOutcome } from '../engine/types';
-import { factsOf, FreepikOperationError } from '../transport/errors';
+import type { TaskJob, TaskOutcome } from './jobTypes';
+import { factsOf, FreepikOperationError } from './errors';
 import {
 	countTry,
 	forgetRun,

@@ -6,12 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature } from '../../FreepikTrigger/signature';
-import { parseWebhookTask } from '../../FreepikTrigger/payload';
-import { header, readDelivery, readWebhookSecrets } from '../../FreepikTrigger/webhookSteps';
-import type { TaskClient, TaskOutcome } from '../engine/types';
-import { readCallbackClientSettings } from '../actions/audioIsolation/shared';
-import { taskClient, type Tuning } from '../helpers/batch';
+import { answer, checkSignature, readDelivery, readWebhookSecrets } from '../webhook/delivery';
+import { parseWebhookTask } from '../webhook/payload';
+import { DEFAULT_TOLERANCE_SECONDS } from '../webhook/signature';
+import type { TaskClient, TaskOutcome } from '../helpers/jobTypes';
+import { taskClient, type Tuning } from '../engine/batch';
 import { DEFAULTS } from '../helpers/limits';
 import { toOutputItems } from '../helpers/outputs';
 import { hasStatus, type FreepikTask } from '../helpers/types';
@@ -21,13 +20,6 @@ import { progressOf, type BatchProgress } from './progress';
 import { ITEM_PARAM, WAIT_PARAM } from './urls';
 
 const isFinal = (task: FreepikTask) => hasStatus(task, 'COMPLETED') || hasStatus(task, 'FAILED');
-
-/** Answers the request here; the execution keeps waiting unless workflowData comes with it. */
-function answer(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	const res = ctx.getResponseObject();
-	if (!res.headersSent) res.status(status).json({ message });
-	return { noWebhookResponse: true };
-}
 
 /**
  * The shared helpers (Freepik client, downloads, output items) take an execute context; the
@@ -81,6 +73,12 @@ function withAdopted(kept: ResumeBatch, progress: BatchProgress): ResumeBatch {
 const keyOf = (batch: ResumeBatch) => `${batch.waitId ?? ''}:${batch.taskIds.join(',')}`;
 
 /**
+ * The node's Tuning as the callback's client needs it (read by the operations' layer, which owns the
+ * fields), so the callback's look-ups share the host's limiter at the node's own rates.
+ */
+export type ReadClientSettings = (ctx: IWebhookFunctions) => Tuning['client'];
+
+/**
  * The node's webhook(): Freepik's callbacks to the execution's resume URL. Never throws (n8n would
  * resume the execution with empty data): every path answers the request itself and only returns
  * workflowData when every task of the batch is final.
@@ -88,9 +86,10 @@ const keyOf = (batch: ResumeBatch) => `${batch.waitId ?? ''}:${batch.taskIds.joi
 export async function resumeOnCallback(
 	ctx: IWebhookFunctions,
 	tuning: Tuning,
+	readClientSettings: ReadClientSettings,
 ): Promise<IWebhookResponseData> {
 	try {
-		return await handleCallback(ctx, tuning);
+		return await handleCallback(ctx, tuning, readClientSettings);
 	} catch (error) {
 		ctx.logger.error(
 			'Freepik: a callback could not be handled, the execution keeps waiting: ' +
@@ -102,18 +101,10 @@ export async function resumeOnCallback(
 
 /** The raw body of a callback signed with the credential's Webhook Secret; undefined otherwise. */
 async function verifiedBody(ctx: IWebhookFunctions, nodeName: string): Promise<Buffer | undefined> {
-	const { req, rawBody, webhookId } = await readDelivery(ctx);
+	const delivery = await readDelivery(ctx);
 	const secrets = await readWebhookSecrets(ctx);
-	const check = verifyWebhookSignature(
-		{
-			webhookId,
-			timestamp: header(req, 'webhook-timestamp'),
-			signatureHeader: header(req, 'webhook-signature'),
-			rawBody,
-		},
-		{ secrets, toleranceSeconds: DEFAULT_TOLERANCE_SECONDS },
-	);
-	if (secrets.length && check.valid) return rawBody;
+	const check = checkSignature(delivery, secrets, DEFAULT_TOLERANCE_SECONDS);
+	if (secrets.length && check.valid) return delivery.rawBody;
 	ctx.logger.warn(
 		`Freepik "${nodeName}": refused a callback ` +
 			`(${secrets.length ? (check as { reason: string }).reason : 'no Webhook Secret'})`,
@@ -124,6 +115,7 @@ async function verifiedBody(ctx: IWebhookFunctions, nodeName: string): Promise<B
 async function handleCallback(
 	ctx: IWebhookFunctions,
 	tuning: Tuning,
+	readClientSettings: ReadClientSettings,
 ): Promise<IWebhookResponseData> {
 	const nodeName = ctx.getNode().name;
 	const kept = readBatch(ctx);
@@ -160,7 +152,7 @@ async function handleCallback(
 
 	const client = await FreepikClient.create(asExecuteContext(ctx), {
 		...tuning.client,
-		...readCallbackClientSettings(ctx),
+		...readClientSettings(ctx),
 	});
 	// A process that has not seen this batch before may have missed callbacks (a restart, another
 	// webhook process): look the unfinished tasks up once. Otherwise their own callbacks will come.

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { TaskJob, TaskOutcome, WaitSettings } from '../engine/types';
-import { eachItem, runJobs, type BatchSettings } from '../helpers/batch';
+import type { TaskJob, TaskOutcome, WaitSettings } from '../helpers/jobTypes';
+import { eachItem, runJobs, type BatchSettings } from '../engine/batch';
 import { FIELDS } from '../helpers/fields';
 import { sha256 } from '../helpers/hash';
 import { isAmbiguous, runIndexOf } from '../helpers/retryReuse';
@@ -192,6 +192,7 @@ function warnUnfinished(ctx: IExecuteFunctions, outcomes: TaskOutcome[]): void {
  * Resume on Webhook: submits every item's task with this execution's resume URL as its
  * `webhook_url`, keeps the task ids in the execution's custom data and puts the execution to wait
  * until the last Max Wait Time. Nothing keeps running meanwhile; the node's webhook() takes over.
+ * The operation passes its `readBatchSettings` in: resume sits below the operations.
  */
 export async function submitForCallbacks(
 	ctx: IExecuteFunctions,

@@ -1,4 +1,4 @@
-import { sleepUnlessAborted } from '../engine/clock';
+import { sleepUnlessAborted } from '../helpers/clock';
 import { DEFAULTS } from '../helpers/limits';
 import { FREEPIK_RATE_LIMITS, type RateLimits } from './rateLimiter';
 import type { RetrySettings } from './retryPolicy';

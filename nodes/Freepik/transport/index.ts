@@ -6,18 +6,19 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { parseJson } from '../helpers/json';
 import { DEFAULTS } from '../helpers/limits';
 import type { FreepikTask } from '../helpers/types';
 import { UploadBody } from '../helpers/uploadBody';
 import { credentialApiHost } from './apiHost';
 import { uploadTimeoutMs } from '../helpers/uploadSlots';
-import { excerpt, toNodeApiError, type ErrorContext, type HttpFailure } from './errors';
+import { excerpt, toNodeApiError, type ErrorContext, type HttpFailure } from '../helpers/errors';
 import { sharedLimiter } from './limiterRegistry';
 import { networkCode } from './networkErrors';
 import { RateLimiter } from './rateLimiter';
 import { acquireBeforeDeadline } from './limiterWait';
 import { CLIENT_DEFAULTS, type ClientOptions } from './clientOptions';
-import { hostOf, parseJson, taskIn, tasksIn } from './responses';
+import { hostOf, taskIn, tasksIn } from './responses';
 import { readTaskList, type ListPage } from './taskList';
 import { AMBIGUOUS_CREATE_NOTE, decideRetry, type CallKind, type Headers } from './retryPolicy';
 

@@ -1,4 +1,4 @@
-import type { RateLimits } from './rateLimiter';
+import type { RateLimits } from './rateRules';
 
 /**
  * Thrown by `acquire` when a 429's pause holds requests past the caller's deadline: nothing could

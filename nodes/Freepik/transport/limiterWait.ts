@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { toNodeApiError } from './errors';
+import { toNodeApiError } from '../helpers/errors';
 import { apiHostOf } from './limiterRegistry';
 import { PausedPastDeadlineError, QueuedPastDeadlineError, type RateLimiter } from './rateLimiter';
 

@@ -2,7 +2,13 @@ import { sleep as n8nSleep } from 'n8n-workflow';
 
 import { DEFAULTS } from '../helpers/limits';
 import { PausedPastDeadlineError, QueuedPastDeadlineError } from './limiterErrors';
-import { deriveRules, type Rules, stricterLimits, stricterRules } from './rateRules';
+import {
+	deriveRules,
+	type RateLimits,
+	type Rules,
+	stricterLimits,
+	stricterRules,
+} from './rateRules';
 export { PausedPastDeadlineError, QueuedPastDeadlineError };
 
 /**
@@ -17,12 +23,7 @@ export { PausedPastDeadlineError, QueuedPastDeadlineError };
  * requests in any sliding averageWindowSeconds window.
  * The project's simulator enforces the same model.
  */
-export interface RateLimits {
-	burstPerSecond: number;
-	burstSeconds: number;
-	averagePerSecond: number;
-	averageWindowSeconds: number;
-}
+export type { RateLimits };
 
 export const FREEPIK_RATE_LIMITS: RateLimits = {
 	burstPerSecond: DEFAULTS.burstRequestsPerSecond,

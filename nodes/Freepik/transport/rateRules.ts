@@ -1,4 +1,10 @@
-import type { RateLimits } from './rateLimiter';
+/** A host's rate limits, as Freepik publishes them or as a node's Tuning sets them. */
+export interface RateLimits {
+	burstPerSecond: number;
+	burstSeconds: number;
+	averagePerSecond: number;
+	averageWindowSeconds: number;
+}
 
 /** Clock skew and network jitter between us and the server: keep a little under each limit. */
 const SAFETY_MARGIN = 0.9;

@@ -1,16 +1,7 @@
+import { isObject } from '../helpers/json';
 import type { FreepikTask } from '../helpers/types';
 
 /** Reading Freepik's answers: with or without the `{ "data": … }` wrapper. */
-
-export function parseJson(body: unknown): { ok: true; value: unknown } | { ok: false } {
-	if (typeof body !== 'string')
-		return body === undefined ? { ok: false } : { ok: true, value: body };
-	try {
-		return { ok: true, value: JSON.parse(body) };
-	} catch {
-		return { ok: false };
-	}
-}
 
 export function hostOf(url: string): string {
 	try {
@@ -19,9 +10,6 @@ export function hostOf(url: string): string {
 		return 'another location';
 	}
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null;
 
 function isTask(value: unknown): value is FreepikTask {
 	return isObject(value) && typeof value.task_id === 'string' && value.task_id !== '';
@@ -50,7 +38,7 @@ export type ListedTask = Pick<FreepikTask, 'task_id' | 'status'> & {
 
 /** The task list in an answer (`{ data: [...] }` or the array itself). */
 export function tasksIn(body: unknown): ListedTask[] | undefined {
-	const list = isObject(body) && !Array.isArray(body) ? body.data : body;
+	const list = isObject(body) ? body.data : body;
 	return Array.isArray(list) ? (list as ListedTask[]) : undefined;
 }
 
@@ -104,7 +92,7 @@ function pathOnBase(link: string, baseUrl: string, listPath: string): string | u
  * elsewhere gives way to the page numbers (`?page=N` on the base URL) or is refused.
  */
 export function nextPageOf(body: unknown, baseUrl: string, listPath: string): NextPage {
-	if (!isObject(body) || Array.isArray(body)) return undefined;
+	if (!isObject(body)) return undefined;
 	const link = nextLinkIn(body);
 	const path = link === undefined ? undefined : pathOnBase(link, baseUrl, listPath);
 	if (path !== undefined) return { path };

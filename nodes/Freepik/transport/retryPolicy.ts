@@ -1,4 +1,4 @@
-import type { HttpFailure } from './errors';
+import type { HttpFailure } from '../helpers/errors';
 import { isTransientCode } from './networkErrors';
 
 /**

@@ -6,7 +6,7 @@ import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n
 import { NodeHelpers } from 'n8n-workflow';
 
 import { Freepik } from '../../../nodes/Freepik/Freepik.node';
-import { FreepikTrigger } from '../../../nodes/FreepikTrigger/FreepikTrigger.node';
+import { FreepikTrigger } from '../../../nodes/Freepik/FreepikTrigger.node';
 
 const freepik = new Freepik().description;
 const trigger = new FreepikTrigger().description;

@@ -1,7 +1,7 @@
 import * as diagnostics from 'diagnostics_channel';
 import type { ClientRequest } from 'http';
 
-import type { Clock } from '../../../nodes/Freepik/engine/types';
+import type { Clock } from '../../../nodes/Freepik/helpers/jobTypes';
 
 interface Sleeper {
 	/** When it wakes on this clock. */

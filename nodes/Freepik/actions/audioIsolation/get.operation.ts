@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { TaskJob } from '../../engine/types';
-import type { BatchSettings } from '../../helpers/batch';
+import type { TaskJob } from '../../helpers/jobTypes';
+import type { BatchSettings } from '../../engine/batch';
 import { FIELDS } from '../../helpers/fields';
 import { checkTaskId } from '../../helpers/validation';
 import type { RequestBody } from '../../transport';

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { eachItem, type BatchSettings } from '../../helpers/batch';
+import { eachItem, type BatchSettings } from '../../engine/batch';
 import { FIELDS } from '../../helpers/fields';
 import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';

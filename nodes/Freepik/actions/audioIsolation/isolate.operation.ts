@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { TaskJob } from '../../engine/types';
-import type { BatchSettings } from '../../helpers/batch';
+import type { TaskJob } from '../../helpers/jobTypes';
+import type { BatchSettings } from '../../engine/batch';
 import { bounds, boxLabel, FIELDS } from '../../helpers/fields';
 import { isToolMode, noteTemporaryLinks, withToolVariant } from '../../helpers/toolMode';
 import { nameResultsAfterInputs } from '../../helpers/resultNames';

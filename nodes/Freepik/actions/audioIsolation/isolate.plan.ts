@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { RequestHash, WaitSettings } from '../../engine/types';
+import type { RequestHash, WaitSettings } from '../../helpers/jobTypes';
 import { SUPPORTED_FORMATS, unsupportedFormatReason, type InputType } from '../../helpers/binary';
 import { boxLabel, FIELDS } from '../../helpers/fields';
 import { sha256 } from '../../helpers/hash';

@@ -6,8 +6,8 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import type { TaskJob, WaitSettings } from '../../engine/types';
-import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../helpers/batch';
+import type { TaskJob, WaitSettings } from '../../helpers/jobTypes';
+import { eachItem, runJobs, type BatchSettings, type Tuning } from '../../engine/batch';
 import { bounds, FIELDS, type FieldName, type NumberField } from '../../helpers/fields';
 import { DEFAULTS } from '../../helpers/limits';
 import { toOutputItems } from '../../helpers/outputs';

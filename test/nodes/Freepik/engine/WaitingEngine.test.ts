@@ -4,7 +4,11 @@
  * waiting run in milliseconds; every figure below is virtual time.
  */
 import { WaitingEngine } from '../../../../nodes/Freepik/engine/WaitingEngine';
-import type { EngineOptions, TaskJob, TaskOutcome } from '../../../../nodes/Freepik/engine/types';
+import type {
+	EngineOptions,
+	TaskJob,
+	TaskOutcome,
+} from '../../../../nodes/Freepik/helpers/jobTypes';
 import { FakeApi, type TaskSpec } from './fakeApi';
 import { VirtualClock } from './virtualClock';
 

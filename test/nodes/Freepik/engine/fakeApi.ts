@@ -1,6 +1,6 @@
 import type { IBinaryKeyData } from 'n8n-workflow';
 
-import type { TaskClient } from '../../../../nodes/Freepik/engine/types';
+import type { TaskClient } from '../../../../nodes/Freepik/helpers/jobTypes';
 import type { FreepikTask } from '../../../../nodes/Freepik/helpers/types';
 import type { VirtualClock } from './virtualClock';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../nodes/Freepik/engine/types';
+import type { Clock } from '../../../../nodes/Freepik/helpers/jobTypes';
 
 interface Timer {
 	at: number;

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Failure, TaskOutcome } from '../../../../nodes/Freepik/engine/types';
+import type { Failure, TaskOutcome } from '../../../../nodes/Freepik/helpers/jobTypes';
 import {
 	errorItemJson,
 	isToolMode,

@@ -4,8 +4,8 @@
  */
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import type { TaskJob, TaskOutcome } from '../../../../nodes/Freepik/engine/types';
-import { FreepikOperationError } from '../../../../nodes/Freepik/transport/errors';
+import type { TaskJob, TaskOutcome } from '../../../../nodes/Freepik/helpers/jobTypes';
+import { FreepikOperationError } from '../../../../nodes/Freepik/helpers/errors';
 import {
 	recall,
 	RECORD_TTL_MS,

@@ -1,10 +1,4 @@
-import {
-	hostOf,
-	nextPageOf,
-	parseJson,
-	taskIn,
-	tasksIn,
-} from '../../../../nodes/Freepik/transport/responses';
+import { hostOf, nextPageOf, taskIn, tasksIn } from '../../../../nodes/Freepik/transport/responses';
 
 describe('reading Freepik answers', () => {
 	it.each<[string, unknown, object | undefined]>([
@@ -39,13 +33,6 @@ describe('reading Freepik answers', () => {
 		['nothing', undefined, undefined],
 	])('%s', (_name, body, expected) => {
 		expect(tasksIn(body)).toEqual(expected);
-	});
-
-	it('parses JSON text, keeps parsed bodies and reports what is not JSON', () => {
-		expect(parseJson('{"a":1}')).toEqual({ ok: true, value: { a: 1 } });
-		expect(parseJson({ a: 1 })).toEqual({ ok: true, value: { a: 1 } });
-		expect(parseJson('<html>')).toEqual({ ok: false });
-		expect(parseJson(undefined)).toEqual({ ok: false });
 	});
 
 	it('names the host of a redirect, or says it could not', () => {

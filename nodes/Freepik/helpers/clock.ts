@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import type { Clock } from './types';
+import type { Clock } from './jobTypes';
 
 /** Longest stretch slept without looking at the cancel signal. */
 const CANCEL_CHECK_MS = 250;

@@ -6,7 +6,7 @@ import {
 	verifyWebhookSignature,
 	webhookSecrets,
 	type SignedRequest,
-} from '../../../nodes/FreepikTrigger/signature';
+} from '../../../../nodes/Freepik/webhook/signature';
 import { signPayload } from './signing';
 
 const NOW = 1_750_000_000;

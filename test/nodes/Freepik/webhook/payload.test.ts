@@ -1,4 +1,4 @@
-import { parseWebhookTask } from '../../../nodes/FreepikTrigger/payload';
+import { parseWebhookTask } from '../../../../nodes/Freepik/webhook/payload';
 
 const raw = (value: unknown) => Buffer.from(JSON.stringify(value));
 

@@ -7,8 +7,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DEFAULT_TOLERANCE_SECONDS } from './signature';
-import { acceptTask, attachResults, authenticate, readDelivery, taskItem } from './webhookSteps';
+import { acceptTask, attachResults, authenticate, taskItem } from './trigger/webhookSteps';
+import { readDelivery } from './webhook/delivery';
+import { DEFAULT_TOLERANCE_SECONDS } from './webhook/signature';
 
 export class FreepikTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -23,8 +23,8 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { FreepikTrigger } from '../../../nodes/FreepikTrigger/FreepikTrigger.node';
-import { fakeResponse, type FakeResponse } from '../../helpers/fakeResponse';
+import { FreepikTrigger } from '../../../../nodes/Freepik/FreepikTrigger.node';
+import { fakeResponse, type FakeResponse } from '../../../helpers/fakeResponse';
 
 export type { FakeResponse };
 

@@ -5,26 +5,12 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { downloadGeneratedFiles } from '../Freepik/helpers/binary';
-import type { FreepikTask } from '../Freepik/helpers/types';
-import { parseWebhookTask } from './payload';
+import { downloadGeneratedFiles } from '../helpers/binary';
+import type { FreepikTask } from '../helpers/types';
+import { parseWebhookTask } from '../webhook/payload';
 import { dedupeScope, rememberWebhookId } from './seenWebhookIds';
-import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature, webhookSecrets } from './signature';
-
-/** The parts of n8n's request object this node reads. */
-export interface RawRequest {
-	headers: Record<string, string | string[] | undefined>;
-	rawBody?: unknown;
-	readRawBody?: () => Promise<void>;
-}
-
-/** One received webhook request, read once. */
-export interface Delivery {
-	req: RawRequest;
-	rawBody: Buffer;
-	webhookId?: string;
-	nodeName: string;
-}
+import { answer, checkSignature, readWebhookSecrets, type Delivery } from '../webhook/delivery';
+import { DEFAULT_TOLERANCE_SECONDS } from '../webhook/signature';
 
 interface TriggerOptions {
 	toleranceSeconds?: number;
@@ -39,53 +25,6 @@ export const UNSIGNED_DOWNLOAD_NOTE =
 	'Downloading needs a Webhook Secret in the Freepik API credential (then events are ' +
 	'verified first). ' +
 	"Use the Freepik node's Get operation with this task ID to download the result.";
-
-/** A request header (Node.js joins repeated ones into one string, except set-cookie). */
-export function header(req: RawRequest, name: string): string | undefined {
-	const value = req.headers[name];
-	return typeof value === 'string' ? value : undefined;
-}
-
-/**
- * The exact received bytes. Node version 1 gets `rawBody` from n8n; when it is absent
- * (later n8n versions fill it only for some content types) n8n reads it on demand.
- */
-async function readRawBody(req: RawRequest): Promise<Buffer> {
-	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') {
-		await req.readRawBody();
-	}
-	const raw = req.rawBody;
-	if (Buffer.isBuffer(raw)) return raw;
-	if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
-	return Buffer.alloc(0);
-}
-
-export async function readDelivery(ctx: IWebhookFunctions): Promise<Delivery> {
-	const req = ctx.getRequestObject() as unknown as RawRequest;
-	return {
-		req,
-		rawBody: await readRawBody(req),
-		webhookId: header(req, 'webhook-id'),
-		nodeName: ctx.getNode().name,
-	};
-}
-
-/** Webhook Secret and Previous Webhook Secret (during a rotation), the blank ones left out. */
-export async function readWebhookSecrets(
-	ctx: Pick<IWebhookFunctions, 'getCredentials'>,
-): Promise<string[]> {
-	return webhookSecrets(await ctx.getCredentials('freepikApi'));
-}
-
-/** Answers the request here and starts no execution. */
-export function answerWithoutRun(
-	ctx: IWebhookFunctions,
-	status: number,
-	message: string,
-): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json({ message });
-	return { noWebhookResponse: true };
-}
 
 /**
  * Checks the signature when the credential has a webhook secret. Returns whether the event is
@@ -105,14 +44,10 @@ export async function authenticate(
 		return { signed: false };
 	}
 	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
-	const check = verifyWebhookSignature(
-		{
-			webhookId: delivery.webhookId,
-			timestamp: header(delivery.req, 'webhook-timestamp'),
-			signatureHeader: header(delivery.req, 'webhook-signature'),
-			rawBody: delivery.rawBody,
-		},
-		{ secrets, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
+	const check = checkSignature(
+		delivery,
+		secrets,
+		options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
 	);
 	if (check.valid) return { signed: true };
 	ctx.logger.warn(
@@ -122,7 +57,7 @@ export async function authenticate(
 			webhookId: delivery.webhookId ?? null,
 		},
 	);
-	return { signed: false, refusal: answerWithoutRun(ctx, 401, INVALID_SIGNATURE) };
+	return { signed: false, refusal: answer(ctx, 401, INVALID_SIGNATURE) };
 }
 
 /**
@@ -136,7 +71,7 @@ export function acceptTask(
 	const task = parseWebhookTask(delivery.rawBody, ctx.getBodyData());
 	if (task === undefined) {
 		ctx.logger.warn(`Freepik Trigger "${delivery.nodeName}": webhook body has no task_id/status`);
-		return { skip: answerWithoutRun(ctx, 400, 'Invalid webhook payload') };
+		return { skip: answer(ctx, 400, 'Invalid webhook payload') };
 	}
 	// Per-process memory, see seenWebhookIds.ts for why not workflow static data.
 	if (delivery.webhookId) {

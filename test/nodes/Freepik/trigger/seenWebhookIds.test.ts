@@ -5,7 +5,7 @@ import {
 	dedupeScope,
 	rememberWebhookId,
 	seenWebhookIdStats,
-} from '../../../nodes/FreepikTrigger/seenWebhookIds';
+} from '../../../../nodes/Freepik/trigger/seenWebhookIds';
 
 beforeEach(() => clearSeenWebhookIds());
 

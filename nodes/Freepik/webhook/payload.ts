@@ -1,17 +1,5 @@
-import type { FreepikTask } from '../Freepik/helpers/types';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseJson(rawBody: Buffer): unknown {
-	if (rawBody.length === 0) return undefined;
-	try {
-		return JSON.parse(rawBody.toString('utf8'));
-	} catch {
-		return undefined;
-	}
-}
+import { isObject, parseJson } from '../helpers/json';
+import type { FreepikTask } from '../helpers/types';
 
 /**
  * The task a Freepik webhook carries: `{task_id, status, generated}` (documented bare; a
@@ -19,7 +7,8 @@ function parseJson(rawBody: Buffer): unknown {
  * bytes first, else from n8n's parsed body. Undefined when there is no task id or status.
  */
 export function parseWebhookTask(rawBody: Buffer, parsedBody: unknown): FreepikTask | undefined {
-	let payload = parseJson(rawBody) ?? parsedBody;
+	const parsed = parseJson(rawBody.length ? rawBody.toString('utf8') : undefined);
+	let payload = (parsed.ok ? parsed.value : undefined) ?? parsedBody;
 	if (isObject(payload) && payload.task_id === undefined && isObject(payload.data)) {
 		payload = payload.data;
 	}

@@ -1,10 +1,10 @@
 import { randomBytes } from 'crypto';
 
-import { FreepikTrigger } from '../../../nodes/FreepikTrigger/FreepikTrigger.node';
-import { clearSeenWebhookIds } from '../../../nodes/FreepikTrigger/seenWebhookIds';
-import { nowSeconds, signedDelivery, signPayload } from './signing';
-import { startWavServer, tinyWav, type WavServer } from './wavServer';
-import { runTriggerWebhook, type RunOptions } from './webhookHarness';
+import { FreepikTrigger } from '../../../nodes/Freepik/FreepikTrigger.node';
+import { clearSeenWebhookIds } from '../../../nodes/Freepik/trigger/seenWebhookIds';
+import { nowSeconds, signedDelivery, signPayload } from './webhook/signing';
+import { startWavServer, tinyWav, type WavServer } from './trigger/wavServer';
+import { runTriggerWebhook, type RunOptions } from './trigger/webhookHarness';
 
 const SECRET = 'whsec_' + Buffer.from('freepik trigger test secret').toString('base64');
 const CREDENTIALS = {

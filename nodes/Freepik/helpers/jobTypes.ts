@@ -1,6 +1,6 @@
 import type { IBinaryKeyData } from 'n8n-workflow';
 
-import type { FreepikTask } from '../helpers/types';
+import type { FreepikTask } from './types';
 
 /** Time as the engine sees it: real in n8n, virtual in tests; `sleep` ends early on `signal`. */
 export interface Clock {

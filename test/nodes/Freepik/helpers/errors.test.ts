@@ -1,5 +1,5 @@
 /**
- * transport/errors.ts as a unit: errors are built once, complete (n8n's classes, the message as
+ * helpers/errors.ts as a unit: errors are built once, complete (n8n's classes, the message as
  * written, typed facts), and a longer text or more facts make a new error, never a patched one.
  */
 import type { INode } from 'n8n-workflow';
@@ -10,7 +10,7 @@ import {
 	FreepikOperationError,
 	restated,
 	toNodeApiError,
-} from '../../../../nodes/Freepik/transport/errors';
+} from '../../../../nodes/Freepik/helpers/errors';
 
 const node = { id: '1', name: 'Freepik', type: 't', typeVersion: 1, position: [0, 0] } as INode;
 

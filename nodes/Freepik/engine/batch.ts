@@ -1,14 +1,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { WaitingEngine } from '../engine/WaitingEngine';
-import type { EngineOptions, TaskClient, TaskJob, TaskOutcome } from '../engine/types';
+import { WaitingEngine } from './WaitingEngine';
+import type { EngineOptions, TaskClient, TaskJob, TaskOutcome } from '../helpers/jobTypes';
 import { FreepikClient, type ClientOptions, type RequestBody } from '../transport';
-import { downloadGeneratedFiles, type DownloadOptions } from './binary';
-import { itemError, presentError } from './outputs';
-import { DEFAULTS } from './limits';
-import { EarlierTries, retryScope } from './retryReuse';
-import { isUpload, UploadSlots } from './uploadSlots';
+import { downloadGeneratedFiles, type DownloadOptions } from '../helpers/binary';
+import { itemError, presentError } from '../helpers/outputs';
+import { DEFAULTS } from '../helpers/limits';
+import { EarlierTries, retryScope } from '../helpers/retryReuse';
+import { isUpload, UploadSlots } from '../helpers/uploadSlots';
 
 /**
  * Settings a caller can change without parameters: the node's constructor takes them (tests pass
