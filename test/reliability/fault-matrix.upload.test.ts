@@ -71,7 +71,7 @@ describe('fault matrix: streamed binary upload (16 MB, filesystem mode)', () => 
 		expect(posts()).toHaveLength(1);
 		expect(created()).toHaveLength(0);
 		// Closing a file is asynchronous; bounded wait, then the check that can fail.
-		await waitUntil(() => openStoreFiles() === 0, 5_000);
+		await waitUntil(() => openStoreFiles() === 0);
 		expect(openStoreFiles()).toBe(0);
 	});
 
@@ -87,11 +87,11 @@ describe('fault matrix: streamed binary upload (16 MB, filesystem mode)', () => 
 		// The server holds the body unread for 10 s: the upload stalls after the socket buffers.
 		sim.addFault({ route: 'create', kind: 'delay', ms: 10_000 });
 		const run = runFreepik(sim, isolate, uploadFile({ cancelAfterMs: 1500 }));
-		await waitUntil(() => posts().length === 1, 10_000);
+		await waitUntil(() => posts().length === 1);
 		expect(openStoreFiles()).toBeGreaterThan(0); // mid-upload: the stored file is being read
 		const result = await run;
 		expect(result.status).toBe('canceled');
-		await waitUntil(() => openStoreFiles() === 0, 5_000);
+		await waitUntil(() => openStoreFiles() === 0);
 		expect(openStoreFiles()).toBe(0);
 		const requests = sim.requests.length;
 		await sleep(500);

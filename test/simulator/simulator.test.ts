@@ -1,15 +1,6 @@
 import { createHash, randomBytes } from 'crypto';
 import { createSimulator, Simulator } from '../../simulator';
-import {
-	API_PATH,
-	UUID_V4,
-	advanceTask,
-	api,
-	audio,
-	createTask,
-	getTask,
-	sleep,
-} from './helpers';
+import { API_PATH, UUID_V4, advanceTask, api, audio, createTask, getTask, sleep } from './helpers';
 
 describe('simulator API server', () => {
 	let sim: Simulator;
@@ -181,7 +172,11 @@ describe('simulator API server', () => {
 			const task = sim.tasks.get(id)!;
 			expect(task.inProgressAt - task.createdAt).toBe(360_000); // a tenth of the duration
 			expect(task.doneAt! - task.createdAt).toBe(3_600_000);
-			expect((await getTask(sim, id)).data).toEqual({ task_id: id, status: 'CREATED', generated: [] });
+			expect((await getTask(sim, id)).data).toEqual({
+				task_id: id,
+				status: 'CREATED',
+				generated: [],
+			});
 			advanceTask(sim, id, 'IN_PROGRESS');
 			expect((await getTask(sim, id)).data.status).toBe('IN_PROGRESS');
 			advanceTask(sim, id, 'COMPLETED');

@@ -121,7 +121,7 @@ describe('waiting engine (a whole batch at once)', () => {
 		expect(sim.stats().creates).toBe(3);
 		// n8n reports the run cancelled at once; the node has wound down when its engine says so.
 		const summary = /0 of 4 tasks finished \(0 ok, 0 failed\), 3 running, 1 queued/;
-		await waitFor(() => logs.some((l) => summary.test(l.message)), 10_000);
+		await waitFor(() => logs.some((l) => summary.test(l.message)));
 		const requestsWhenEnded = sim.requests.length;
 		const warns = logs
 			.filter((l) => l.level === 'warn' && /execution cancelled/.test(l.message))
@@ -141,7 +141,7 @@ describe('waiting engine (a whole batch at once)', () => {
 		// The download on the wire was aborted (the client hung up, status 0), not left to finish.
 		const downloads = sim.requestsTo('download');
 		expect(downloads.length).toBeGreaterThanOrEqual(1);
-		await waitFor(() => downloads.every((r) => r.status === 0), 5000);
+		await waitFor(() => downloads.every((r) => r.status === 0));
 		// Nothing new reaches the API or the file host once the node has ended.
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		expect(sim.requests).toHaveLength(requestsWhenEnded);
