@@ -219,6 +219,8 @@ function onErrorSetting(opts) {
  *   to the node's last output, returned as `errorItems`
  * @param {'default'|'filesystem'} [opts.binaryMode]
  * @param {number} [opts.cancelAfterMs]  cancel the execution (as the Stop button does) after this long
+ * @param {() => boolean} [opts.cancelWhen]  cancel it once this is true (checked every 5 ms): a
+ *   test that cancels at a point of the run, not after a time a loaded machine may overrun
  * @param {object} [opts.additionalData]  overrides of n8n's additional data (e.g. webhookWaitingBaseUrl)
  * @param {string} [opts.resumeToken]  the token n8n 2.x puts into `$execution.resumeUrl`
  * @param {{retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number}} [opts.nodeSettings]
@@ -271,7 +273,7 @@ async function runNode(opts) {
 	return await execute(
 		{ workflow, nodes, connections, additionalData },
 		runExecutionData,
-		opts.cancelAfterMs,
+		opts.cancelWhen ?? opts.cancelAfterMs,
 	);
 }
 
@@ -321,8 +323,11 @@ function buildWorkflow(opts, source) {
 	return { workflow, nodes, connections };
 }
 
-/** Runs (or goes on running) an execution until it ends or waits; resolves its outcome. */
-async function execute(setup, runExecutionData, cancelAfterMs) {
+/**
+ * Runs (or goes on running) an execution until it ends or waits; resolves its outcome.
+ * `cancel`: cancel it after this many ms, or once this function returns true.
+ */
+async function execute(setup, runExecutionData, cancel) {
 	const { ExecutionLifecycleHooks, WorkflowExecute } = n8n();
 	const { workflow, nodes, connections } = setup;
 	const hooks = new ExecutionLifecycleHooks('manual', setup.additionalData.executionId, {
@@ -340,9 +345,16 @@ async function execute(setup, runExecutionData, cancelAfterMs) {
 	).processRunExecutionData(workflow);
 	const started = Date.now();
 	let cancelTimer;
-	if (cancelAfterMs !== undefined) cancelTimer = setTimeout(() => run.cancel(), cancelAfterMs);
+	if (typeof cancel === 'number') cancelTimer = setTimeout(() => run.cancel(), cancel);
+	if (typeof cancel === 'function')
+		cancelTimer = setInterval(() => {
+			if (!cancel()) return;
+			clearInterval(cancelTimer);
+			run.cancel();
+		}, 5);
 	const result = await done.promise;
 	clearTimeout(cancelTimer);
+	clearInterval(cancelTimer);
 	const outcomeOf = (name) =>
 		nodeOutcome(
 			result,
