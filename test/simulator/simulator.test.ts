@@ -291,7 +291,7 @@ describe('simulator API server', () => {
 				audioSha256: sha256,
 			});
 			expect(sim.tasks.get(json.data.task_id)?.input).toMatchObject({ sha256, bytes: file.length });
-		}, 120_000); // bounded work (12 MB generated, encoded, sent, hashed), slow on busy cores
+		}, 300_000); // bounded work (12 MB generated, encoded, sent, hashed), slow on busy cores
 
 		it('rejects invalid base64 inside a large body', async () => {
 			const bad = `${'A'.repeat(200_000)}!${'A'.repeat(3)}`;
