@@ -12,6 +12,7 @@ import {
 	startSimulator,
 	useTuning,
 } from '../../../helpers/freepik';
+import { advanceTask, waitFor } from '../../../simulator/helpers';
 import { errorOf, expectNoKeyLeak, itemsWith, perItemDescription } from '../utils';
 
 describe('batches', () => {
@@ -40,20 +41,19 @@ describe('batches', () => {
 		[...sim.tasks.values()].find((task) => task.body.description === description)?.id;
 
 	it('returns N items in input order with the right pairing, though tasks finish in another order', async () => {
-		const descriptions = [
-			// Real durations as long as ever: the creates may be spread over a few hundred ms.
-			'a [sim:duration=1800]',
-			'b [sim:duration=100]',
-			'c [sim:duration=1100]',
-			'd [sim:duration=300]',
-		];
-		const { items, error } = await runFreepik(
-			sim,
-			isolateFromUrl({ description: perItemDescription }),
-			{
-				items: itemsWith(...descriptions),
-			},
-		);
+		const descriptions = ['a', 'b', 'c', 'd'].map((name) => `${name} [sim:never]`);
+		const run = runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
+			items: itemsWith(...descriptions),
+		});
+		// Finished one after the other in the order b, d, c, a, each once the node has downloaded the
+		// one before: out of input order however long each step takes on a busy machine.
+		await waitFor(() => sim.tasks.size === 4);
+		for (const i of [1, 3, 2, 0]) {
+			const id = taskIdOf(descriptions[i])!;
+			advanceTask(sim, id, 'COMPLETED');
+			await waitFor(() => sim.requestsTo('download').some((r) => r.taskId === id && r.status));
+		}
+		const { items, error } = await run;
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(4);
 		descriptions.forEach((description, i) => {
