@@ -3,7 +3,7 @@
 // npm run test:load: the jest suite K times in a row while N busy-loop processes keep every core
 // busy, stopping at the first failing run. A test that depends on how fast the machine is (a sleep
 // that must be long enough, a wall-clock budget) fails here; one that waits on what it checks does
-// not. Not part of test:all (10 runs take about half an hour on 2 cores).
+// not. Not part of test:all: it runs jest ten times over.
 //
 //   npm run test:load                    10 runs, one busy process per core
 //   npm run test:load -- --runs 3 --busy 4 [jest args…, e.g. test/simulator]
