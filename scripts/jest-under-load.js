@@ -7,7 +7,7 @@
 //
 //   npm run test:load                    10 runs, one busy process per core
 //   npm run test:load -- --runs 3 --busy 4 [jest args…, e.g. test/simulator]
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -50,41 +50,57 @@ const load = () =>
 		.map((n) => n.toFixed(2))
 		.join(' ');
 
-function runJest(jestArgs) {
+/** One jest run (async, so a signal to this script is handled while jest runs). */
+function runJest(jestArgs, running) {
 	const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 	const started = Date.now();
-	const result = spawnSync(process.execPath, [jest, '--silent', ...jestArgs], {
+	const child = spawn(process.execPath, [jest, '--silent', ...jestArgs], {
 		cwd: ROOT,
 		stdio: 'inherit',
 	});
-	return { ok: result.status === 0, seconds: (Date.now() - started) / 1000 };
+	running.add(child);
+	return new Promise((resolve) =>
+		child.on('exit', (code) => {
+			running.delete(child);
+			resolve({ ok: code === 0, seconds: (Date.now() - started) / 1000 });
+		}),
+	);
 }
 
-function main() {
+async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	const busy = startBusy(args.busy);
+	const running = new Set();
+	const stopAll = () => stopBusy([...running, ...busy]);
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
 		process.on(signal, () => {
-			stopBusy(busy);
+			stopAll();
 			process.exit(130);
 		});
-	process.on('exit', () => stopBusy(busy));
+	process.on('exit', stopAll);
 	console.log(`test:load: ${args.busy} busy-loop process(es) on ${os.cpus().length} core(s)`);
-	let passed = 0;
+	try {
+		process.exitCode = (await runAll(args, running)) ? 0 : 1;
+	} finally {
+		stopAll();
+	}
+}
+
+/** The runs, one after the other; false at the first failing one. */
+async function runAll(args, running) {
 	for (let run = 1; run <= args.runs; run++) {
-		const { ok, seconds } = runJest(args.jest);
+		const { ok, seconds } = await runJest(args.jest, running);
 		const verdict = ok ? 'passed' : 'FAILED';
 		console.log(
 			`test:load: run ${run}/${args.runs} ${verdict} in ${seconds.toFixed(0)} s (load ${load()})`,
 		);
 		if (!ok) {
-			console.log(`test:load: ${passed} of ${run} runs passed; stopped at the first failure`);
-			process.exitCode = 1;
-			return;
+			console.log(`test:load: ${run - 1} of ${run} runs passed; stopped at the first failure`);
+			return false;
 		}
-		passed++;
 	}
-	console.log(`test:load: all ${passed} runs passed`);
+	console.log(`test:load: all ${args.runs} runs passed`);
+	return true;
 }
 
-main();
+void main();
