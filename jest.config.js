@@ -13,7 +13,10 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true } }],
 	},
-	testTimeout: 60000,
+	// A guard against a hang, not a budget: every wait in the tests is on a condition (20 s guard) and
+	// every loop is bounded. On two cores kept busy by other processes a file's first test, which
+	// loads n8n-core, alone can take over a minute (npm run test:load).
+	testTimeout: 180_000,
 	// The suites mostly wait on loopback servers, not on the CPU: four workers keep two cores busy.
 	maxWorkers: 4,
 	// Every test file's node runs, logs and file-host requests are scanned for the API key.

@@ -220,6 +220,8 @@ function onErrorSetting(opts) {
  * @param {'default'|'filesystem'} [opts.binaryMode]
  * @param {number | CancelGuard} [opts.cancelAfterMs]  cancel the execution (as the Stop button
  *   does) after this long, or when a guard says so
+ * @param {() => boolean} [opts.cancelWhen]  cancel it once this is true (checked every 5 ms): a
+ *   test that cancels at a point of the run, not after a time a loaded machine may overrun
  * @param {object} [opts.additionalData]  overrides of n8n's additional data (e.g. webhookWaitingBaseUrl)
  * @param {string} [opts.resumeToken]  the token n8n 2.x puts into `$execution.resumeUrl`
  * @param {{retryOnFail?: boolean, maxTries?: number, waitBetweenTries?: number}} [opts.nodeSettings]
@@ -272,7 +274,7 @@ async function runNode(opts) {
 	return await execute(
 		{ workflow, nodes, connections, additionalData },
 		runExecutionData,
-		opts.cancelAfterMs,
+		opts.cancelWhen ? cancelOnceTrue(opts.cancelWhen) : opts.cancelAfterMs,
 	);
 }
 
@@ -322,8 +324,11 @@ function buildWorkflow(opts, source) {
 	return { workflow, nodes, connections };
 }
 
-/** Runs (or goes on running) an execution until it ends or waits; resolves its outcome. */
-async function execute(setup, runExecutionData, cancelAfterMs) {
+/**
+ * Runs (or goes on running) an execution until it ends or waits; resolves its outcome.
+ * `cancel`: cancel it after this many ms, or when the guard calls its `cancel`.
+ */
+async function execute(setup, runExecutionData, cancel) {
 	const { ExecutionLifecycleHooks, WorkflowExecute } = n8n();
 	const { workflow, nodes, connections } = setup;
 	const hooks = new ExecutionLifecycleHooks('manual', setup.additionalData.executionId, {
@@ -340,7 +345,7 @@ async function execute(setup, runExecutionData, cancelAfterMs) {
 		runExecutionData,
 	).processRunExecutionData(workflow);
 	const started = Date.now();
-	const disarm = armCancel(cancelAfterMs, () => run.cancel());
+	const disarm = armCancel(cancel, () => run.cancel());
 	const result = await done.promise;
 	disarm();
 	const outcomeOf = (name) =>
@@ -386,6 +391,18 @@ function nodeOutcome(result, name, node) {
  * @typedef {(cancel: () => void) => () => void} CancelGuard  calls `cancel` when the execution
  *   should be stopped; returns what disarms it once the execution ended
  */
+
+/** A guard that cancels once `when()` is true (checked every 5 ms). @returns {CancelGuard} */
+function cancelOnceTrue(when) {
+	return (cancel) => {
+		const timer = setInterval(() => {
+			if (!when()) return;
+			clearInterval(timer);
+			cancel();
+		}, 5);
+		return () => clearInterval(timer);
+	};
+}
 
 /** @param {number | CancelGuard | undefined} cancelAfter @param {() => void} cancel */
 function armCancel(cancelAfter, cancel) {

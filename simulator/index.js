@@ -117,6 +117,10 @@ async function createSimulator(userOptions = {}) {
 	const serverOptions = { requestTimeout: 10 * 60 * 1000 };
 	const apiServer = http.createServer(serverOptions, createApiHandler(core));
 	const fileServer = http.createServer(serverOptions, createFileHandler(core));
+	// Idle keep-alive connections stay open until the client closes them (or close()): a server
+	// that closes them after 5 s races a client reusing one at that moment, and on a loaded machine
+	// the client's own idle timer runs late, so a POST would fail with ECONNRESET.
+	for (const server of [apiServer, fileServer]) server.keepAliveTimeout = 0;
 	let apiUrl = '';
 	try {
 		apiUrl = `http://${HOST}:${await listen(apiServer, options.port)}`;

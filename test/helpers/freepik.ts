@@ -23,6 +23,8 @@ export interface RunOptions {
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	binaryMode?: 'default' | 'filesystem';
 	cancelAfterMs?: number;
+	/** Cancel the execution (as the Stop button does) once this is true: at a point of the run. */
+	cancelWhen?: () => boolean;
 	apiKey?: string;
 	/** The node's Settings tab: Retry On Fail, Max Tries, Wait Between Tries (ms). */
 	nodeSettings?: { retryOnFail?: boolean; maxTries?: number; waitBetweenTries?: number };
@@ -82,6 +84,7 @@ export async function runFreepik(
 		onError: options.onError,
 		binaryMode: options.binaryMode,
 		cancelAfterMs: options.cancelAfterMs,
+		cancelWhen: options.cancelWhen,
 		nodeSettings: options.nodeSettings,
 		executionId: options.executionId,
 	});

@@ -31,6 +31,7 @@ import {
 	waitForCompletion,
 	waitUntil,
 } from './support';
+import { HANG_GUARD_MS } from '../simulator/helpers';
 
 type Scenario =
 	/** Isolate from a URL, Wait for Completion off: one create. */
@@ -887,7 +888,7 @@ export function faultMatrix(part: 'throw' | 'continueOnFail'): void {
 								capturedLogs
 									.slice(logsBefore)
 									.some((l) => /POST .* failed \(ECONNREFUSED\), retry 1\//.test(l.message)),
-							5000,
+							HANG_GUARD_MS,
 							2,
 						);
 						expect(refused).toBe(true);
@@ -943,7 +944,11 @@ export function faultMatrix(part: 'throw' | 'continueOnFail'): void {
 					const result = await runFreepik(
 						sim,
 						parametersFor('getWait', taskId, {}, { maxWaitTime: 300 }),
-						{ cancelAfterMs: 400, tuning: fastTuning({ maxRetryAfterMs: 120_000 }) },
+						{
+							// Once the node is in the Retry-After wait, however long it took to get there.
+							cancelWhen: () => retryWaits.list.length > 0,
+							tuning: fastTuning({ maxRetryAfterMs: 120_000 }),
+						},
 					);
 					expect(result.status).toBe('canceled');
 					// n8n reports a cancelled execution at once; the node itself ends when its waiting engine logs
@@ -952,7 +957,7 @@ export function faultMatrix(part: 'throw' | 'continueOnFail'): void {
 						() =>
 							capturedLogs.slice(logsBefore).some((l) => /execution cancelled/.test(l.message)) &&
 							retryWaits.list[0]?.endedAt != null,
-						10_000,
+						HANG_GUARD_MS,
 						5,
 					);
 					expect(ended).toBe(true);

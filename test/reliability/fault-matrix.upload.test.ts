@@ -13,12 +13,11 @@ import { sleep, useFastRetries, waitUntil } from './support';
 const FILE = crypto.randomBytes(16 * 1024 * 1024);
 const FILE_SHA256 = crypto.createHash('sha256').update(FILE).digest('hex');
 
-const uploadFile = (options: { cancelAfterMs?: number } = {}) => ({
+const uploadFile = () => ({
 	items: [
 		{ json: {}, binary: { data: { data: FILE, fileName: 'talk.mp3', mimeType: 'audio/mpeg' } } },
 	],
 	binaryMode: 'filesystem' as const,
-	...options,
 });
 const isolate = isolateFromBinary();
 
@@ -71,7 +70,7 @@ describe('fault matrix: streamed binary upload (16 MB, filesystem mode)', () => 
 		expect(posts()).toHaveLength(1);
 		expect(created()).toHaveLength(0);
 		// Closing a file is asynchronous; bounded wait, then the check that can fail.
-		await waitUntil(() => openStoreFiles() === 0, 5_000);
+		await waitUntil(() => openStoreFiles() === 0);
 		expect(openStoreFiles()).toBe(0);
 	});
 
@@ -86,12 +85,16 @@ describe('fault matrix: streamed binary upload (16 MB, filesystem mode)', () => 
 	it('cancel mid-upload: the file stream is closed and no request follows', async () => {
 		// The server holds the body unread for 10 s: the upload stalls after the socket buffers.
 		sim.addFault({ route: 'create', kind: 'delay', ms: 10_000 });
-		const run = runFreepik(sim, isolate, uploadFile({ cancelAfterMs: 1500 }));
-		await waitUntil(() => posts().length === 1, 10_000);
-		expect(openStoreFiles()).toBeGreaterThan(0); // mid-upload: the stored file is being read
+		// Cancelled mid-upload: the POST has reached the server and the stored file is being read.
+		let midUpload = false;
+		const run = runFreepik(sim, isolate, {
+			...uploadFile(),
+			cancelWhen: () => (midUpload ||= posts().length === 1 && openStoreFiles() > 0),
+		});
 		const result = await run;
+		expect(midUpload).toBe(true);
 		expect(result.status).toBe('canceled');
-		await waitUntil(() => openStoreFiles() === 0, 5_000);
+		await waitUntil(() => openStoreFiles() === 0);
 		expect(openStoreFiles()).toBe(0);
 		const requests = sim.requests.length;
 		await sleep(500);

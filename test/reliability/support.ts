@@ -4,6 +4,7 @@ import * as net from 'net';
 
 import { useTuning } from '../helpers/freepik';
 import type { RecordedRequest, Simulator } from '../../simulator';
+import { HANG_GUARD_MS } from '../simulator/helpers';
 import { installLeakCollector } from './leak-collector';
 import { retryWaits } from '../helpers/retryWaits';
 
@@ -34,7 +35,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** Polls `check` until it is truthy, for at most `timeoutMs` (every loop of the suites is bounded). */
 export async function waitUntil(
 	check: () => boolean | Promise<boolean>,
-	timeoutMs = 5_000,
+	timeoutMs = HANG_GUARD_MS,
 	stepMs = 10,
 ): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
@@ -46,7 +47,7 @@ export async function waitUntil(
 }
 
 /** Waits until every request the simulator received has been answered or dropped (delayed faults finish late). */
-export async function settle(sim: Simulator, timeoutMs = 5_000): Promise<void> {
+export async function settle(sim: Simulator, timeoutMs = HANG_GUARD_MS): Promise<void> {
 	await waitUntil(() => sim.requests.every((r: RecordedRequest) => r.status !== null), timeoutMs);
 }
 
@@ -68,7 +69,7 @@ export async function createTaskDirectly(
 export async function waitForCompletion(
 	sim: Simulator,
 	taskId: string,
-	timeoutMs = 5_000,
+	timeoutMs = HANG_GUARD_MS,
 ): Promise<void> {
 	const done = await waitUntil(() => sim.taskView(taskId)?.status === 'COMPLETED', timeoutMs);
 	if (!done) throw new Error(`fixture task ${taskId} did not complete within ${timeoutMs} ms`);

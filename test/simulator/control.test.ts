@@ -3,7 +3,7 @@ import http from 'http';
 import { AddressInfo } from 'net';
 import path from 'path';
 import { createSimulator, describeWav, Simulator } from '../../simulator';
-import { API_PATH, audio, waitFor } from './helpers';
+import { API_PATH, HANG_GUARD_MS, audio, waitFor } from './helpers';
 
 async function control(base: string, method: string, route: string, body?: unknown) {
 	const res = await fetch(`${base}/__sim/${route}`, {
@@ -190,7 +190,10 @@ describe('cli.js', () => {
 		const proc = child;
 		const line = await new Promise<string>((resolve, reject) => {
 			let out = '';
-			const timer = setTimeout(() => reject(new Error('no output from cli.js within 5 s')), 5000);
+			const timer = setTimeout(
+				() => reject(new Error(`no output from cli.js within ${HANG_GUARD_MS} ms`)),
+				HANG_GUARD_MS,
+			);
 			proc.stdout.on('data', (chunk) => {
 				out += chunk;
 				if (out.includes('\n')) {

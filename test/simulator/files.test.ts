@@ -97,6 +97,8 @@ describe('simulator file server', () => {
 		const res = await fetch(task.generated[0]);
 		expect(res.status).toBe(403);
 		expect(await res.text()).toContain('<Code>AccessDenied</Code>');
+		// The fresh URL lives an hour, so fetching it is not a race against 150 ms.
+		sim.configure({ urlTtlMs: 3_600_000 });
 		const fresh = (await getTask(sim, task.task_id)).data.generated[0];
 		expect(fresh).not.toBe(task.generated[0]);
 		expect((await fetch(fresh)).status).toBe(200);

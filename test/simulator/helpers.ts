@@ -31,10 +31,17 @@ export async function getTask(sim: Simulator, id: string) {
 
 export const audio = (text = 'hello wav') => Buffer.from(text).toString('base64');
 
+/**
+ * How long a wait on a condition may take before the test fails instead of hanging. A guard, not a
+ * duration any test relies on: on two cores kept busy by other processes a loopback round trip can
+ * take seconds.
+ */
+export const HANG_GUARD_MS = 20_000;
+
 /** Polls `check` until it returns a truthy value; bounded by `timeoutMs`. */
 export async function waitFor<T>(
 	check: () => Promise<T> | T,
-	timeoutMs = 3000,
+	timeoutMs = HANG_GUARD_MS,
 	intervalMs = 20,
 ): Promise<Exclude<T, null | undefined | false>> {
 	const deadline = Date.now() + timeoutMs;
@@ -59,4 +66,16 @@ export async function completedTask(
 		return t.data.status === 'COMPLETED' ? t.data : null;
 	});
 	return task;
+}
+
+/**
+ * Moves a simulator task on to `status` now. Its status otherwise follows the wall clock (CREATED
+ * for a tenth of its duration), which a loaded machine can overrun between two requests.
+ */
+export function advanceTask(sim: Simulator, id: string, status: 'IN_PROGRESS' | 'COMPLETED') {
+	const task = sim.tasks.get(id);
+	if (!task) throw new Error(`no simulator task ${id}`);
+	const now = Date.now();
+	task.inProgressAt = Math.min(task.inProgressAt, now);
+	if (status === 'COMPLETED') task.doneAt = now;
 }

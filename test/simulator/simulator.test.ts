@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'crypto';
 import { createSimulator, Simulator } from '../../simulator';
-import { API_PATH, UUID_V4, api, audio, createTask, getTask, sleep, waitFor } from './helpers';
+import { API_PATH, UUID_V4, advanceTask, api, audio, createTask, getTask, sleep } from './helpers';
 
 describe('simulator API server', () => {
 	let sim: Simulator;
@@ -165,15 +165,23 @@ describe('simulator API server', () => {
 
 	describe('task lifecycle', () => {
 		it('goes CREATED -> IN_PROGRESS -> COMPLETED with signed URLs on the file origin', async () => {
-			sim.configure({ taskDurationMs: 600 });
+			// An hour: each phase is entered by advanceTask, not by hoping a request comes in time.
+			sim.configure({ taskDurationMs: 3_600_000 });
 			const { json } = await createTask(sim, { description: 'voice', audio: audio() });
 			const id = json.data.task_id;
-			expect((await getTask(sim, id)).data.status).toBe('CREATED');
-			await waitFor(async () => (await getTask(sim, id)).data.status === 'IN_PROGRESS');
-			const done = await waitFor(async () => {
-				const t = (await getTask(sim, id)).data;
-				return t.status === 'COMPLETED' ? t : null;
+			const task = sim.tasks.get(id)!;
+			expect(task.inProgressAt - task.createdAt).toBe(360_000); // a tenth of the duration
+			expect(task.doneAt! - task.createdAt).toBe(3_600_000);
+			expect((await getTask(sim, id)).data).toEqual({
+				task_id: id,
+				status: 'CREATED',
+				generated: [],
 			});
+			advanceTask(sim, id, 'IN_PROGRESS');
+			expect((await getTask(sim, id)).data.status).toBe('IN_PROGRESS');
+			advanceTask(sim, id, 'COMPLETED');
+			const done = (await getTask(sim, id)).data;
+			expect(done.status).toBe('COMPLETED');
 			expect(done.generated).toHaveLength(1);
 			const url = new URL(done.generated[0]);
 			expect(url.origin).toBe(sim.fileUrl);
@@ -283,7 +291,7 @@ describe('simulator API server', () => {
 				audioSha256: sha256,
 			});
 			expect(sim.tasks.get(json.data.task_id)?.input).toMatchObject({ sha256, bytes: file.length });
-		}, 30_000);
+		}, 300_000); // bounded work (12 MB generated, encoded, sent, hashed), slow on busy cores
 
 		it('rejects invalid base64 inside a large body', async () => {
 			const bad = `${'A'.repeat(200_000)}!${'A'.repeat(3)}`;

@@ -138,7 +138,13 @@ describe('webhooks', () => {
 			sim.configure({ dropWebhooks: false });
 			await createTask(sim, { description: 'y', audio: audio(), webhook_url: receiver.url });
 			await waitFor(() => receiver.received.length === 3);
-			expect(sim.webhookDeliveries).toHaveLength(6);
+			// A delivery is recorded once the receiver's answer is read, after the receiver saw it.
+			await waitFor(() => sim.webhookDeliveries.length === 6);
+			expect(sim.webhookDeliveries.slice(3).map((d) => [d.event, d.status])).toEqual([
+				['CREATED', 204],
+				['IN_PROGRESS', 204],
+				['COMPLETED', 204],
+			]);
 		} finally {
 			await receiver.close();
 		}

@@ -12,6 +12,7 @@ import {
 	startSimulator,
 	useTuning,
 } from '../../../helpers/freepik';
+import { advanceTask, waitFor } from '../../../simulator/helpers';
 import { errorOf, expectNoKeyLeak, itemsWith, perItemDescription } from '../utils';
 
 describe('batches', () => {
@@ -40,20 +41,19 @@ describe('batches', () => {
 		[...sim.tasks.values()].find((task) => task.body.description === description)?.id;
 
 	it('returns N items in input order with the right pairing, though tasks finish in another order', async () => {
-		const descriptions = [
-			// Real durations as long as ever: the creates may be spread over a few hundred ms.
-			'a [sim:duration=1800]',
-			'b [sim:duration=100]',
-			'c [sim:duration=1100]',
-			'd [sim:duration=300]',
-		];
-		const { items, error } = await runFreepik(
-			sim,
-			isolateFromUrl({ description: perItemDescription }),
-			{
-				items: itemsWith(...descriptions),
-			},
-		);
+		const descriptions = ['a', 'b', 'c', 'd'].map((name) => `${name} [sim:never]`);
+		const run = runFreepik(sim, isolateFromUrl({ description: perItemDescription }), {
+			items: itemsWith(...descriptions),
+		});
+		// Finished one after the other in the order b, d, c, a, each once the node has downloaded the
+		// one before: out of input order however long each step takes on a busy machine.
+		await waitFor(() => sim.tasks.size === 4);
+		for (const i of [1, 3, 2, 0]) {
+			const id = taskIdOf(descriptions[i])!;
+			advanceTask(sim, id, 'COMPLETED');
+			await waitFor(() => sim.requestsTo('download').some((r) => r.taskId === id && r.status));
+		}
+		const { items, error } = await run;
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(4);
 		descriptions.forEach((description, i) => {
@@ -85,25 +85,19 @@ describe('batches', () => {
 	});
 
 	it('submits every task of a batch at once rather than one after another', async () => {
-		const { error } = await runFreepik(
+		const run = runFreepik(
 			sim,
 			isolateFromUrl({ description: perItemDescription, downloadResult: false }),
-			{
-				items: itemsWith(...Array.from({ length: 6 }, (_, i) => `voice ${i} [sim:duration=180]`)),
-			},
+			{ items: itemsWith(...Array.from({ length: 6 }, (_, i) => `voice ${i} [sim:never]`)) },
 		);
+		// One after another, the second create would wait for the first task to finish, and none
+		// finishes before all six exist.
+		await waitFor(() => sim.requestsTo('create').length === 6);
+		for (const task of sim.tasks.values()) advanceTask(sim, task.id, 'COMPLETED');
+		const { items, error } = await run;
 		expect(error).toBeUndefined();
-		// One after another, each create would follow the poll that saw the task before it done. At
-		// once, every create reached the API before any poll could have seen a task done.
-		const creates = sim.requestsTo('create');
-		expect(creates).toHaveLength(6);
-		const firstSeenDone = Math.min(
-			...sim
-				.requestsTo('get')
-				.filter((r) => r.at >= sim.tasks.get(r.taskId!)!.doneAt!)
-				.map((r) => r.at),
-		);
-		expect(Math.max(...creates.map((r) => r.at))).toBeLessThan(firstSeenDone);
+		expect(items.map((i) => i.json.status)).toEqual(Array(6).fill('COMPLETED'));
+		expect(sim.requestsTo('create')).toHaveLength(6);
 	});
 
 	it('respects Max Tasks in Flight and still outputs every item in order', async () => {
