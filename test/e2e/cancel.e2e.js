@@ -5,7 +5,6 @@
 // polled, the owner stops the execution (POST /rest/executions/<id>/stop, what the editor sends).
 // n8n then discards the node's output, so the task ids survive only in the node's warn lines: one
 // per task, naming its item, its id and its last status. After the stop nothing reaches the API.
-const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const H = require('../../harness/n8n-headless');
@@ -18,7 +17,7 @@ const OWNER = { email: 'owner@example.com', password: 'Cancel-e2e-1' };
 let ctx;
 let output = '';
 
-before(async () => {
+beforeAll(async () => {
 	ctx = await E.setup();
 	const port = await H.freePort();
 	const wf = E.workflow(
@@ -57,7 +56,7 @@ before(async () => {
 	await ctx.n8n.setupOwner({ ...OWNER, firstName: 'E2e', lastName: 'Owner' });
 });
 
-after(async () => {
+afterAll(async () => {
 	if (ctx) await ctx.teardown();
 });
 

@@ -2,7 +2,6 @@
 // End-to-end: the packed package inside a real headless n8n, talking to the Freepik simulator.
 // Run with `node scripts/e2e.js` (N8N_LINE=1 for n8n 1.x). Every case is one workflow; all of them
 // are imported by one n8n process up front, then each is run by `n8n execute` (~2 s of startup each).
-const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -22,7 +21,7 @@ function e2e(name, build, check, { timeoutMs = 90e3, simConfig } = {}) {
 
 let ctx;
 
-before(async () => {
+beforeAll(async () => {
 	ctx = await E.setup();
 	const t = Date.now();
 	await ctx.n8n.importWorkflows(
@@ -38,7 +37,7 @@ before(async () => {
 	);
 });
 
-after(async () => {
+afterAll(async () => {
 	if (ctx) await ctx.teardown();
 });
 
@@ -627,14 +626,18 @@ test('examples use node types and versions that this n8n and this package provid
 // ---------------------------------------------------------------- run
 
 for (const c of cases) {
-	test(c.name, { timeout: c.timeoutMs + 30e3 }, async () => {
-		await ctx.sim.reset();
-		if (c.simConfig) await ctx.sim.config(c.simConfig);
-		try {
-			const run = await ctx.n8n.execute(c.id, { timeoutMs: c.timeoutMs });
-			await c.check(run, ctx);
-		} finally {
-			if (c.simConfig) await ctx.sim.resetOptions();
-		}
-	});
+	test(
+		c.name,
+		async () => {
+			await ctx.sim.reset();
+			if (c.simConfig) await ctx.sim.config(c.simConfig);
+			try {
+				const run = await ctx.n8n.execute(c.id, { timeoutMs: c.timeoutMs });
+				await c.check(run, ctx);
+			} finally {
+				if (c.simConfig) await ctx.sim.resetOptions();
+			}
+		},
+		c.timeoutMs + 30e3,
+	);
 }
