@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run e2e: the end-to-end suite (test/e2e/*.e2e.js) in a real headless n8n.
 //   N8N_LINE=1 npm run e2e   -> the same suite on n8n 1.x (Node 20)

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // `node scripts/e2e-chains.js --screenshot FILE`: the editor's view of one finished execution of
 // the scheduled chain, in the same logged-in headless Chromium as scripts/screenshots.js

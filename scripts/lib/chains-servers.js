@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The delivery servers of scripts/e2e-chains.js, each on a free 127.0.0.1 port, each a service of
 // scripts/lib/e2e-suite.js (log file, tail for error reports, bounded stop):

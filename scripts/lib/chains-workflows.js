@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The example chains of examples/ as scripts/e2e-chains.js runs them: the shipped files, with only
 // what a user also changes after importing one filled in (credential ids), plus two timings made

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // What the service-based e2e suites (scripts/e2e-chains.js, scripts/e2e-queue.js) share:
 //  - Service / Services: long-running processes with a log file, a tail for error reports, line

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The npm registry of scripts/e2e-editor.js, loopback only: Verdaccio (no uplinks) serving HTTPS
 // as registry.npmjs.org with a certificate from a throw-away CA, reached through a CONNECT proxy

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // n8n queue mode on one machine, for scripts/e2e-queue.js: Redis + PostgreSQL with throwaway data
 // folders, one `n8n start` (main: editor, webhooks, enqueues executions) and N `n8n worker`s, all on

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // End-to-end: the Freepik tool inside n8n's AI Agent, in a real headless n8n. The model is a
 // scripted OpenAI-compatible stub on 127.0.0.1 (test/e2e/llm-stub.js) that records every request,

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // End-to-end: an execution stopped the way the editor's Stop button does it, under `n8n start`.
 // "Isolate 3 via webhook": Webhook (answers at once) -> Code (3 URLs) -> Freepik Isolate (wait,

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // End-to-end: several executions of one workflow at once in one `n8n start` process, all on one
 // API key. "Isolate batch via webhook": Webhook -> Code (30 items) -> Freepik Isolate (wait).

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // End-to-end: the packed package inside a real headless n8n, talking to the Freepik simulator.
 // Run with `node scripts/e2e.js` (N8N_LINE=1 for n8n 1.x). Every case is one workflow; all of them

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Shared setup of the end-to-end suite: one real n8n (headless), this package installed from its
 // `npm pack` tarball, the Freepik API simulator, credentials pointing at it, and workflow builders.

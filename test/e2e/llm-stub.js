@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // A stand-in for OpenAI's chat-completions API on 127.0.0.1, for driving n8n's AI Agent without a
 // network: each POST /v1/chat/completions is answered by `script(body)` (a tool call or a final

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // End-to-end for the Freepik Trigger: `n8n start` with two published workflows.
 //   "Isolate via webhook": Webhook -> Freepik Isolate (no wait, Webhook URL = the trigger's URL)
