@@ -1,4 +1,6 @@
 // @ts-check
+/// <reference lib="dom" />
+/* global document -- page.waitForFunction's callback runs in the browser */
 'use strict';
 // `node scripts/e2e-chains.js --screenshot FILE`: the editor's view of one finished execution of
 // the scheduled chain, in the same logged-in headless Chromium as scripts/screenshots.js

@@ -15,6 +15,7 @@ const path = require('node:path');
 const { run } = require('../../harness/proc');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// eslint-disable-next-line no-control-regex -- the escape character starts an ANSI colour code
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 // ---------------------------------------------------------------- services and their logs
