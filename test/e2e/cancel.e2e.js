@@ -68,7 +68,7 @@ async function ownerSession(baseUrl) {
 		body: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
 	});
 	assert.equal(login.status, 200, `login: ${login.status} ${login.text.slice(0, 300)}`);
-	const cookie = []
+	const cookie = /** @type {string[]} */ ([])
 		.concat(login.headers['set-cookie'] || [])
 		.map((c) => c.split(';')[0])
 		.join('; ');
@@ -149,7 +149,9 @@ test(`stopping a running execution logs each of its ${ITEMS} task ids once and s
 	console.error(`[e2e] cancel: execution ${executionId}\n${lines.join('\n')}`);
 	assert.equal(lines.length, ITEMS, `expected one line per task:\n${lines.join('\n')}`);
 	for (const task of tasks) {
-		const item = Number(/clip-(\d+)\.wav$/.exec(task.body.audio)[1]);
+		const item = Number(
+			/** @type {RegExpExecArray} */ (/clip-(\d+)\.wav$/.exec(task.body.audio))[1],
+		);
 		const mine = lines.filter((line) => line.includes(`item ${item}: `));
 		assert.equal(mine.length, 1, `item ${item}: ${mine.length} lines`);
 		// The last status is what the simulator answered to the task's last poll.

@@ -15,6 +15,12 @@ const cases = [];
  * Declare a case: build(ctx) returns its nodes (and optional edges), check(run, ctx) asserts.
  * simConfig: simulator options for this case only (restored afterwards).
  */
+/**
+ * @param {string} name
+ * @param {any} build
+ * @param {any} check
+ * @param {{ timeoutMs?: number, simConfig?: object }} [options]
+ */
 function e2e(name, build, check, { timeoutMs = 90e3, simConfig } = {}) {
 	const id = `fpE2eCase${String(cases.length + 1).padStart(2, '0')}00000`;
 	cases.push({ id, name, build, check, timeoutMs, simConfig });
@@ -611,7 +617,7 @@ test('examples use node types and versions that this n8n and this package provid
 		for (const n of wf.nodes) {
 			assert.ok(known.has(n.type), `${file}: unknown node type ${n.type}`);
 			assert.ok(
-				known.get(n.type).includes(n.typeVersion),
+				/** @type {number[]} */ (known.get(n.type)).includes(n.typeVersion),
 				`${file}: ${n.type} has no version ${n.typeVersion} in n8n ${ctx.runtime.version}`,
 			);
 		}

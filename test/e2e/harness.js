@@ -115,6 +115,11 @@ const writeFile = (name, file, dataPropertyName = 'data') =>
 	});
 
 /** A Freepik node (registry type name; `workflow()` applies the installed prefix). */
+/**
+ * @param {string} name
+ * @param {object} parameters
+ * @param {{ credential?: string, [setting: string]: unknown }} [options]
+ */
 function freepik(name, parameters, { credential = 'good', ...extra } = {}) {
 	return node(
 		name,
