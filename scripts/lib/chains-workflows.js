@@ -44,6 +44,10 @@ function credentialRefs(ids) {
  *  - pollSeconds: the Freepik node's Poll Interval.
  * Returns { workflow, webhookPath, ...CHAINS[key] } (webhookPath: the Webhook trigger's path).
  */
+/**
+ * @param {string} key
+ * @param {{ credentials: object, scheduleSeconds?: number, pollSeconds?: number }} options
+ */
 function loadChain(key, { credentials, scheduleSeconds, pollSeconds }) {
 	const chain = CHAINS[key];
 	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, chain.file), 'utf8'));

@@ -130,6 +130,11 @@ async function startVerdaccio(dir, certs, services) {
 
 const ok = (res) => res.status === 200;
 
+/**
+ * @param {string} url
+ * @param {any} ca
+ * @param {{ method?: string, body?: unknown }} [options]
+ */
 function get(url, ca, { method = 'GET', body } = {}) {
 	return new Promise((resolve) => {
 		const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));

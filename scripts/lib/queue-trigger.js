@@ -34,6 +34,7 @@ async function triggerPhase(
 		'signed webhook accepted by the main instance',
 		`${delivery.status} ${delivery.responseBody ?? delivery.error}`,
 	);
+	/** @type {any} set by the waitFor probe below, which throws unless it finds one */
 	let trigExec;
 	await timed('triggerRun', () =>
 		waitFor(
