@@ -227,15 +227,16 @@ async function startRegistryProxy(registryUrl) {
 		});
 		client.on('error', () => {});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const url = `http://127.0.0.1:${server.address().port}`;
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	const url = `http://127.0.0.1:${port}`;
 	return {
 		url,
 		tunnels: () => tunnels,
 		refused: () => refused.slice(),
 		close: () =>
 			new Promise((resolve) => {
-				server.close(() => resolve());
+				server.close(() => resolve(undefined));
 				for (const sock of sockets) sock.destroy();
 			}),
 	};
