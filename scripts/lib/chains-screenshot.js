@@ -1,5 +1,6 @@
 // @ts-check
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /* global document -- page.waitForFunction's callback runs in the browser */
 'use strict';
 // `node scripts/e2e-chains.js --screenshot FILE`: the editor's view of one finished execution of
