@@ -1,6 +1,6 @@
 /**
- * Unit and in-process n8n tests (`npm test`). The real-n8n suite (test/e2e/*.e2e.js) is not jest:
- * scripts/e2e.js runs it (`npm run e2e`).
+ * Unit and in-process n8n tests (`npm test`). The real-n8n suite (test/e2e/*.e2e.js) has its own
+ * config, jest.e2e.config.js, which scripts/e2e.js runs (`npm run e2e`).
  */
 module.exports = {
 	preset: 'ts-jest',

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Child process of bench/run.js: runs one large-file scenario and reports its peak RSS growth.

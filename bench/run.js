@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * `npm run bench`: batch speed, rate-limit behaviour, memory and per-item overhead of the built node

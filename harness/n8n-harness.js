@@ -33,7 +33,8 @@ function n8n() {
 }
 
 function createDeferredPromise() {
-	let resolve;
+	/** @type {(value: any) => void} */
+	let resolve = () => {};
 	const promise = new Promise((r) => (resolve = r));
 	return { promise, resolve };
 }
@@ -56,10 +57,12 @@ class SourceNode {
 			outputs: ['main'],
 			properties: [],
 		};
+		/** @this {import('n8n-workflow').IExecuteFunctions} */
 		this.execute = async function () {
 			const out = [];
 			for (let i = 0; i < items.length; i++) {
 				const { json = {}, binary = {} } = items[i];
+				/** @type {import('n8n-workflow').INodeExecutionData} */
 				const item = { json, pairedItem: { item: 0 } };
 				for (const [key, file] of Object.entries(binary)) {
 					item.binary = item.binary || {};
@@ -90,6 +93,7 @@ class TakeNode {
 			outputs: ['main'],
 			properties: [],
 		};
+		/** @this {import('n8n-workflow').IExecuteFunctions} */
 		this.execute = async function () {
 			const items = this.getInputData().slice(0, count);
 			return [items.map((item, index) => ({ json: item.json, pairedItem: { item: index } }))];
@@ -136,6 +140,7 @@ class CredentialsHelper extends ICredentialsHelper {
 			? NodeHelpers.getNodeParameters(properties, stored, true, false, null, null)
 			: stored;
 	}
+	/** @returns {Promise<any>} */
 	async getCredentials() {
 		throw new Error('not used');
 	}
@@ -147,6 +152,7 @@ class CredentialsHelper extends ICredentialsHelper {
 }
 
 const capturedLogs = [];
+/** @type {any} n8n's Logger: every level records into capturedLogs */
 const logger = new Proxy(
 	{},
 	{
@@ -167,13 +173,17 @@ async function useBinaryMode(mode) {
 	const { BinaryDataService, Container } = n8n();
 	binaryDir = binaryDir || fs.mkdtempSync(path.join(os.tmpdir(), 'freepik-binary-'));
 	const service = new BinaryDataService(
-		{
+		/** @type {any} A stand-in for n8n's config object: only the fields the service reads. */ ({
 			mode,
 			availableModes: ['default', 'filesystem'],
 			localStoragePath: binaryDir,
 			signingSecret: 'test',
-		},
-		{ error() {}, warn() {}, info() {} },
+		}),
+		/** @type {any} an error reporter that reports nothing */ ({
+			error() {},
+			warn() {},
+			info() {},
+		}),
 		logger,
 	);
 	await service.init();
@@ -189,12 +199,15 @@ function setUpContainer() {
 	try {
 		Container.get(InstanceSettings);
 	} catch {
-		Container.set(InstanceSettings, {
-			n8nFolder: os.tmpdir(),
-			instanceId: 'test',
-			encryptionKey: 'test',
-			instanceType: 'main',
-		});
+		Container.set(
+			InstanceSettings,
+			/** @type {any} the fields n8n-core reads */ ({
+				n8nFolder: os.tmpdir(),
+				instanceId: 'test',
+				encryptionKey: 'test',
+				instanceType: 'main',
+			}),
+		);
 	}
 	setUp = true;
 }
@@ -303,6 +316,7 @@ function buildWorkflow(opts, source) {
 		{ id: '1', name: 'Source', type: 'test.source', typeVersion: 1, position: [0, 0] },
 		nodeUnderTest(opts.nodeId || '2', 'Node', opts.parameters, 200),
 	].map((node) => ({ parameters: {}, ...node }));
+	/** @type {import('n8n-workflow').IConnections} */
 	const connections = { Source: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } };
 	if (opts.secondPass) {
 		nodes.push(
@@ -331,11 +345,11 @@ function buildWorkflow(opts, source) {
 async function execute(setup, runExecutionData, cancel) {
 	const { ExecutionLifecycleHooks, WorkflowExecute } = n8n();
 	const { workflow, nodes, connections } = setup;
-	const hooks = new ExecutionLifecycleHooks('manual', setup.additionalData.executionId, {
-		id: 'wf',
-		nodes,
-		connections,
-	});
+	const hooks = new ExecutionLifecycleHooks(
+		'manual',
+		setup.additionalData.executionId,
+		/** @type {any} the fields the hooks read */ ({ id: 'wf', nodes, connections }),
+	);
 	const done = createDeferredPromise();
 	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
 	const additionalData = { ...setup.additionalData, hooks };

@@ -28,6 +28,7 @@ function newestMtime(dir) {
 }
 
 /** npm ci when node_modules is missing, npm run build when dist/ is missing or older than the sources. */
+/** @param {{ force?: boolean }} [options] */
 async function ensureBuilt({ force = false } = {}) {
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	if (!fs.existsSync(path.join(REPO, 'node_modules', '.bin', 'tsc'))) {
@@ -58,6 +59,10 @@ async function ensureBuilt({ force = false } = {}) {
  * Provision n8n through scripts/n8n-runtime.sh (cached). line: '2' (default, n8n 2.x on Node 24)
  * or '1' (n8n 1.x on the machine's Node). Returns { nodeBin, n8nBin, version, major, ms }.
  */
+/**
+ * @param {{ line?: string, quiet?: boolean }} [options]
+ * @returns {Promise<Runtime>}
+ */
 async function provision({ line = process.env.N8N_LINE || '2', quiet = false } = {}) {
 	const r = await run('bash', [path.join(REPO, 'scripts', 'n8n-runtime.sh')], {
 		env: { ...process.env, N8N_LINE: String(line) },
@@ -80,6 +85,9 @@ async function provision({ line = process.env.N8N_LINE || '2', quiet = false } =
 
 // ---------------------------------------------------------------- package install
 
+/** @typedef {{ nodeBin: string, n8nBin: string, version: string, major: number, ms: number }} Runtime */
+
+/** @type {Promise<{ tarball: string, files: string[] }> | undefined} */
 let packed; // one `npm pack` per process
 async function pack() {
 	if (!packed) {
@@ -168,15 +176,19 @@ class N8n {
 	 * runtime: result of provision(). userFolder: N8N_USER_FOLDER (created). fileAccess: directories
 	 * the Read/Write File node may use (N8N_RESTRICT_FILE_ACCESS_TO).
 	 */
+	/** @param {{ runtime: Runtime, userFolder: string, fileAccess?: string[] }} options */
 	constructor({ runtime, userFolder, fileAccess = [] }) {
 		this.runtime = runtime;
 		this.userFolder = path.resolve(userFolder);
 		this.fileAccess = fileAccess.map((d) => path.resolve(d));
 		fs.mkdirSync(this.userFolder, { recursive: true });
+		/** @type {{ child: import('node:child_process').ChildProcess, port: number, baseUrl: string, output: () => string } | undefined} */
 		this.server = undefined;
 	}
 
+	/** @param {Record<string, string>} [extra] */
 	async env(extra = {}) {
+		/** @type {Record<string, string | undefined>} */
 		const env = {};
 		// Only our settings: an N8N_*/DB_* variable from the caller's shell must not change the run.
 		for (const [k, v] of Object.entries(process.env)) {
@@ -204,7 +216,11 @@ class N8n {
 		};
 	}
 
-	/** Run an n8n CLI command, bounded. Resolves { code, stdout, stderr, timedOut, ms }. */
+	/**
+	 * Run an n8n CLI command, bounded. Resolves { code, stdout, stderr, timedOut, ms }.
+	 * @param {string[]} args
+	 * @param {{ timeoutMs?: number, env?: Record<string, string> }} [options]
+	 */
 	async cli(args, { timeoutMs = 120e3, env } = {}) {
 		return run(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
 			env: await this.env(env),
@@ -274,6 +290,10 @@ class N8n {
 	 * `n8n start` on 127.0.0.1:port. Resolves once it answers /healthz/readiness and has activated
 	 * the published workflows (readiness comes earlier; n8n logs "Editor is now accessible" after).
 	 */
+	/**
+	 * @param {{ port?: number, env?: Record<string, string>, timeoutMs?: number,
+	 *   onOutput?: (chunk: Buffer) => void }} [options]
+	 */
 	async start({ port = 5678, env = {}, timeoutMs = 180e3, onOutput } = {}) {
 		if (this.server) throw new Error('n8n already started');
 		const baseUrl = `http://127.0.0.1:${port}`;
@@ -317,6 +337,11 @@ class N8n {
 	 * a webhook can be listed before its workflow accepts calls. A 404 runs nothing, so retrying is
 	 * safe. Resolves the first other response { status, text, json }.
 	 */
+	/**
+	 * @param {string} webhookPath
+	 * @param {{ method?: string, body?: unknown, headers?: Record<string, string>,
+	 *   timeoutMs?: number }} [options]
+	 */
 	async callWebhook(webhookPath, { method = 'POST', body = {}, headers, timeoutMs = 60e3 } = {}) {
 		if (!this.server) throw new Error('n8n is not started');
 		const url = `${this.server.baseUrl}/webhook/${webhookPath}`;
@@ -357,6 +382,10 @@ class N8n {
  * Start simulator/cli.js on free ports. Resolves { apiUrl, fileUrl, apiKey, requests(),
  * stats(), tasksList(), reset(), faults(body), config(body), stop() }.
  */
+/**
+ * @param {string[]} [args]
+ * @param {{ timeoutMs?: number }} [options]
+ */
 async function startSimulator(args = [], { timeoutMs = 20e3 } = {}) {
 	const cli = path.join(REPO, 'simulator', 'cli.js');
 	if (!fs.existsSync(cli)) throw new Error(`simulator missing: ${cli}`);
@@ -365,6 +394,7 @@ async function startSimulator(args = [], { timeoutMs = 20e3 } = {}) {
 	});
 	let stderr = '';
 	child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-5000)));
+	/** @type {{ apiUrl: string, fileUrl: string, apiKey: string }} */
 	const info = await new Promise((resolve, reject) => {
 		let buf = '';
 		const timer = setTimeout(
@@ -412,7 +442,14 @@ async function startSimulator(args = [], { timeoutMs = 20e3 } = {}) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Minimal HTTP client for 127.0.0.1 (JSON in/out). Resolves { status, headers, text, json }. */
+/**
+ * Minimal HTTP client for 127.0.0.1 (JSON in/out). Resolves { status, headers, text, json }.
+ * @param {string} url
+ * @param {{ method?: string, body?: unknown, headers?: Record<string, string>,
+ *   timeoutMs?: number }} [options]
+ * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders,
+ *   text: string, json: any }>}
+ */
 function request(url, { method = 'GET', body, headers = {}, timeoutMs = 10e3 } = {}) {
 	return new Promise((resolve, reject) => {
 		const data =
@@ -430,6 +467,7 @@ function request(url, { method = 'GET', body, headers = {}, timeoutMs = 10e3 } =
 				timeout: timeoutMs,
 			},
 			(res) => {
+				/** @type {Buffer[]} */
 				const chunks = [];
 				res.on('data', (c) => chunks.push(c));
 				res.on('end', () => {
@@ -440,7 +478,7 @@ function request(url, { method = 'GET', body, headers = {}, timeoutMs = 10e3 } =
 					} catch {
 						/* not JSON */
 					}
-					resolve({ status: res.statusCode, headers: res.headers, text, json });
+					resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
 				});
 			},
 		);

@@ -42,9 +42,12 @@ function fakeResponse() {
  * Resolves { base, received, next(match, from), close() }.
  */
 async function startCallbackReceiver() {
+	/** @type {{ url: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, rawBody: Buffer }[]} */
 	const received = [];
+	/** @type {(() => void)[]} */
 	const waiters = [];
 	const server = http.createServer((req, res) => {
+		/** @type {Buffer[]} */
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
@@ -59,8 +62,9 @@ async function startCallbackReceiver() {
 			waiters.splice(0).forEach((wake) => wake());
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const base = `http://127.0.0.1:${server.address().port}`;
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	const base = `http://127.0.0.1:${port}`;
 	/** The first received callback (from index `from` on) that matches, waiting up to `timeoutMs`. */
 	async function next(match, from = 0, timeoutMs = 10_000) {
 		const deadline = Date.now() + timeoutMs;
@@ -69,7 +73,7 @@ async function startCallbackReceiver() {
 			if (found) return found;
 			if (Date.now() > deadline) throw new Error(`no matching callback among ${received.length}`);
 			await new Promise((resolve) => {
-				waiters.push(resolve);
+				waiters.push(() => resolve(undefined));
 				setTimeout(resolve, 200);
 			});
 		}
@@ -78,7 +82,7 @@ async function startCallbackReceiver() {
 		base,
 		received,
 		next,
-		close: async () => await new Promise((resolve) => server.close(() => resolve())),
+		close: async () => await new Promise((resolve) => server.close(() => resolve(undefined))),
 	};
 }
 
@@ -104,6 +108,7 @@ async function deliverCallback(waiting, nodeType, callback, nodeName = 'Node') {
 		httpRequest: request,
 		httpResponse: response,
 	};
+	/** @type {any} the fields WebhookContext reads */
 	const webhookData = {
 		httpMethod: 'POST',
 		node: node.name,

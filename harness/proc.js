@@ -42,6 +42,10 @@ function spawnTracked(cmd, args, options = {}) {
  * Stop a child: SIGTERM to its group, SIGKILL after graceMs (n8n ignores SIGTERM while an
  * execution runs). Resolves when it has exited.
  */
+/**
+ * @param {import('node:child_process').ChildProcess | undefined} child
+ * @returns {Promise<void>}
+ */
 function stopChild(child, graceMs = 5000) {
 	if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
 	return new Promise((resolve) => {
@@ -60,6 +64,12 @@ function stopChild(child, graceMs = 5000) {
  * Run a command to completion, bounded by timeoutMs (then SIGTERM, SIGKILL after graceMs).
  * Resolves { code, signal, stdout, stderr, timedOut, ms }; never rejects for a non-zero exit.
  * onStderr/onStdout receive chunks as they arrive (progress display).
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, timeoutMs?: number, graceMs?: number,
+ *   onStdout?: (chunk: Buffer) => void, onStderr?: (chunk: Buffer) => void }} [options]
+ * @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string,
+ *   stderr: string, timedOut: boolean, ms: number }>}
  */
 function run(cmd, args, { env, cwd, timeoutMs = 120000, graceMs = 5000, onStdout, onStderr } = {}) {
 	const started = Date.now();
@@ -92,14 +102,14 @@ function run(cmd, args, { env, cwd, timeoutMs = 120000, graceMs = 5000, onStdout
 	});
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
+/** A TCP port that was free a moment ago on 127.0.0.1. @returns {Promise<number>} */
 function freePort() {
 	return new Promise((resolve, reject) => {
 		const srv = net.createServer();
 		srv.unref();
 		srv.on('error', reject);
 		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address();
+			const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
 			srv.close(() => resolve(port));
 		});
 	});

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run check:deps: every package that the code, tests, scripts and benchmarks require or import
 // is declared in package.json. One that only resolves because npm hoisted it out of another

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run contract:live: checks Freepik's published contract (test/contract/fixtures) against the
 // real API, at the cost of one short task, and prints what matched. See README "Checking the

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run demo: isolate the "voice" in a generated WAV with the Freepik node inside a real,
 // headless n8n, and write the result to ./output/. Works on a fresh clone (installs and builds

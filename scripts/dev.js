@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run dev: the n8n editor on http://127.0.0.1:5678 with this package installed from dist/,
 // the Freepik API simulator running, and a credential that points at it. Rebuilt files are

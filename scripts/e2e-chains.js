@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run e2e:chains — the example chains of examples/ run end to end (issue #16), loopback only.
 //

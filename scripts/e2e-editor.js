@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run e2e:editor — the user's path in n8n's editor, in a real browser (issue #21), loopback only.
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run e2e:queue — the Freepik nodes in n8n queue mode (issue #8), loopback only.
 //

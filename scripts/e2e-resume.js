@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run e2e:resume — Isolate with Wait Mode "Resume on Webhook" in a real n8n 2.40.7 under
 // `n8n start` (loopback only). A published workflow (Webhook → Split Out → Freepik Isolate) is

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // npm run e2e: the end-to-end suite (test/e2e/*.e2e.js) in a real headless n8n.
 //   N8N_LINE=1 npm run e2e   -> the same suite on n8n 1.x (Node 20)
 //   E2E_KEEP=1               -> keep the temporary n8n folder for inspection
-// Uses Node's built-in test runner, so it needs nothing beyond the repo's devDependencies.
+// Runs them with jest (jest.e2e.config.js), one file at a time: each file starts its own n8n.
 const path = require('node:path');
 const fs = require('node:fs');
 const { run } = require('../harness/proc');
@@ -22,7 +23,15 @@ const files = fs
 	const started = Date.now();
 	const r = await run(
 		process.execPath,
-		['--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+		[
+			require.resolve('jest/bin/jest'),
+			'--config',
+			'jest.e2e.config.js',
+			'--runInBand',
+			'--verbose',
+			'--runTestsByPath',
+			...files,
+		],
 		{
 			cwd: REPO,
 			timeoutMs: 30 * 60e3, // includes a first-time n8n install

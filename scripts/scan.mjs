@@ -1,3 +1,4 @@
+// @ts-check
 // npm run scan: the ESLint gate of n8n's verification scanner (@n8n/scan-community-package), run
 // offline. The real scanner (npx @n8n/scan-community-package n8n-nodes-freepik) downloads the
 // published tarball, checks its npm provenance, fetches the source commit the provenance names and

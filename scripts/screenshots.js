@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // README screenshots: starts a throw-away copy of the `npm run dev` environment (real n8n 2.x with
 // this package installed, the Freepik API simulator, a credential pointing at it, the owner account

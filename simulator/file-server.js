@@ -89,7 +89,7 @@ function createFileHandler(core) {
 				stream.pipe(res, { end: false });
 				stream.on('end', () => res.socket?.end());
 			}
-		} catch (err) {
+		} catch {
 			if (res.headersSent) res.destroy();
 			else sendXmlError(res, 500, 'InternalError', 'We encountered an internal error.');
 		}

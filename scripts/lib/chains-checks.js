@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // What scripts/e2e-chains.js checks once n8n has stopped, one function per chain. Each looks at
 // what the real servers received (S3 bucket, SMTP mailbox, SFTP folder), at the simulator's tasks and

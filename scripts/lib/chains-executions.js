@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Read the executions of a `n8n start` on SQLite (its user folder's .n8n/database.sqlite) for
 // scripts/e2e-chains.js: status rows and the run data of each execution. Reads go through the

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // An S3-compatible server on 127.0.0.1 for scripts/e2e-chains.js: the maintained fork of s3rver
 // (@20minutes/s3rver, a devDependency). It needs Node >= 24, so the e2e runs this file with the

@@ -1,3 +1,7 @@
+// @ts-check
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/* global document -- page.waitForFunction's callback runs in the browser */
 'use strict';
 // `node scripts/e2e-chains.js --screenshot FILE`: the editor's view of one finished execution of
 // the scheduled chain, in the same logged-in headless Chromium as scripts/screenshots.js

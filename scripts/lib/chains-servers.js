@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The delivery servers of scripts/e2e-chains.js, each on a free 127.0.0.1 port, each a service of
 // scripts/lib/e2e-suite.js (log file, tail for error reports, bounded stop):
@@ -151,9 +152,9 @@ async function startSmtp(services) {
 	server.on('error', (e) => svc.feed(`error: ${e.message}\n`));
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(0, '127.0.0.1', resolve);
+		server.listen(0, '127.0.0.1', () => resolve(undefined));
 	});
-	const { port } = server.server.address();
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.server.address());
 	svc.stopFn = () => new Promise((resolve) => server.close(resolve));
 	svc.child = { pid: process.pid }; // in-process: "running" in reports
 	return { port, user, password, messages };

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The example chains of examples/ as scripts/e2e-chains.js runs them: the shipped files, with only
 // what a user also changes after importing one filled in (credential ids), plus two timings made
@@ -42,6 +43,10 @@ function credentialRefs(ids) {
  *  - scheduleSeconds: the Schedule Trigger fires every N seconds instead of every morning;
  *  - pollSeconds: the Freepik node's Poll Interval.
  * Returns { workflow, webhookPath, ...CHAINS[key] } (webhookPath: the Webhook trigger's path).
+ */
+/**
+ * @param {string} key
+ * @param {{ credentials: object, scheduleSeconds?: number, pollSeconds?: number }} options
  */
 function loadChain(key, { credentials, scheduleSeconds, pollSeconds }) {
 	const chain = CHAINS[key];

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The contract points `npm run contract:live` checks, each against what docs.freepik.com
 // publishes (the same points as test/contract/fixtures). One short task is created; nothing else

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // HTTP for the contract checks (scripts/lib/contract-checks.js): the API key goes to the base URL
 // only and never appears in what is printed; `loopbackOnly` refuses every host but this machine.

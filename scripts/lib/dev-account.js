@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The owner login and webhook secret of the local editor (`npm run dev`); the README screenshots
 // (scripts/screenshots.js) use the same, so they show what a developer sees.

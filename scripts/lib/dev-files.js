@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The files the imported example workflows read in `npm run dev`: examples use n8n's Docker path
 // /home/node/.n8n-files/freepik, which dev.js points at its own folder. Without them Read/Write

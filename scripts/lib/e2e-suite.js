@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // What the service-based e2e suites (scripts/e2e-chains.js, scripts/e2e-queue.js) share:
 //  - Service / Services: long-running processes with a log file, a tail for error reports, line
@@ -14,6 +15,7 @@ const path = require('node:path');
 const { run } = require('../../harness/proc');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// eslint-disable-next-line no-control-regex -- the escape character starts an ANSI colour code
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 // ---------------------------------------------------------------- services and their logs
@@ -106,6 +108,7 @@ class Services {
 		const svc = new Service(name, path.join(this.logDir, `${name}.log`));
 		svc.exitListeners.push((s) => {
 			if (s.stopping) return;
+			/** @type {Error & { service?: string }} */
 			const err = new Error(
 				`service "${s.name}" exited unexpectedly (code ${s.exit.code}, signal ${s.exit.signal})`,
 			);
@@ -146,6 +149,7 @@ class Services {
 		return times;
 	}
 
+	/** @param {{ lines?: number, only?: string[] }} [options] */
 	report({ lines = 25, only } = {}) {
 		return this.list
 			.filter((s) => !only || only.includes(s.name))
@@ -180,14 +184,19 @@ function stopGroup(child, signal, graceMs) {
 		child.once('exit', () => {
 			clearTimeout(timer);
 			kill('SIGKILL'); // leftovers of the group (n8n's task runner)
-			resolve();
+			resolve(undefined);
 		});
 		kill(signal);
 	});
 }
 
-/** Polls `probe` until it returns a truthy value; throws `what` after timeoutMs. */
-async function waitFor(what, probe, { timeoutMs, intervalMs = 300, services } = {}) {
+/**
+ * Polls `probe` until it returns a truthy value; throws `what` after timeoutMs.
+ * @param {string} what
+ * @param {() => any} probe
+ * @param {{ timeoutMs: number, intervalMs?: number, services?: Services }} options
+ */
+async function waitFor(what, probe, { timeoutMs, intervalMs = 300, services }) {
 	const deadline = Date.now() + timeoutMs;
 	const loop = (async () => {
 		let last;
@@ -227,6 +236,10 @@ function which(cmd) {
 /**
  * Connects to 127.0.0.1:port, writes `send` (if any) and resolves the first line it answers
  * (without the line break), or undefined when nothing came within timeoutMs.
+ */
+/**
+ * @param {number} port
+ * @param {{ send?: string, timeoutMs?: number }} [options]
  */
 function tcpProbe(port, { send, timeoutMs = 1000 } = {}) {
 	return new Promise((resolve) => {
@@ -347,6 +360,7 @@ class Suite {
 	}
 
 	/** Parses the flags with parseFlags(), then `validate(opts)`; on an error prints it and exits 2. */
+	/** @param {(opts: any) => void} [validate] */
 	options(defaults, spec, validate = () => {}) {
 		try {
 			const opts = parseFlags(process.argv.slice(2), defaults, spec);

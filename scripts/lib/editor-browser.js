@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The n8n editor in headless Debian Chromium driven by playwright-core, logged in as the owner:
 // what scripts/screenshots.js and the chains' execution screenshot (lib/chains-screenshot.js) share.

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The world of scripts/e2e-editor.js, loopback only: the Freepik simulator, the npm registry with
 // the packed package published to it (lib/editor-registry.js), and a fresh `n8n start` of one line

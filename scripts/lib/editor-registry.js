@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The npm registry of scripts/e2e-editor.js, loopback only: Verdaccio (no uplinks) serving HTTPS
 // as registry.npmjs.org with a certificate from a throw-away CA, reached through a CONNECT proxy
@@ -129,6 +130,11 @@ async function startVerdaccio(dir, certs, services) {
 
 const ok = (res) => res.status === 200;
 
+/**
+ * @param {string} url
+ * @param {any} ca
+ * @param {{ method?: string, body?: unknown }} [options]
+ */
 function get(url, ca, { method = 'GET', body } = {}) {
 	return new Promise((resolve) => {
 		const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -221,15 +227,16 @@ async function startRegistryProxy(registryUrl) {
 		});
 		client.on('error', () => {});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const url = `http://127.0.0.1:${server.address().port}`;
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	const url = `http://127.0.0.1:${port}`;
 	return {
 		url,
 		tunnels: () => tunnels,
 		refused: () => refused.slice(),
 		close: () =>
 			new Promise((resolve) => {
-				server.close(() => resolve());
+				server.close(() => resolve(undefined));
 				for (const sock of sockets) sock.destroy();
 			}),
 	};

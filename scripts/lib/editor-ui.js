@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Small moves in n8n's editor shared by the steps of lib/editor-walk.js (playwright-core page).
 const path = require('node:path');

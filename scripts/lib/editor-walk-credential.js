@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Step "credential": from the Freepik node, "Connect to Freepik" opens a new Freepik API
 // credential on API Host Freepik with Base URL hidden; API Host Custom shows Base URL, pointed at

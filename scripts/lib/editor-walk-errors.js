@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Step "errors": what a person reads in the output panel when the node refuses its input before
 // sending (a File URL whose extension contradicts Input Type) and when Freepik reports the task

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Step "http": Custom API Call, as the operation list suggests: an HTTP Request node with
 // Authentication "Predefined Credential Type" → Freepik API lists the tasks (the credential puts

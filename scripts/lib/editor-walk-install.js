@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Step "install": Settings → Community Nodes → Install, the package name typed as a user does;
 // n8n fetches it from the registry of lib/editor-registry.js.

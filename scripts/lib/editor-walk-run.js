@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Steps "isolate" and "resume": the Freepik node filled as a person does (a file URL), run with
 // "Execute step": the Binary tab shows the WAV named after the input; then Wait Mode

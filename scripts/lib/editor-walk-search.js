@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Step "search": a new workflow; "Freepik", "Magnific" and "isolate voice" typed into the
 // first-step panel, a node's + handle and "Action in an app" each offer the Freepik app; in the

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The steps of scripts/e2e-editor.js, in order: what a person does in the editor, and the checks
 // of what they see. Each step gets ctx { page, env, major, check, log } and may leave state for the

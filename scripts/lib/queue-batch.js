@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Phase 1 of scripts/e2e-queue.js: W batch workflows fired at once through their production
 // webhooks on main, run by the workers against one simulated account (Freepik's documented limits).

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // n8n queue mode on one machine, for scripts/e2e-queue.js: Redis + PostgreSQL with throwaway data
 // folders, one `n8n start` (main: editor, webhooks, enqueues executions) and N `n8n worker`s, all on
@@ -235,7 +236,11 @@ async function startPostgres(services, { pgBin, dir, database = 'n8n' }) {
  * shared PostgreSQL, Redis and encryption key. `startWorker()` adds `n8n worker`.
  */
 class QueueN8n extends H.N8n {
-	/** processEnv(name): extra settings for one long-running process ('main', 'worker1', ...). */
+	/**
+	 * processEnv(name): extra settings for one long-running process ('main', 'worker1', ...).
+	 * @param {{ runtime: any, userFolder: string, queueEnv: Record<string, string>,
+	 *   processEnv?: (name: string) => Record<string, string> }} options
+	 */
 	constructor({ runtime, userFolder, queueEnv, processEnv = () => ({}) }) {
 		super({ runtime, userFolder });
 		this.queueEnv = queueEnv;

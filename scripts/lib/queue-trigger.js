@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Phase 2 of scripts/e2e-queue.js: a signed webhook (sent by the simulator) to the Freepik
 // Trigger's production URL on main; the trigger downloads the WAV on main and its workflow runs on a
@@ -33,6 +34,7 @@ async function triggerPhase(
 		'signed webhook accepted by the main instance',
 		`${delivery.status} ${delivery.responseBody ?? delivery.error}`,
 	);
+	/** @type {any} set by the waitFor probe below, which throws unless it finds one */
 	let trigExec;
 	await timed('triggerRun', () =>
 		waitFor(

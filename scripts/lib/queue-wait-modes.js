@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // The wait-mode phase of scripts/e2e-queue.js (issue #14): the same load in Wait Mode "Poll" and
 // "Resume on Webhook" on ONE worker with concurrency 1, on the Redis, PostgreSQL and main of the run.

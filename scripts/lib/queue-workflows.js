@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Workflows and credentials of scripts/e2e-queue.js. Node types use the registry names
 // (`n8n-nodes-freepik.*`); H.withTypePrefix rewrites them for a custom-folder install.

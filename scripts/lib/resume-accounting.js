@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * Real-n8n cases of scripts/e2e-resume.js for issue 22: two waits in one execution (two Isolate

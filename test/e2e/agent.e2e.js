@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // End-to-end: the Freepik tool inside n8n's AI Agent, in a real headless n8n. The model is a
 // scripted OpenAI-compatible stub on 127.0.0.1 (test/e2e/llm-stub.js) that records every request,
@@ -5,7 +6,6 @@
 // and the tool result or error text it acts on. The Freepik tool keeps the defaults a new user
 // gets (only Poll Interval is shortened), so these cases also check that it works out of the box.
 // Run alone with `npm run e2e:agent`; part of `npm run e2e`.
-const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const path = require('node:path');
@@ -149,7 +149,7 @@ let ctx;
 let stub;
 let dist; // the built texts the node uses, to compare with what the model received
 
-before(async () => {
+beforeAll(async () => {
 	if (LINE !== '2') return;
 	ctx = await E.setup();
 	stub = await startLlmStub(modelScript);
@@ -168,7 +168,7 @@ before(async () => {
 	console.error(`[e2e agent] n8n ${ctx.runtime.version}, model stub ${stub.baseUrl}`);
 });
 
-after(async () => {
+afterAll(async () => {
 	if (stub) await stub.close();
 	if (ctx) await ctx.teardown();
 });
@@ -220,13 +220,13 @@ function toolError(requests, index) {
 	return error;
 }
 
-const skip = LINE !== '2' ? 'the AI Agent cases run on n8n 2.x only' : false;
+// The AI Agent cases run on n8n 2.x only.
+const agentTest = LINE === '2' ? test : test.skip;
 
 // ---------------------------------------------------------------- cases
 
-test(
+agentTest(
 	'happy path: the model sees a complete tool, one task is created and task_id, status and the WAV link reach it',
-	{ skip, timeout: 420e3 },
 	async () => {
 		const { run, requests, creates } = await runCase('happy');
 		const answer = agentAnswer(run);
@@ -283,11 +283,11 @@ test(
 			'a tool does not download the WAV (the agent passes only JSON to the model)',
 		);
 	},
+	420e3,
 );
 
-test(
+agentTest(
 	'an over-long description: the model reads the limit and "Nothing was sent", shortens it, and the second call succeeds',
-	{ skip, timeout: 420e3 },
 	async () => {
 		const { run, requests, creates } = await runCase('tooLong');
 		agentAnswer(run);
@@ -300,11 +300,11 @@ test(
 		assert.equal(second[0].status, 'COMPLETED');
 		assert.equal(creates, 1, 'the rejected call created nothing');
 	},
+	420e3,
 );
 
-test(
+agentTest(
 	'a FAILED task: the model gets the task id and the likely causes',
-	{ skip, timeout: 420e3 },
 	async () => {
 		const { run, requests, creates } = await runCase('failed');
 		agentAnswer(run);
@@ -314,11 +314,11 @@ test(
 		assert.ok(error.includes(taskId), `the error does not name task ${taskId}: ${error}`);
 		assert.equal(error, dist.failedTaskMessage(taskId));
 	},
+	420e3,
 );
 
-test(
+agentTest(
 	'an http:// URL is refused before anything is sent, with the fix in the message',
-	{ skip, timeout: 420e3 },
 	async () => {
 		const { run, requests, creates } = await runCase('insecureUrl');
 		agentAnswer(run);
@@ -328,4 +328,5 @@ test(
 		assert.match(error, /Nothing was sent to Freepik; .+ and call again\.$/);
 		assert.equal(creates, 0);
 	},
+	420e3,
 );

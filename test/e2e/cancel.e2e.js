@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // End-to-end: an execution stopped the way the editor's Stop button does it, under `n8n start`.
 // "Isolate 3 via webhook": Webhook (answers at once) -> Code (3 URLs) -> Freepik Isolate (wait,
@@ -5,7 +6,6 @@
 // polled, the owner stops the execution (POST /rest/executions/<id>/stop, what the editor sends).
 // n8n then discards the node's output, so the task ids survive only in the node's warn lines: one
 // per task, naming its item, its id and its last status. After the stop nothing reaches the API.
-const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const H = require('../../harness/n8n-headless');
@@ -18,7 +18,7 @@ const OWNER = { email: 'owner@example.com', password: 'Cancel-e2e-1' };
 let ctx;
 let output = '';
 
-before(async () => {
+beforeAll(async () => {
 	ctx = await E.setup();
 	const port = await H.freePort();
 	const wf = E.workflow(
@@ -57,7 +57,7 @@ before(async () => {
 	await ctx.n8n.setupOwner({ ...OWNER, firstName: 'E2e', lastName: 'Owner' });
 });
 
-after(async () => {
+afterAll(async () => {
 	if (ctx) await ctx.teardown();
 });
 
@@ -68,7 +68,7 @@ async function ownerSession(baseUrl) {
 		body: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
 	});
 	assert.equal(login.status, 200, `login: ${login.status} ${login.text.slice(0, 300)}`);
-	const cookie = []
+	const cookie = /** @type {string[]} */ ([])
 		.concat(login.headers['set-cookie'] || [])
 		.map((c) => c.split(';')[0])
 		.join('; ');
@@ -149,7 +149,9 @@ test(`stopping a running execution logs each of its ${ITEMS} task ids once and s
 	console.error(`[e2e] cancel: execution ${executionId}\n${lines.join('\n')}`);
 	assert.equal(lines.length, ITEMS, `expected one line per task:\n${lines.join('\n')}`);
 	for (const task of tasks) {
-		const item = Number(/clip-(\d+)\.wav$/.exec(task.body.audio)[1]);
+		const item = Number(
+			/** @type {RegExpExecArray} */ (/clip-(\d+)\.wav$/.exec(task.body.audio))[1],
+		);
 		const mine = lines.filter((line) => line.includes(`item ${item}: `));
 		assert.equal(mine.length, 1, `item ${item}: ${mine.length} lines`);
 		// The last status is what the simulator answered to the task's last poll.

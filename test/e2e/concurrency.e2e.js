@@ -1,10 +1,10 @@
+// @ts-check
 'use strict';
 // End-to-end: several executions of one workflow at once in one `n8n start` process, all on one
 // API key. "Isolate batch via webhook": Webhook -> Code (30 items) -> Freepik Isolate (wait).
 // Three webhook calls start three executions together; the simulator enforces Freepik's limits
 // (50 requests in any second, per key). The node's limiter is shared per account in the process,
 // so together they stay under the account's limit instead of each bursting at it.
-const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const H = require('../../harness/n8n-headless');
@@ -14,7 +14,7 @@ const EXECUTIONS = 3;
 const TASKS_PER_EXECUTION = 30;
 let ctx;
 
-before(async () => {
+beforeAll(async () => {
 	ctx = await E.setup();
 	await ctx.sim.config({ rateLimit: true });
 	const port = await H.freePort();
@@ -52,7 +52,7 @@ before(async () => {
 	await ctx.n8n.start({ port });
 });
 
-after(async () => {
+afterAll(async () => {
 	if (ctx) await ctx.teardown();
 });
 

@@ -1,8 +1,8 @@
+// @ts-check
 'use strict';
 // End-to-end: the packed package inside a real headless n8n, talking to the Freepik simulator.
 // Run with `node scripts/e2e.js` (N8N_LINE=1 for n8n 1.x). Every case is one workflow; all of them
 // are imported by one n8n process up front, then each is run by `n8n execute` (~2 s of startup each).
-const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,6 +15,12 @@ const cases = [];
  * Declare a case: build(ctx) returns its nodes (and optional edges), check(run, ctx) asserts.
  * simConfig: simulator options for this case only (restored afterwards).
  */
+/**
+ * @param {string} name
+ * @param {any} build
+ * @param {any} check
+ * @param {{ timeoutMs?: number, simConfig?: object }} [options]
+ */
 function e2e(name, build, check, { timeoutMs = 90e3, simConfig } = {}) {
 	const id = `fpE2eCase${String(cases.length + 1).padStart(2, '0')}00000`;
 	cases.push({ id, name, build, check, timeoutMs, simConfig });
@@ -22,7 +28,7 @@ function e2e(name, build, check, { timeoutMs = 90e3, simConfig } = {}) {
 
 let ctx;
 
-before(async () => {
+beforeAll(async () => {
 	ctx = await E.setup();
 	const t = Date.now();
 	await ctx.n8n.importWorkflows(
@@ -38,7 +44,7 @@ before(async () => {
 	);
 });
 
-after(async () => {
+afterAll(async () => {
 	if (ctx) await ctx.teardown();
 });
 
@@ -611,7 +617,7 @@ test('examples use node types and versions that this n8n and this package provid
 		for (const n of wf.nodes) {
 			assert.ok(known.has(n.type), `${file}: unknown node type ${n.type}`);
 			assert.ok(
-				known.get(n.type).includes(n.typeVersion),
+				/** @type {number[]} */ (known.get(n.type)).includes(n.typeVersion),
 				`${file}: ${n.type} has no version ${n.typeVersion} in n8n ${ctx.runtime.version}`,
 			);
 		}
@@ -627,14 +633,18 @@ test('examples use node types and versions that this n8n and this package provid
 // ---------------------------------------------------------------- run
 
 for (const c of cases) {
-	test(c.name, { timeout: c.timeoutMs + 30e3 }, async () => {
-		await ctx.sim.reset();
-		if (c.simConfig) await ctx.sim.config(c.simConfig);
-		try {
-			const run = await ctx.n8n.execute(c.id, { timeoutMs: c.timeoutMs });
-			await c.check(run, ctx);
-		} finally {
-			if (c.simConfig) await ctx.sim.resetOptions();
-		}
-	});
+	test(
+		c.name,
+		async () => {
+			await ctx.sim.reset();
+			if (c.simConfig) await ctx.sim.config(c.simConfig);
+			try {
+				const run = await ctx.n8n.execute(c.id, { timeoutMs: c.timeoutMs });
+				await c.check(run, ctx);
+			} finally {
+				if (c.simConfig) await ctx.sim.resetOptions();
+			}
+		},
+		c.timeoutMs + 30e3,
+	);
 }

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Shared setup of the end-to-end suite: one real n8n (headless), this package installed from its
 // `npm pack` tarball, the Freepik API simulator, credentials pointing at it, and workflow builders.
@@ -114,6 +115,11 @@ const writeFile = (name, file, dataPropertyName = 'data') =>
 	});
 
 /** A Freepik node (registry type name; `workflow()` applies the installed prefix). */
+/**
+ * @param {string} name
+ * @param {object} parameters
+ * @param {{ credential?: string, [setting: string]: unknown }} [options]
+ */
 function freepik(name, parameters, { credential = 'good', ...extra } = {}) {
 	return node(
 		name,

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // A stand-in for OpenAI's chat-completions API on 127.0.0.1, for driving n8n's AI Agent without a
 // network: each POST /v1/chat/completions is answered by `script(body)` (a tool call or a final
@@ -83,9 +84,9 @@ async function startLlmStub(script) {
 	});
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(0, '127.0.0.1', resolve);
+		server.listen(0, '127.0.0.1', () => resolve(undefined));
 	});
-	const { port } = server.address();
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 	return {
 		baseUrl: `http://127.0.0.1:${port}/v1`,
 		requests,
@@ -95,7 +96,7 @@ async function startLlmStub(script) {
 		close: () =>
 			new Promise((resolve) => {
 				server.closeAllConnections?.();
-				server.close(() => resolve());
+				server.close(() => resolve(undefined));
 			}),
 	};
 }

@@ -1,10 +1,10 @@
+// @ts-check
 'use strict';
 // End-to-end for the Freepik Trigger: `n8n start` with two published workflows.
 //   "Isolate via webhook": Webhook -> Freepik Isolate (no wait, Webhook URL = the trigger's URL)
 //   "On Freepik event":    Freepik Trigger (download result) -> Write File io/trig-<task>-<execution>.wav
 // The simulator then calls the trigger on every status change, signed with the webhook secret, like
 // Freepik does. Files written by the second workflow show which events started an execution.
-const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -18,7 +18,7 @@ let ctx;
 let triggerUrl;
 let baseUrl;
 
-before(async () => {
+beforeAll(async () => {
 	ctx = await E.setup();
 	const port = await H.freePort();
 	baseUrl = `http://127.0.0.1:${port}`;
@@ -87,7 +87,7 @@ before(async () => {
 	);
 });
 
-after(async () => {
+afterAll(async () => {
 	if (ctx) await ctx.teardown();
 });
 
@@ -113,37 +113,33 @@ async function sendWebhook(task, opts = {}) {
 
 let completedTask; // the task view of the first test, reused by the duplicate test
 
-test(
-	'isolate with a Webhook URL: the trigger runs once, on COMPLETED, with the downloaded WAV',
-	{ timeout: 60e3 },
-	async () => {
-		const res = await ctx.n8n.callWebhook('e2e-isolate');
-		assert.equal(res.status, 200, res.text);
-		const taskId = res.json?.task_id;
-		assert.match(String(taskId), /^[0-9a-f-]{36}$/, `unexpected webhook answer: ${res.text}`);
+test('isolate with a Webhook URL: the trigger runs once, on COMPLETED, with the downloaded WAV', async () => {
+	const res = await ctx.n8n.callWebhook('e2e-isolate');
+	assert.equal(res.status, 200, res.text);
+	const taskId = res.json?.task_id;
+	assert.match(String(taskId), /^[0-9a-f-]{36}$/, `unexpected webhook answer: ${res.text}`);
 
-		assert.equal(
-			await settle(() => filesFor(taskId).length, 1),
-			1,
-			'expected exactly one execution of the trigger workflow',
-		);
-		assert.ok(
-			isWav(fs.readFileSync(path.join(ctx.io, filesFor(taskId)[0]))),
-			'the trigger did not download the WAV',
-		);
+	assert.equal(
+		await settle(() => filesFor(taskId).length, 1),
+		1,
+		'expected exactly one execution of the trigger workflow',
+	);
+	assert.ok(
+		isWav(fs.readFileSync(path.join(ctx.io, filesFor(taskId)[0]))),
+		'the trigger did not download the WAV',
+	);
 
-		const deliveries = (await H.request(`${ctx.sim.apiUrl}/__sim/webhooks`)).json.filter(
-			(d) => d.taskId === taskId,
-		);
-		assert.ok(
-			deliveries.some((d) => d.event === 'COMPLETED'),
-			`no COMPLETED delivery: ${JSON.stringify(deliveries)}`,
-		);
-		for (const d of deliveries)
-			assert.equal(d.status, 200, `delivery ${d.event} answered ${d.status}: ${d.responseBody}`);
-		completedTask = JSON.parse(deliveries.find((d) => d.event === 'COMPLETED').body);
-	},
-);
+	const deliveries = (await H.request(`${ctx.sim.apiUrl}/__sim/webhooks`)).json.filter(
+		(d) => d.taskId === taskId,
+	);
+	assert.ok(
+		deliveries.some((d) => d.event === 'COMPLETED'),
+		`no COMPLETED delivery: ${JSON.stringify(deliveries)}`,
+	);
+	for (const d of deliveries)
+		assert.equal(d.status, 200, `delivery ${d.event} answered ${d.status}: ${d.responseBody}`);
+	completedTask = JSON.parse(deliveries.find((d) => d.event === 'COMPLETED').body);
+}, 60e3);
 
 test('a wrong signature, a wrong secret or a stale timestamp is refused with 401 and starts nothing', async () => {
 	const task = { task_id: crypto.randomUUID(), status: 'COMPLETED', generated: [] };
