@@ -67,7 +67,7 @@ function dropSourceBuffers(items) {
 async function measured(run, items, collectYoung = false) {
 	peak = 0;
 	const sample = () => {
-		if (collectYoung) global.gc({ type: 'minor' });
+		if (collectYoung) /** @type {NodeJS.GCFunction} */ (global.gc)({ type: 'minor' });
 		peak = Math.max(peak, process.memoryUsage().rss);
 	};
 	const sampler = setInterval(sample, collectYoung ? 20 : 5);
@@ -95,7 +95,7 @@ async function probe() {
 	// (filesystem mode) or on the item as base64 (memory mode), as when an upstream node made it.
 	nodeType.execute = async function (...args) {
 		dropSourceBuffers(current);
-		global.gc();
+		/** @type {NodeJS.GCFunction} */ (global.gc)();
 		baseline = peak = process.memoryUsage().rss;
 		return await execute.apply(this, args);
 	};
@@ -155,7 +155,15 @@ async function throughput() {
 	};
 	const fields = { description: 'throughput' };
 	const bodies = {
-		streamed: async () => await uploadBody(ctx, 0, 'data', { id: 'bench' }, fields, 'audio'),
+		streamed: async () =>
+			await uploadBody(
+				/** @type {any} */ (ctx),
+				0,
+				'data',
+				/** @type {any} */ ({ id: 'bench' }),
+				fields,
+				'audio',
+			),
 		buffered: async () => await bufferedBody(open(3 * 16 * 1024), size, fields),
 	};
 	const best = { streamed: Infinity, buffered: Infinity };

@@ -186,6 +186,7 @@ async function requestsPerTaskByWaitMode() {
 		sim.reset();
 
 		const nodeType = new Freepik();
+		/** @type {Awaited<ReturnType<typeof runNode>> & { status?: string }} */
 		const waiting = await runNode({
 			nodeType,
 			credentialTypes: { freepikApi: new FreepikApi() },
@@ -283,7 +284,7 @@ function memoryProbe(scenario, sim, scratch, args = []) {
 				if (entry.startsWith('freepik-binary-'))
 					fs.rmSync(path.join(scratch, entry), { recursive: true, force: true });
 			try {
-				resolve(JSON.parse(out.trim().split('\n').pop()));
+				resolve(JSON.parse(/** @type {string} */ (out.trim().split('\n').pop())));
 			} catch {
 				reject(new Error(`memory probe ${scenario} failed (exit ${code}): ${out}`));
 			}

@@ -137,15 +137,17 @@ async function main() {
   Ctrl-C stops n8n and the simulator.
 `);
 
-	const { child, output } = n8n.server;
-	await new Promise((resolve) => {
-		process.once('SIGINT', resolve);
-		process.once('SIGTERM', resolve);
-		child.once('exit', (code) => {
-			if (n8n.server) say(`n8n exited unexpectedly (${code}):\n${output().slice(-2000)}`);
-			resolve();
-		});
-	});
+	const { child, output } = /** @type {NonNullable<typeof n8n.server>} */ (n8n.server);
+	await new Promise(
+		/** @param {(value?: unknown) => void} resolve */ (resolve) => {
+			process.once('SIGINT', resolve);
+			process.once('SIGTERM', resolve);
+			child.once('exit', (code) => {
+				if (n8n.server) say(`n8n exited unexpectedly (${code}):\n${output().slice(-2000)}`);
+				resolve();
+			});
+		},
+	);
 	say('stopping...');
 	watcher.close();
 	await Promise.all([n8n.stop(), sim.stop(), tsc && stopChild(tsc, 2000)]);

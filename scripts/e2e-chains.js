@@ -188,7 +188,11 @@ suite.run(
 				}),
 			),
 		);
-		main.attach(n8n.server.child, () => n8n.stop(), { pipe: false });
+		main.attach(
+			/** @type {NonNullable<typeof n8n.server>} */ (n8n.server).child,
+			() => n8n.stop(),
+			{ pipe: false },
+		);
 		const tStart = Date.now();
 
 		// ------------------------------------------------------------ 2 + 3: webhook chains

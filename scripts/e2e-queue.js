@@ -160,7 +160,7 @@ async function setUp({ root, services }) {
 			encryptionKey: crypto.randomBytes(24).toString('base64'),
 			binaryDataMode: opts.binaryMode.startsWith('filesystem') ? 'filesystem' : opts.binaryMode,
 		}),
-		processEnv: (name) =>
+		processEnv: /** @param {string} name @returns {Record<string, string>} */ (name) =>
 			opts.binaryMode === 'filesystem-per-process'
 				? { N8N_STORAGE_PATH: path.join(root, `storage-${name}`) }
 				: {},

@@ -21,6 +21,7 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const H = require('../harness/n8n-headless');
+/** @typedef {NonNullable<import('../harness/n8n-headless').N8n['server']>} N8nServer */
 const { flattedParser } = require('./lib/queue-mode');
 const {
 	accountingWorkflows,
@@ -115,7 +116,7 @@ async function restClient(baseUrl, parse) {
 	});
 	if (login.status !== 200)
 		throw new Error(`login failed: ${login.status} ${login.text.slice(0, 300)}`);
-	const cookie = []
+	const cookie = /** @type {string[]} */ ([])
 		.concat(login.headers['set-cookie'] || [])
 		.map((c) => c.split(';')[0])
 		.join('; ');
@@ -260,7 +261,7 @@ async function main() {
 			});
 		await startN8n();
 		await n8n.setupOwner(OWNER);
-		const rest = await restClient(n8n.server.baseUrl, parse);
+		const rest = await restClient(/** @type {N8nServer} */ (n8n.server).baseUrl, parse);
 		const known = new Set();
 		let items;
 		let stats;
@@ -413,7 +414,7 @@ async function main() {
 			const wrongToken = new URL(longTask.webhookUrl);
 			wrongToken.searchParams.set(
 				'signature',
-				'f'.repeat(wrongToken.searchParams.get('signature').length),
+				'f'.repeat(/** @type {string} */ (wrongToken.searchParams.get('signature')).length),
 			);
 			const answers = {
 				forged: (
@@ -506,19 +507,21 @@ async function main() {
 			await sim.reset();
 			for (let i = 0; i < 5; i++) await fire([`restart ${i} [sim:duration=${15000 + i * 1500}]`]);
 			const restartRuns = await newExecutions(rest, known, 5, 'waiting', 120e3);
-			const child = n8n.server.child;
-			process.kill(-child.pid, 'SIGKILL');
-			await new Promise((resolve) =>
-				child.exitCode !== null || child.signalCode !== null
-					? resolve()
-					: child.once('exit', resolve),
+			const child = /** @type {N8nServer} */ (n8n.server).child;
+			process.kill(-(/** @type {number} */ (child.pid)), 'SIGKILL');
+			await new Promise(
+				/** @param {(value?: unknown) => void} resolve */ (resolve) =>
+					child.exitCode !== null || child.signalCode !== null
+						? resolve()
+						: child.once('exit', resolve),
 			);
-			n8n.server = undefined;
+			// typed so that TS does not keep n8n.server narrowed to undefined after startN8n() below
+			n8n.server = /** @type {N8nServer | undefined} */ (undefined);
 			log('n8n killed with 5 executions waiting');
 			const downAt = Date.now();
 			await startN8n();
 			log(`n8n back after ${((Date.now() - downAt) / 1000).toFixed(1)} s`);
-			const rest2 = await restClient(n8n.server.baseUrl, parse);
+			const rest2 = await restClient(/** @type {N8nServer} */ (n8n.server).baseUrl, parse);
 			// Freepik retries a callback that failed; the simulator does not, so resend the ones that did
 			// (once n8n is back; the ones still to come arrive by themselves).
 			const lost = (await deliveries(sim)).filter(

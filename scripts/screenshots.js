@@ -404,7 +404,7 @@ async function main() {
 		cleanups.push(() => n8n.stop());
 		await n8n.start({ port, env: { WEBHOOK_URL: WEBHOOK_BASE } });
 		await n8n.setupOwner(OWNER);
-		const base = n8n.server.baseUrl;
+		const base = /** @type {NonNullable<typeof n8n.server>} */ (n8n.server).baseUrl;
 
 		const editor = await openEditor({
 			base,

@@ -39,7 +39,7 @@ async function screenshotExecution({ n8n, workflowId, executionId, file, log }) 
 						...[...document.querySelectorAll('iframe')]
 							.map((f) => f.contentDocument)
 							.filter(Boolean),
-					].some((d) => d.querySelector('[data-test-id="canvas-node"]')),
+					].some((d) => /** @type {Document} */ (d).querySelector('[data-test-id="canvas-node"]')),
 				undefined,
 				{ timeout: 60e3 },
 			);

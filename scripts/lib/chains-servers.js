@@ -135,14 +135,14 @@ async function startSmtp(services) {
 				.then((mail) => {
 					messages.push({
 						envelope: {
-							from: session.envelope.mailFrom?.address,
+							from: /** @type {{ address?: string }} */ (session.envelope.mailFrom)?.address,
 							to: session.envelope.rcptTo.map((r) => r.address),
 						},
 						mail,
 						at: Date.now(),
 					});
 					svc.feed(
-						`DATA from ${session.envelope.mailFrom?.address}: "${mail.subject}" ${mail.attachments.map((a) => `[${a.filename} ${a.contentType} ${a.size} B]`).join(' ')}\n`,
+						`DATA from ${/** @type {{ address?: string }} */ (session.envelope.mailFrom)?.address}: "${mail.subject}" ${mail.attachments.map((a) => `[${a.filename} ${a.contentType} ${a.size} B]`).join(' ')}\n`,
 					);
 					callback();
 				})
@@ -155,7 +155,10 @@ async function startSmtp(services) {
 		server.listen(0, '127.0.0.1', () => resolve(undefined));
 	});
 	const { port } = /** @type {import('node:net').AddressInfo} */ (server.server.address());
-	svc.stopFn = () => new Promise((resolve) => server.close(resolve));
+	svc.stopFn = () =>
+		new Promise(
+			/** @param {(value?: unknown) => void} resolve */ (resolve) => server.close(resolve),
+		);
 	svc.child = { pid: process.pid }; // in-process: "running" in reports
 	return { port, user, password, messages };
 }
@@ -248,7 +251,7 @@ async function startSftp(services, { dir }) {
 			'',
 		].join('\n'),
 	);
-	const sshd = which('sshd');
+	const sshd = /** @type {string} */ (which('sshd'));
 	const check = await run(sshd, ['-t', '-f', config], { timeoutMs: 30e3 });
 	if (check.code !== 0) throw new Error(`sshd -t rejected the config: ${check.stderr}`);
 

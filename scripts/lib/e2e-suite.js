@@ -45,7 +45,7 @@ class Service {
 		this.stream.write(text);
 		this.tailText = (this.tailText + text).slice(-30000);
 		const lines = (this.partial + text).split('\n');
-		this.partial = lines.pop();
+		this.partial = /** @type {string} */ (lines.pop());
 		for (const raw of lines) {
 			const line = raw.replace(ANSI, '');
 			for (const hook of this.lineHooks) hook(line);
@@ -393,7 +393,7 @@ class Suite {
 		clearTimeout(this.hardStop);
 		this.hardStop = setTimeout(() => {
 			console.error(
-				`\n[${this.name}] FAILED: time limit of ${ms / 1000} s reached (kept ${this.root})\n${this.services.report()}`,
+				`\n[${this.name}] FAILED: time limit of ${ms / 1000} s reached (kept ${this.root})\n${/** @type {Services} */ (this.services).report()}`,
 			);
 			process.exit(1);
 		}, ms);
@@ -442,7 +442,7 @@ class Suite {
 
 	async #teardown(keepRoot) {
 		const t = Date.now();
-		const stopTimes = await this.services.stopAll();
+		const stopTimes = await /** @type {Services} */ (this.services).stopAll();
 		for (const fn of this.teardowns) {
 			try {
 				await fn();
@@ -455,7 +455,7 @@ class Suite {
 			`shutdown: ${(this.timings.shutdown / 1000).toFixed(1)} s ${JSON.stringify(stopTimes)}`,
 		);
 		if (keepRoot) console.error(`[${this.name}] kept ${this.root} (logs in ${this.logDir})`);
-		else fs.rmSync(this.root, { recursive: true, force: true });
+		else fs.rmSync(/** @type {string} */ (this.root), { recursive: true, force: true });
 		clearTimeout(this.hardStop);
 	}
 }

@@ -48,11 +48,13 @@ async function startEnvironment(suite, line) {
 			onOutput: (d) => svc.feed(d),
 		}),
 	);
-	svc.attach(n8n.server.child, () => stopGroup(n8n.server.child, 'SIGTERM', 10e3), {
+	// start() resolved, so n8n.server is set
+	const server = () => /** @type {NonNullable<typeof n8n.server>} */ (n8n.server);
+	svc.attach(server().child, () => stopGroup(server().child, 'SIGTERM', 10e3), {
 		pipe: false,
 	});
 	await n8n.setupOwner(OWNER);
-	return { base: n8n.server.baseUrl, owner: OWNER, sim, registry, runtime, n8n };
+	return { base: server().baseUrl, owner: OWNER, sim, registry, runtime, n8n };
 }
 
 module.exports = { startEnvironment };

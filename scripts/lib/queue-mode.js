@@ -125,7 +125,12 @@ function runAs(cmd, args, { uid, gid, env, timeoutMs = 120e3 }) {
  */
 async function startPostgres(services, { pgBin, dir, database = 'n8n' }) {
 	const asRoot = process.getuid?.() === 0;
-	const owner = asRoot ? systemUser('postgres') : { uid: process.getuid(), gid: process.getgid() };
+	const owner = asRoot
+		? systemUser('postgres')
+		: {
+				uid: /** @type {() => number} */ (process.getuid)(),
+				gid: /** @type {() => number} */ (process.getgid)(),
+			};
 	if (!owner)
 		throw new Error('running as root but there is no "postgres" system user to run PostgreSQL as');
 	fs.mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -24,13 +24,13 @@ async function startLlmStub(script) {
 				return send(res, 400, { error: { message: 'body is not JSON' } });
 			}
 			requests.push({ method: req.method, url: req.url, body });
-			if (req.method === 'GET' && req.url.endsWith('/models')) {
+			if (req.method === 'GET' && /** @type {string} */ (req.url).endsWith('/models')) {
 				return send(res, 200, {
 					object: 'list',
 					data: [{ id: 'stub-model', object: 'model', created: 0, owned_by: 'stub' }],
 				});
 			}
-			if (req.method !== 'POST' || !req.url.endsWith('/chat/completions'))
+			if (req.method !== 'POST' || !(/** @type {string} */ (req.url).endsWith('/chat/completions')))
 				return send(res, 404, { error: { message: 'not found' } });
 			let reply;
 			try {
@@ -70,7 +70,13 @@ async function startLlmStub(script) {
 				});
 			}
 			const delta = reply.toolCall
-				? { ...message, tool_calls: message.tool_calls.map((t, index) => ({ index, ...t })) }
+				? {
+						...message,
+						tool_calls: /** @type {object[]} */ (message.tool_calls).map((t, index) => ({
+							index,
+							...t,
+						})),
+					}
 				: message;
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
 			const chunk = (choice) =>
